@@ -1,0 +1,11 @@
+/** Jest in native ESM mode (Nest 12 is ESM-only): run through `npm test`, which sets --experimental-vm-modules. */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+  roots: ['<rootDir>/test', '<rootDir>/sample-app'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  setupFiles: ['reflect-metadata'],
+  testTimeout: 30_000,
+};

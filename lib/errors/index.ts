@@ -1,0 +1,11 @@
+export { TaskQueueError } from './task-queue.error.js';
+export { UnknownTaskHandlerError } from './unknown-task-handler.error.js';
+export { DuplicateTaskHandlerError } from './duplicate-task-handler.error.js';
+export { InvalidTaskOptionsError } from './invalid-task-options.error.js';
+export { TaskArgsNotSerializableError } from './task-args-not-serializable.error.js';
+export { QueueFullError } from './queue-full.error.js';
+export { StoreUnavailableError } from './store-unavailable.error.js';
+export { TaskTimeoutError } from './task-timeout.error.js';
+export { TaskCancelledError } from './task-cancelled.error.js';
+export { TaskAbortedError } from './task-aborted.error.js';
+export { NonRetryableError } from './non-retryable.error.js';

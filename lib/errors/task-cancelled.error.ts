@@ -1,0 +1,4 @@
+import { TaskQueueError } from './task-queue.error.js';
+
+/** The abort reason of `ctx.signal` when a running task is cancelled; it ends `cancelled`, never retried. */
+export class TaskCancelledError extends TaskQueueError {}

@@ -1,0 +1,27 @@
+// The public API. Everything else in lib/ is internal.
+export * from './errors/index.js';
+export { TaskStatus, FINISHED_STATUSES } from './interfaces/task-status.js';
+export type { ITaskHandler, TaskContext } from './interfaces/task-handler.interface.js';
+export type { ScheduleOptions } from './interfaces/schedule-options.interface.js';
+export type { TaskInfo } from './interfaces/task-info.interface.js';
+export type { TaskEvent, TaskEventType, TaskObserver } from './interfaces/task-event.interface.js';
+export type { TaskError, TaskRecord, NewTask } from './interfaces/task-record.interface.js';
+export type { TaskQueueModuleOptions } from './interfaces/task-queue-options.interface.js';
+export type {
+  ITaskStore,
+  AddOptions,
+  ClaimBatch,
+  ClaimRequest,
+  Lease,
+  ListQuery,
+  RetentionOptions,
+  StoreInitContext,
+  StoreSignal,
+  TaskCounts,
+} from './interfaces/task-store.interface.js';
+export type { IRetryStrategy, RetryStrategyDescriptor } from './retry/retry-strategy.interface.js';
+export { ExponentialBackoffRetryStrategy, type ExponentialBackoffOptions } from './retry/exponential-backoff.retry-strategy.js';
+export { FixedDelayRetryStrategy } from './retry/fixed-delay.retry-strategy.js';
+export { LinearBackoffRetryStrategy, type LinearBackoffOptions } from './retry/linear-backoff.retry-strategy.js';
+export { reviveRetryStrategy } from './retry/revive-retry-strategy.js';
+export { InMemoryTaskStore, type InMemoryTaskStoreOptions } from './stores/in-memory/in-memory-task.store.js';

@@ -1,0 +1,27 @@
+import type { IRetryStrategy } from '../retry/retry-strategy.interface.js';
+
+/** Options of one `schedule()` call; they override the handler's and the module's defaults. */
+export interface ScheduleOptions {
+  /** A label shown by `getTask` and in logs. */
+  name?: string;
+  /** Run no sooner than this many ms from now. Not with `runAt`. */
+  delay?: number;
+  /** Run no sooner than this time. Not with `delay`. */
+  runAt?: Date;
+  /** Per-attempt timeout in ms; the attempt's signal aborts with `TaskTimeoutError`. */
+  timeout?: number;
+  /** Retries after the first attempt fails (0: none). */
+  maxRetries?: number;
+  retryStrategy?: IRetryStrategy;
+  /** Tasks with the same key run one after another, in order of (runAt, scheduling order). */
+  partitionKey?: string;
+  /** Higher runs first among due tasks. Default 0. */
+  priority?: number;
+  /**
+   * Your own id. Scheduling again with the id of a task that is not finished returns the id and adds
+   * nothing (de-duplication); a finished task with that id is replaced.
+   */
+  taskId?: string;
+  /** Free-form data kept with the task, shown by `getTask` and given to the handler as `ctx.metadata`. */
+  metadata?: Record<string, unknown>;
+}

@@ -1,0 +1,22 @@
+import type { TaskError } from './task-record.interface.js';
+import type { TaskStatus } from './task-status.js';
+
+/** A snapshot of a task, as `getTask` and `listTasks` return it. */
+export interface TaskInfo {
+  id: string;
+  handler: string;
+  name?: string;
+  args: unknown;
+  status: TaskStatus;
+  attempts: number;
+  maxRetries: number;
+  priority: number;
+  partitionKey?: string;
+  runAt: Date;
+  createdAt: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
+  lastError?: TaskError;
+  result?: unknown;
+  metadata?: Record<string, unknown>;
+}

@@ -1,0 +1,116 @@
+import type { LoggerService } from '@nestjs/common';
+import type { NewTask, TaskError, TaskRecord } from './task-record.interface.js';
+import type { TaskStatus } from './task-status.js';
+
+/** How long finished tasks are kept. Both bounds apply; whichever removes first wins. */
+export interface RetentionOptions {
+  /** Finished tasks kept at most (newest kept). Default 10,000. */
+  maxCount?: number;
+  /** Finished tasks older than this (ms since they finished) are removed. Default 24 h. */
+  maxAge?: number;
+}
+
+export interface StoreInitContext {
+  retention: Required<RetentionOptions>;
+  logger: LoggerService;
+}
+
+export interface AddOptions {
+  /** Reject with `QueueFullError` (adding nothing) when pending tasks would exceed this. */
+  maxPending?: number;
+}
+
+export interface ClaimRequest {
+  /** Identifies the claiming worker (logs, diagnostics). */
+  workerId: string;
+  /** Claim at most this many tasks. */
+  limit: number;
+}
+
+export interface ClaimBatch {
+  /** Claimed tasks, now `running`, `attempts` incremented, each with a fresh `leaseToken`. */
+  tasks: TaskRecord[];
+  /**
+   * Milliseconds until the earliest pending task not claimed now becomes due, if the store knows it
+   * (relative, so clocks of different machines need not agree). The worker sets one timer for it.
+   */
+  nextDueInMs?: number;
+}
+
+/** Identifies one claim of one task: the fencing pair. */
+export interface Lease {
+  taskId: string;
+  token: string;
+}
+
+/**
+ * What a store tells the workers attached to it: `wake` when work may have become claimable (added,
+ * due, partition released, lease expired: in another process too), `cancel` when a task was cancelled
+ * (a worker running it aborts its signal).
+ */
+export type StoreSignal = { type: 'wake'; inMs?: number } | { type: 'cancel'; taskId: string };
+
+export interface ListQuery {
+  status?: TaskStatus | TaskStatus[];
+  handler?: string;
+  /** Default 100. */
+  limit?: number;
+  offset?: number;
+}
+
+export type TaskCounts = Record<TaskStatus, number>;
+
+/**
+ * The store contract. Every state change is atomic in the store; workers in many processes may share one
+ * store. Semantics all stores share (checked by the conformance suite in `test/store-conformance.ts`):
+ *
+ * - `claim` returns due `pending` tasks, highest priority first, then by (runAt, insertion order), marks
+ *   them `running` and leases them for `leaseTime` ms. A task with a `partitionKey` is claimable only if it
+ *   is the first of its partition by (runAt, insertion order) and no other task of the partition is running
+ *   or waiting for a retry: the partition is held from a task's first claim until it is finished.
+ * - A `running` task whose lease expired (its worker died) is claimable again, counting another attempt.
+ * - `renew`, `complete` and `fail` take the lease; a stale token (the lease was taken over) is refused:
+ *   nothing changes and they report it.
+ */
+export interface ITaskStore {
+  /** Lease length in ms; workers renew running tasks at a third of it. */
+  readonly leaseTime: number;
+  /** 'json': args, metadata and results must survive a JSON round trip; `schedule()` checks before adding. */
+  readonly serialization: 'structured' | 'json';
+
+  /** Connect, migrate, subscribe. Called once when the module starts. A store that cannot start throws. */
+  init?(context: StoreInitContext): Promise<void>;
+  /** Release connections and timers. Called once when the module stops. */
+  close?(): Promise<void>;
+
+  /**
+   * Adds tasks. For each: `true` if added; `false` if a task with that id exists and is not finished
+   * (nothing changes). A finished task with the same id is replaced.
+   */
+  add(tasks: NewTask[], options?: AddOptions): Promise<boolean[]>;
+  claim(request: ClaimRequest): Promise<ClaimBatch>;
+  /** Extends the leases; returns the ids whose lease was lost (taken over, cancelled or gone). */
+  renew(leases: Lease[]): Promise<string[]>;
+  /** Marks the task `succeeded`. False if the lease is stale or the task was cancelled meanwhile. */
+  complete(lease: Lease, result?: unknown): Promise<boolean>;
+  /**
+   * Records a failed attempt: with `retryInMs` the task is `pending` again at now + retryInMs and keeps its
+   * partition; with null it is `failed`. False if the lease is stale or the task was cancelled meanwhile
+   * (a cancelled task's partition is released all the same).
+   */
+  fail(lease: Lease, error: TaskError, retryInMs: number | null): Promise<boolean>;
+  /**
+   * Cancels a pending or running task and signals `cancel` to the workers. Returns the task as it is after
+   * cancelling, or undefined if it is unknown or already finished. A running task keeps its partition until
+   * its worker reports back (or its lease expires), so partition tasks never overlap.
+   */
+  cancel(taskId: string): Promise<TaskRecord | undefined>;
+
+  get(taskId: string): Promise<TaskRecord | undefined>;
+  /** Newest first (by createdAt). */
+  list(query?: ListQuery): Promise<TaskRecord[]>;
+  counts(): Promise<TaskCounts>;
+
+  /** Registers a listener for signals; returns the function that removes it. */
+  subscribe(listener: (signal: StoreSignal) => void): () => void;
+}

@@ -1,0 +1,28 @@
+/** Every message the library throws or logs about bad input, in one place (tests import these). */
+export const Messages = {
+  unknownHandlerName: (name: string) => `No task handler is registered under the name "${name}". Decorate a provider with @TaskHandler() and list it in a module.`,
+  unknownHandlerClass: (className: string) =>
+    `${className} is not a registered task handler. Decorate it with @TaskHandler() and list it in a module's providers.`,
+  duplicateHandler: (name: string, first: string, second: string) =>
+    `Two task handlers are named "${name}": ${first} and ${second}. Give one of them another name with @TaskHandler('...').`,
+  invalidOption: (name: string, expected: string, value: unknown) => `Expected \`${name}\` to be ${expected}, got \`${describe(value)}\``,
+  delayAndRunAt: () => 'Give either `delay` or `runAt`, not both.',
+  notSerializable: (what: string, path: string, reason: string) =>
+    `${what} cannot be stored as JSON by this store: ${path} is ${reason}. Pass plain data (strings, numbers, booleans, null, arrays, plain objects).`,
+  queueFull: (maxPending: number) => `The queue holds ${maxPending} pending tasks (maxQueueSize); nothing was added. Try again later.`,
+  timedOut: (taskId: string, timeout: number) => `Task ${taskId} timed out after ${timeout} ms`,
+  cancelled: (taskId: string) => `Task ${taskId} was cancelled`,
+  leaseLost: (taskId: string) => `Task ${taskId}: this worker's lease was lost (another worker took the task over, or it was cancelled)`,
+  shuttingDown: (taskId: string) => `Task ${taskId} was aborted: the application is shutting down`,
+  storeUnavailable: (operation: string, cause: string) => `The task store is unavailable (${operation}): ${cause}`,
+  missingDriver: (store: string, pkg: string) => `${store} needs the "${pkg}" package: npm install ${pkg}`,
+  asyncOptionsWithoutFactory: () => 'TaskQueueModule.forRootAsync() needs useFactory, useClass or useExisting.',
+  requestScopedHandler: (className: string) =>
+    `${className} is a request-scoped task handler: each task gets its own instance, resolved in a fresh DI context.`,
+} as const;
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof Date) return `Date(${value.toString()})`;
+  return String(value);
+}

@@ -1,0 +1,340 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import {
+  QueueFullError,
+  TaskStatus,
+  type ITaskStore,
+  type NewTask,
+  type RetentionOptions,
+  type StoreSignal,
+  type TaskRecord,
+} from '../../lib/index.js';
+import { eventually } from './eventually.js';
+
+export interface StoreUnderTest {
+  store: ITaskStore;
+  /** Removes what the test left (keys, schema) and closes connections. */
+  dispose(): Promise<void>;
+}
+
+/** Makes a fresh, empty store for one test (durable stores: a unique prefix or schema). */
+export type StoreFactory = (options: { leaseTime?: number }) => Promise<StoreUnderTest>;
+
+const RETENTION: Required<RetentionOptions> = { maxCount: 10_000, maxAge: 60 * 60 * 1000 };
+
+export function newTask(overrides: Partial<NewTask> = {}): NewTask {
+  const now = Date.now();
+  return { id: randomUUID(), handler: 'test-handler', args: { n: 1 }, priority: 0, runAt: now, createdAt: now, maxRetries: 0, ...overrides };
+}
+
+/**
+ * The store contract, once for every store: each store's spec calls this with its factory. Tests that
+ * depend on lease expiry use short leases and wait with generous bounds: leases are about time.
+ */
+export function describeStoreConformance(storeName: string, factory: StoreFactory): void {
+  describe(`${storeName} conforms to ITaskStore`, () => {
+    let subject: StoreUnderTest | undefined;
+    const open = async (options: { leaseTime?: number; retention?: RetentionOptions } = {}): Promise<ITaskStore> => {
+      subject = await factory({ leaseTime: options.leaseTime });
+      await subject.store.init?.({ retention: { ...RETENTION, ...options.retention }, logger: new Logger('StoreConformance') });
+      return subject.store;
+    };
+    const claimAll = (store: ITaskStore, limit = 100) => store.claim({ workerId: 'w1', limit });
+    const leaseOf = (task: TaskRecord) => ({ taskId: task.id, token: task.leaseToken! });
+
+    afterEach(async () => {
+      await subject?.store.close?.();
+      await subject?.dispose();
+      subject = undefined;
+    });
+
+    it('keeps what was added and returns it as pending', async () => {
+      const store = await open();
+      const task = newTask({ name: 'label', args: { email: 'a@b.c', list: [1, 'x', null], nested: { ok: true } }, partitionKey: 'p', priority: 3, timeout: 500, maxRetries: 2, metadata: { tenant: 't1' } });
+      expect(await store.add([task])).toEqual([true]);
+      const got = await store.get(task.id);
+      expect(got).toMatchObject({ ...task, status: TaskStatus.Pending, attempts: 0 });
+      expect(await store.get('no-such-task')).toBeUndefined();
+    });
+
+    it('adds nothing for the id of an unfinished task, and replaces a finished one', async () => {
+      const store = await open();
+      const first = newTask({ args: { v: 1 } });
+      await store.add([first]);
+      expect(await store.add([{ ...first, args: { v: 2 } }])).toEqual([false]);
+      expect((await store.get(first.id))!.args).toEqual({ v: 1 });
+      const [claimed] = (await claimAll(store)).tasks;
+      await store.complete(leaseOf(claimed!));
+      expect(await store.add([{ ...first, args: { v: 3 } }])).toEqual([true]);
+      expect(await store.get(first.id)).toMatchObject({ status: TaskStatus.Pending, attempts: 0, args: { v: 3 } });
+    });
+
+    it('claims due tasks only, up to the limit, leasing each', async () => {
+      const store = await open();
+      const due = [newTask(), newTask(), newTask()];
+      const later = newTask({ runAt: Date.now() + 60_000 });
+      await store.add([...due, later]);
+      const batch = await store.claim({ workerId: 'w1', limit: 2 });
+      expect(batch.tasks).toHaveLength(2);
+      for (const task of batch.tasks) {
+        expect(task).toMatchObject({ status: TaskStatus.Running, attempts: 1 });
+        expect(typeof task.leaseToken).toBe('string');
+        expect(task.startedAt).toBeGreaterThan(0);
+      }
+      const rest = await claimAll(store);
+      expect(rest.tasks.map((t) => t.id)).toEqual([due[2]!.id]);
+      expect(rest.nextDueInMs).toBeGreaterThan(50_000);
+      expect(rest.nextDueInMs).toBeLessThanOrEqual(60_000);
+    });
+
+    it('claims a delayed task once it is due', async () => {
+      const store = await open();
+      const task = newTask({ runAt: Date.now() + 150 });
+      await store.add([task]);
+      expect((await claimAll(store)).tasks).toHaveLength(0);
+      const claimed = await eventually(async () => (await claimAll(store)).tasks, (tasks) => tasks.length === 1);
+      expect(claimed[0]!.id).toBe(task.id);
+      expect(Date.now()).toBeGreaterThanOrEqual(task.runAt);
+    });
+
+    it('claims by priority, then runAt, then insertion order', async () => {
+      const store = await open();
+      const now = Date.now();
+      const low = newTask({ priority: 0, runAt: now - 30 });
+      const highLater = newTask({ priority: 5, runAt: now - 10 });
+      const highEarlier = newTask({ priority: 5, runAt: now - 20 });
+      const lowSecond = newTask({ priority: 0, runAt: now - 30 });
+      await store.add([low, highLater, highEarlier, lowSecond]);
+      const order = [];
+      for (let i = 0; i < 4; i++) order.push((await store.claim({ workerId: 'w1', limit: 1 })).tasks[0]!.id);
+      expect(order).toEqual([highEarlier.id, highLater.id, low.id, lowSecond.id]);
+    });
+
+    it('never hands one task to two concurrent claims', async () => {
+      const store = await open();
+      const tasks = Array.from({ length: 200 }, () => newTask());
+      await store.add(tasks);
+      const batches = await Promise.all(Array.from({ length: 10 }, (_, i) => store.claim({ workerId: `w${i}`, limit: 30 })));
+      const ids = batches.flatMap((b) => b.tasks.map((t) => t.id));
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toHaveLength(200);
+    });
+
+    it('completes a task with its result, once', async () => {
+      const store = await open();
+      await store.add([newTask()]);
+      const [task] = (await claimAll(store)).tasks;
+      expect(await store.complete(leaseOf(task!), { sent: true })).toBe(true);
+      expect(await store.get(task!.id)).toMatchObject({ status: TaskStatus.Succeeded, result: { sent: true }, attempts: 1 });
+      expect((await store.get(task!.id))!.finishedAt).toBeGreaterThan(0);
+      expect(await store.complete(leaseOf(task!))).toBe(false);
+    });
+
+    it('reschedules a failed attempt, then fails it for good', async () => {
+      const store = await open();
+      await store.add([newTask({ maxRetries: 1 })]);
+      const [first] = (await claimAll(store)).tasks;
+      const before = Date.now();
+      expect(await store.fail(leaseOf(first!), { name: 'Error', message: 'boom', stack: 'Error: boom\n at x' }, 60_000)).toBe(true);
+      const waiting = (await store.get(first!.id))!;
+      expect(waiting).toMatchObject({ status: TaskStatus.Pending, attempts: 1, lastError: { name: 'Error', message: 'boom', stack: 'Error: boom\n at x' } });
+      expect(waiting.runAt).toBeGreaterThanOrEqual(before + 60_000 - 1_000);
+      expect((await claimAll(store)).tasks).toHaveLength(0);
+
+      await store.add([newTask({ id: 'retry-now', maxRetries: 1 })]);
+      const [again] = (await claimAll(store)).tasks;
+      await store.fail(leaseOf(again!), { name: 'Error', message: 'once' }, 0);
+      const [second] = (await claimAll(store)).tasks;
+      expect(second).toMatchObject({ id: 'retry-now', attempts: 2 });
+      expect(await store.fail(leaseOf(second!), { name: 'Error', message: 'twice' }, null)).toBe(true);
+      expect(await store.get('retry-now')).toMatchObject({ status: TaskStatus.Failed, attempts: 2, lastError: { message: 'twice' } });
+    });
+
+    it('refuses reports and renewals from a stale lease', async () => {
+      const store = await open();
+      await store.add([newTask()]);
+      const [task] = (await claimAll(store)).tasks;
+      const stale = { taskId: task!.id, token: `${task!.leaseToken}-stale` };
+      expect(await store.complete(stale)).toBe(false);
+      expect(await store.fail(stale, { name: 'Error', message: 'x' }, null)).toBe(false);
+      expect(await store.renew([stale, leaseOf(task!)])).toEqual([task!.id]);
+      expect((await store.get(task!.id))!.status).toBe(TaskStatus.Running);
+    });
+
+    describe('partitions', () => {
+      it('runs one task of a partition at a time, others in parallel', async () => {
+        const store = await open();
+        const a1 = newTask({ partitionKey: 'a' });
+        const a2 = newTask({ partitionKey: 'a' });
+        const b1 = newTask({ partitionKey: 'b' });
+        const free = newTask();
+        await store.add([a1, a2, b1, free]);
+        const first = await claimAll(store);
+        expect(first.tasks.map((t) => t.id).sort()).toEqual([a1.id, b1.id, free.id].sort());
+        expect((await claimAll(store)).tasks).toHaveLength(0);
+        await store.complete(leaseOf(first.tasks.find((t) => t.id === a1.id)!));
+        expect((await claimAll(store)).tasks.map((t) => t.id)).toEqual([a2.id]);
+      });
+
+      it('orders a partition by runAt, then scheduling order', async () => {
+        const store = await open();
+        const now = Date.now();
+        const later = newTask({ partitionKey: 'p', runAt: now - 10 });
+        const earlier = newTask({ partitionKey: 'p', runAt: now - 20 });
+        const sameAsEarlier = newTask({ partitionKey: 'p', runAt: now - 20 });
+        await store.add([later]);
+        await store.add([earlier]);
+        await store.add([sameAsEarlier]);
+        const order = [];
+        for (let i = 0; i < 3; i++) {
+          const [task] = (await claimAll(store)).tasks;
+          order.push(task!.id);
+          await store.complete(leaseOf(task!));
+        }
+        expect(order).toEqual([earlier.id, sameAsEarlier.id, later.id]);
+      });
+
+      it('keeps the partition for a task waiting for its retry', async () => {
+        const store = await open();
+        const first = newTask({ partitionKey: 'p', maxRetries: 2 });
+        const second = newTask({ partitionKey: 'p' });
+        await store.add([first, second]);
+        const [claimed] = (await claimAll(store)).tasks;
+        await store.fail(leaseOf(claimed!), { name: 'Error', message: 'x' }, 60_000);
+        expect((await claimAll(store)).tasks).toHaveLength(0);
+      });
+
+      it('runs a due retry before the tasks behind it', async () => {
+        const store = await open();
+        const head = newTask({ partitionKey: 'q', maxRetries: 2 });
+        await store.add([head, newTask({ partitionKey: 'q' })]);
+        const [running] = (await claimAll(store)).tasks;
+        await store.fail(leaseOf(running!), { name: 'Error', message: 'x' }, 0);
+        expect((await claimAll(store)).tasks.map((t) => [t.id, t.attempts])).toEqual([[head.id, 2]]);
+      });
+
+      it('lets the next task go when the head is cancelled', async () => {
+        const store = await open();
+        const head = newTask({ partitionKey: 'p', runAt: Date.now() + 60_000 });
+        const next = newTask({ partitionKey: 'p', runAt: Date.now() + 60_000 + 1 });
+        const due = newTask({ partitionKey: 'r' });
+        await store.add([head, next, due]);
+        await store.cancel(head.id);
+        await store.cancel(due.id);
+        expect((await claimAll(store)).nextDueInMs).toBeGreaterThan(59_000);
+        expect((await store.get(next.id))!.status).toBe(TaskStatus.Pending);
+        const afterDue = newTask({ partitionKey: 'r' });
+        await store.add([afterDue]);
+        expect((await claimAll(store)).tasks.map((t) => t.id)).toEqual([afterDue.id]);
+      });
+    });
+
+    describe('cancel', () => {
+      it('cancels a pending task so it is never claimed', async () => {
+        const store = await open();
+        const task = newTask();
+        await store.add([task]);
+        expect(await store.cancel(task.id)).toMatchObject({ id: task.id, status: TaskStatus.Cancelled });
+        expect((await claimAll(store)).tasks).toHaveLength(0);
+        expect(await store.cancel(task.id)).toBeUndefined();
+        expect(await store.cancel('unknown')).toBeUndefined();
+      });
+
+      it('cancels a running task: signals workers, refuses its result, frees its partition when it reports', async () => {
+        const store = await open();
+        const signals: StoreSignal[] = [];
+        const unsubscribe = store.subscribe((signal) => signals.push(signal));
+        const running = newTask({ partitionKey: 'p' });
+        const next = newTask({ partitionKey: 'p' });
+        await store.add([running, next]);
+        const [claimed] = (await claimAll(store)).tasks;
+        expect(await store.cancel(running.id)).toMatchObject({ status: TaskStatus.Cancelled });
+        await eventually(async () => signals, (s) => s.some((x) => x.type === 'cancel' && x.taskId === running.id));
+        expect((await claimAll(store)).tasks).toHaveLength(0);
+        expect(await store.complete(leaseOf(claimed!))).toBe(false);
+        expect((await store.get(running.id))!.status).toBe(TaskStatus.Cancelled);
+        expect((await claimAll(store)).tasks.map((t) => t.id)).toEqual([next.id]);
+        unsubscribe();
+      });
+    });
+
+    describe('leases', () => {
+      it('lets another worker take over a task whose lease expired, fencing the first', async () => {
+        const store = await open({ leaseTime: 300 });
+        const task = newTask({ partitionKey: 'p' });
+        const behind = newTask({ partitionKey: 'p' });
+        await store.add([task, behind]);
+        const [first] = (await store.claim({ workerId: 'dead', limit: 10 })).tasks;
+        const taken = await eventually(async () => (await store.claim({ workerId: 'w2', limit: 10 })).tasks, (t) => t.length > 0, 10_000);
+        expect(taken.map((t) => [t.id, t.attempts])).toEqual([[task.id, 2]]);
+        expect(taken[0]!.leaseToken).not.toBe(first!.leaseToken);
+        expect(await store.complete(leaseOf(first!))).toBe(false);
+        expect(await store.complete(leaseOf(taken[0]!))).toBe(true);
+        expect((await claimAll(store)).tasks.map((t) => t.id)).toEqual([behind.id]);
+      });
+
+      it('keeps a renewed lease', async () => {
+        const store = await open({ leaseTime: 300 });
+        await store.add([newTask()]);
+        const [task] = (await claimAll(store)).tasks;
+        const until = Date.now() + 900;
+        while (Date.now() < until) {
+          expect(await store.renew([leaseOf(task!)])).toEqual([]);
+          expect((await store.claim({ workerId: 'w2', limit: 10 })).tasks).toHaveLength(0);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(await store.complete(leaseOf(task!))).toBe(true);
+      });
+    });
+
+    it('counts tasks by status', async () => {
+      const store = await open();
+      await store.add([newTask(), newTask(), newTask(), newTask({ runAt: Date.now() + 60_000 })]);
+      const [a, b] = (await store.claim({ workerId: 'w1', limit: 2 })).tasks;
+      await store.complete(leaseOf(a!));
+      await store.fail(leaseOf(b!), { name: 'Error', message: 'x' }, null);
+      const pending = await store.list({ status: TaskStatus.Pending });
+      await store.cancel(pending[0]!.id);
+      expect(await store.counts()).toEqual({ pending: 1, running: 0, succeeded: 1, failed: 1, cancelled: 1 });
+    });
+
+    it('lists newest first, by status and handler, with limit and offset', async () => {
+      const store = await open();
+      const now = Date.now();
+      const tasks = [0, 1, 2, 3].map((i) => newTask({ createdAt: now + i, handler: i % 2 ? 'odd' : 'even' }));
+      for (const task of tasks) await store.add([task]);
+      expect((await store.list()).map((t) => t.id)).toEqual([...tasks].reverse().map((t) => t.id));
+      expect((await store.list({ handler: 'odd' })).map((t) => t.id)).toEqual([tasks[3]!.id, tasks[1]!.id]);
+      expect((await store.list({ limit: 2, offset: 1 })).map((t) => t.id)).toEqual([tasks[2]!.id, tasks[1]!.id]);
+      expect(await store.list({ status: [TaskStatus.Running, TaskStatus.Failed] })).toEqual([]);
+    });
+
+    it('rejects a batch that would exceed maxPending, adding nothing', async () => {
+      const store = await open();
+      await store.add([newTask(), newTask()], { maxPending: 3 });
+      await expect(store.add([newTask(), newTask()], { maxPending: 3 })).rejects.toThrow(QueueFullError);
+      expect((await store.counts()).pending).toBe(2);
+    });
+
+    it('signals wake when a due task is added', async () => {
+      const store = await open();
+      const signals: StoreSignal[] = [];
+      const unsubscribe = store.subscribe((signal) => signals.push(signal));
+      await store.add([newTask()]);
+      await eventually(async () => signals, (s) => s.some((x) => x.type === 'wake'));
+      unsubscribe();
+    });
+
+    it('keeps at most retention.maxCount finished tasks, dropping the oldest', async () => {
+      const store = await open({ retention: { maxCount: 2 } });
+      const tasks = [newTask(), newTask(), newTask()];
+      for (const task of tasks) {
+        await store.add([task]);
+        const [claimed] = (await claimAll(store)).tasks;
+        await store.complete(leaseOf(claimed!));
+      }
+      await eventually(async () => store.get(tasks[0]!.id), (t) => t === undefined);
+      expect((await store.get(tasks[2]!.id))!.status).toBe(TaskStatus.Succeeded);
+    });
+  });
+}
