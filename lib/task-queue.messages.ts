@@ -17,6 +17,8 @@ export const Messages = {
   storeUnavailable: (operation: string, cause: string) => `The task store is unavailable (${operation}): ${cause}`,
   missingDriver: (store: string, pkg: string) => `${store} needs the "${pkg}" package: npm install ${pkg}`,
   asyncOptionsWithoutFactory: () => 'TaskQueueModule.forRootAsync() needs useFactory, useClass or useExisting.',
+  handlerProvidedTwice: (className: string) => `${className} is provided in more than one module; provide a task handler once.`,
+  handlerWithoutExecute: (className: string) => `${className} is decorated with @TaskHandler() but has no execute(args, ctx) method.`,
   requestScopedHandler: (className: string) =>
     `${className} is a request-scoped task handler: each task gets its own instance, resolved in a fresh DI context.`,
 } as const;

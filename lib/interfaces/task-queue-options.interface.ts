@@ -1,5 +1,5 @@
-import type { LogLevel } from '@nestjs/common';
 import type { IRetryStrategy } from '../retry/retry-strategy.interface.js';
+import type { TaskQueueLogLevel } from './task-queue-logger.interface.js';
 import type { ITaskStore, RetentionOptions } from './task-store.interface.js';
 
 /** Options of `TaskQueueModule.forRoot()` / `forRootAsync()`. Every one is optional. */
@@ -26,5 +26,5 @@ export interface TaskQueueModuleOptions {
    * The lowest level logged under the `TaskQueue` context, or false for none. Default 'log': failures are
    * warned about, each task's start and end is logged at 'debug'.
    */
-  logger?: LogLevel | false;
+  logger?: TaskQueueLogLevel | false;
 }

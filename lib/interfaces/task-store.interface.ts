@@ -1,5 +1,5 @@
-import type { LoggerService } from '@nestjs/common';
 import type { NewTask, TaskError, TaskRecord } from './task-record.interface.js';
+import type { TaskQueueLogger } from './task-queue-logger.interface.js';
 import type { TaskStatus } from './task-status.js';
 
 /** How long finished tasks are kept. Both bounds apply; whichever removes first wins. */
@@ -12,7 +12,7 @@ export interface RetentionOptions {
 
 export interface StoreInitContext {
   retention: Required<RetentionOptions>;
-  logger: LoggerService;
+  logger: TaskQueueLogger;
 }
 
 export interface AddOptions {
@@ -77,6 +77,11 @@ export interface ITaskStore {
   readonly leaseTime: number;
   /** 'json': args, metadata and results must survive a JSON round trip; `schedule()` checks before adding. */
   readonly serialization: 'structured' | 'json';
+  /**
+   * How often workers claim anyway, in ms, as a safety net for a lost signal (a dropped pub/sub message, a
+   * reconnect). Undefined: never; the store's signals and `nextDueInMs` are complete (in-memory).
+   */
+  readonly pollInterval?: number;
 
   /** Connect, migrate, subscribe. Called once when the module starts. A store that cannot start throws. */
   init?(context: StoreInitContext): Promise<void>;

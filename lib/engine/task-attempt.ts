@@ -1,0 +1,53 @@
+import type { HeapItem } from '../collections/binary-heap.js';
+import type { TaskContext } from '../interfaces/task-handler.interface.js';
+import type { TaskRecord } from '../interfaces/task-record.interface.js';
+import type { RegisteredHandler } from './handler-registry.js';
+
+/**
+ * One running attempt of a task, and the context its handler receives (one object, not two, on the hot
+ * path). The AbortController is made only when the handler reads `signal` or the attempt is aborted.
+ */
+export class TaskAttempt implements TaskContext, HeapItem {
+  readonly taskId: string;
+  readonly handler: string;
+  readonly attempt: number;
+  readonly metadata: Readonly<Record<string, unknown>> | undefined;
+  /** Index in the worker's deadline heap (-1: none). */
+  heapIndex = -1;
+  /** When the timeout fires (epoch ms), if the task has a timeout. */
+  readonly deadline: number;
+  /** Why the attempt was aborted, if it was. */
+  abortReason: Error | undefined = undefined;
+  private controller: AbortController | undefined = undefined;
+
+  constructor(
+    readonly task: TaskRecord,
+    readonly entry: RegisteredHandler | undefined,
+    readonly startedAt: number,
+  ) {
+    this.taskId = task.id;
+    this.handler = task.handler;
+    this.attempt = task.attempts;
+    this.metadata = task.metadata;
+    this.deadline = task.timeout === undefined ? Infinity : startedAt + task.timeout;
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Aborts once; the first reason wins (a timeout then a cancel stays a timeout). */
+  abort(reason: Error): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
+
+  get lease(): { taskId: string; token: string } {
+    return { taskId: this.taskId, token: this.task.leaseToken! };
+  }
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { TaskArgsNotSerializableError } from '../errors/task-args-not-serializable.error.js';
+import { UnknownTaskHandlerError } from '../errors/unknown-task-handler.error.js';
+import type { ScheduleOptions } from '../interfaces/schedule-options.interface.js';
+import type { NewTask } from '../interfaces/task-record.interface.js';
+import { Messages } from '../task-queue.messages.js';
+import type { HandlerRegistry, RegisteredHandler } from './handler-registry.js';
+import { assertJsonSafe } from './json-safety.js';
+import { isNonNegativeFinite, isNonNegativeInteger, isPositiveFinite, type ResolvedTaskQueueOptions } from './task-queue-options.js';
+
+/** A handler as `schedule()` accepts it: its registered name or its class. */
+export type HandlerReference = string | Function;
+
+/**
+ * Turns a `schedule()` call into the task a store adds, or throws a typed error that names the problem.
+ * Nothing reaches the store unless every check passed.
+ */
+export class TaskBuilder {
+  constructor(
+    private readonly registry: HandlerRegistry,
+    private readonly options: ResolvedTaskQueueOptions,
+  ) {}
+
+  build(handler: HandlerReference, args: unknown, options: ScheduleOptions | undefined, now: number): NewTask {
+    const entry = this.resolveHandler(handler);
+    const o = options ?? {};
+    if (options !== undefined) validate(o);
+    const task: NewTask = {
+      id: o.taskId ?? randomUUID(),
+      handler: entry.name,
+      name: o.name,
+      args,
+      priority: o.priority ?? 0,
+      partitionKey: o.partitionKey,
+      runAt: o.runAt !== undefined ? o.runAt.getTime() : o.delay !== undefined ? now + o.delay : now,
+      createdAt: now,
+      maxRetries: o.maxRetries ?? entry.defaults.maxRetries ?? this.options.defaultMaxRetries,
+      timeout: o.timeout ?? entry.defaults.timeout ?? this.options.defaultTimeout,
+      retryStrategy: o.retryStrategy,
+      metadata: o.metadata,
+    };
+    if (this.options.store.serialization === 'json') assertStorable(task);
+    return task;
+  }
+
+  resolveHandler(handler: HandlerReference): RegisteredHandler {
+    if (typeof handler === 'string') {
+      const entry = this.registry.get(handler);
+      if (entry === undefined) throw new UnknownTaskHandlerError(Messages.unknownHandlerName(handler));
+      return entry;
+    }
+    const entry = typeof handler === 'function' ? this.registry.getByClass(handler) : undefined;
+    if (entry === undefined) throw new UnknownTaskHandlerError(Messages.unknownHandlerClass(describeClass(handler)));
+    return entry;
+  }
+}
+
+function validate(o: ScheduleOptions): void {
+  if (o.delay !== undefined && o.runAt !== undefined) throw new InvalidTaskOptionsError(Messages.delayAndRunAt());
+  expect('delay', o.delay, isNonNegativeFinite, 'a finite number of ms from 0 up');
+  if (o.runAt !== undefined && !(o.runAt instanceof Date && Number.isFinite(o.runAt.getTime()))) {
+    throw new InvalidTaskOptionsError(Messages.invalidOption('runAt', 'a valid Date', o.runAt));
+  }
+  expect('timeout', o.timeout, isPositiveFinite, 'a positive number of ms');
+  expect('maxRetries', o.maxRetries, isNonNegativeInteger, 'an integer from 0 up');
+  expect('partitionKey', o.partitionKey, isNonEmptyString, 'a non-empty string');
+  expect('taskId', o.taskId, isNonEmptyString, 'a non-empty string');
+  expect('name', o.name, (v) => typeof v === 'string', 'a string');
+  expect('priority', o.priority, (v) => typeof v === 'number' && Number.isFinite(v), 'a finite number');
+  expect('retryStrategy', o.retryStrategy, (v) => typeof (v as { nextDelay?: unknown })?.nextDelay === 'function', 'an object with nextDelay()');
+  expect('metadata', o.metadata, (v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'a plain object');
+}
+
+function expect(name: string, value: unknown, valid: (v: unknown) => boolean, expected: string): void {
+  if (value !== undefined && !valid(value)) throw new InvalidTaskOptionsError(Messages.invalidOption(name, expected, value));
+}
+
+const isNonEmptyString = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+
+/** For stores that keep JSON: everything of the task must survive it, or `schedule()` says what does not. */
+function assertStorable(task: NewTask): void {
+  assertJsonSafe(task.args, 'args');
+  assertJsonSafe(task.metadata, 'metadata');
+  const strategy = task.retryStrategy as { toJSON?: () => unknown } | undefined;
+  if (strategy !== undefined && typeof strategy.toJSON !== 'function') {
+    throw new TaskArgsNotSerializableError(
+      Messages.notSerializable('retryStrategy', 'retryStrategy', 'a custom strategy; set it on the handler (@TaskHandler({ retryStrategy })) or as the module default'),
+    );
+  }
+}
+
+function describeClass(handler: unknown): string {
+  if (typeof handler === 'function') return handler.name || 'An anonymous class';
+  return `\`${String(handler)}\` (neither a handler name nor a class)`;
+}

@@ -1,0 +1,172 @@
+import { StoreUnavailableError } from '../errors/store-unavailable.error.js';
+import { TaskCancelledError } from '../errors/task-cancelled.error.js';
+import { TaskQueueError } from '../errors/task-queue.error.js';
+import type { ITaskHandler } from '../interfaces/task-handler.interface.js';
+import type { ScheduleOptions } from '../interfaces/schedule-options.interface.js';
+import type { TaskObserver } from '../interfaces/task-event.interface.js';
+import type { TaskInfo } from '../interfaces/task-info.interface.js';
+import type { NewTask } from '../interfaces/task-record.interface.js';
+import type { ITaskStore, ListQuery, TaskCounts } from '../interfaces/task-store.interface.js';
+import { InMemoryTaskStore } from '../stores/in-memory/in-memory-task.store.js';
+import { Messages } from '../task-queue.messages.js';
+import { HandlerRegistry, type HandlerSource, type TaskHandlerDefaults } from './handler-registry.js';
+import { LevelLogger } from './level-logger.js';
+import { TaskBuilder, type HandlerReference } from './task-builder.js';
+import { TaskEventHub } from './task-event-hub.js';
+import { toTaskInfo } from './task-info.mapper.js';
+import { resolveTaskQueueOptions, type ResolvedTaskQueueOptions, type TaskQueueOptions } from './task-queue-options.js';
+import { TaskWorker } from './task-worker.js';
+
+/** One item of `scheduleMany`. */
+export interface ScheduleItem {
+  handler: HandlerReference;
+  args?: unknown;
+  options?: ScheduleOptions;
+}
+
+/**
+ * The engine without Nest: handlers, a store, a worker. The Nest module wraps one of these; scripts and
+ * benchmarks can use it directly. Lifecycle: `init()` (store), `start()` (worker), `stop()` (drain), `close()`.
+ */
+export class TaskQueue {
+  readonly options: ResolvedTaskQueueOptions;
+  private readonly registry = new HandlerRegistry();
+  private readonly events = new TaskEventHub();
+  private readonly logger: LevelLogger;
+  private readonly builder: TaskBuilder;
+  private readonly worker: TaskWorker;
+  private initializing: Promise<void> | undefined;
+  private initialized = false;
+
+  constructor(options?: TaskQueueOptions) {
+    this.options = resolveTaskQueueOptions(options);
+    this.logger = new LevelLogger(this.options.loggerService, this.options.logLevel);
+    this.builder = new TaskBuilder(this.registry, this.options);
+    this.worker = new TaskWorker(this.options, this.registry, this.events, this.logger);
+  }
+
+  get store(): ITaskStore {
+    return this.options.store;
+  }
+
+  /** Registers a handler under a name (unique; a second one with the name throws `DuplicateTaskHandlerError`). */
+  registerHandler(name: string, handler: HandlerSource, defaults?: TaskHandlerDefaults, target?: Function): void {
+    this.registry.register(name, handler, defaults, target);
+  }
+
+  /** Connects the store (migrations, subscriptions). Idempotent. */
+  init(): Promise<void> {
+    this.initializing ??= this.options.store.init?.({ retention: this.options.retention, logger: this.logger.asLogger() }).then(() => {
+      this.initialized = true;
+    }) ?? Promise.resolve().then(() => {
+      this.initialized = true;
+    });
+    return this.initializing;
+  }
+
+  /** Initialises if needed, then starts the worker unless `autoStart` is false. */
+  async start(): Promise<void> {
+    await this.init();
+    if (this.options.autoStart) this.worker.start();
+  }
+
+  /** Schedules a task; resolves to its id once the store has it. */
+  schedule<H extends ITaskHandler<any, any>>(handler: abstract new (...args: any[]) => H, args: HandlerArgs<H>, options?: ScheduleOptions): Promise<string>;
+  schedule(handler: string, args?: unknown, options?: ScheduleOptions): Promise<string>;
+  async schedule(handler: HandlerReference, args?: unknown, options?: ScheduleOptions): Promise<string> {
+    const [id] = await this.add([this.builder.build(handler, args, options, Date.now())]);
+    return id!;
+  }
+
+  /** Schedules many tasks in one store call: all are checked first, so one bad item adds nothing. */
+  async scheduleMany(items: ScheduleItem[]): Promise<string[]> {
+    const now = Date.now();
+    return this.add(items.map((item) => this.builder.build(item.handler, item.args, item.options, now)));
+  }
+
+  /** True if the task was pending or running (a running task's signal aborts); false if finished or unknown. */
+  async cancel(taskId: string): Promise<boolean> {
+    const cancelled = await this.call('cancel', () => this.options.store.cancel(taskId));
+    if (cancelled === undefined) return false;
+    this.worker.abortIfRunning(taskId, new TaskCancelledError(Messages.cancelled(taskId)));
+    if (this.events.active) this.events.emit('cancelled', cancelled, { attempt: cancelled.attempts });
+    this.logger.debug(`Task ${taskId} (${cancelled.handler}) cancelled`);
+    return true;
+  }
+
+  async getTask(taskId: string): Promise<TaskInfo | undefined> {
+    const record = await this.call('getTask', () => this.options.store.get(taskId));
+    return record === undefined ? undefined : toTaskInfo(record);
+  }
+
+  async listTasks(query?: ListQuery): Promise<TaskInfo[]> {
+    return (await this.call('listTasks', () => this.options.store.list(query))).map(toTaskInfo);
+  }
+
+  counts(): Promise<TaskCounts> {
+    return this.call('counts', () => this.options.store.counts());
+  }
+
+  /** Resolves when nothing runs and nothing due waits here; delayed tasks not yet due do not count. */
+  whenIdle(): Promise<void> {
+    return this.worker.whenIdle();
+  }
+
+  /** Tasks running in this process now. */
+  get running(): number {
+    return this.worker.running;
+  }
+
+  observe(observer: TaskObserver): () => void {
+    return this.events.observe(observer);
+  }
+
+  /** Stops claiming and lets running tasks finish for up to `shutdownTimeout` ms, then aborts them. */
+  async stop(): Promise<void> {
+    await this.worker.stop(this.options.shutdownTimeout);
+  }
+
+  /** stop(), then releases the store. The in-memory store's pending tasks are dropped, and counted in the log. */
+  async close(): Promise<void> {
+    await this.stop();
+    if (this.initialized && this.options.store instanceof InMemoryTaskStore) {
+      const { pending } = await this.options.store.counts();
+      if (pending > 0) this.logger.warn(`Dropping ${pending} pending task(s): the in-memory store keeps nothing after the application stops`);
+    }
+    await this.options.store.close?.();
+  }
+
+  private async add(tasks: NewTask[]): Promise<string[]> {
+    if (!this.initialized) await this.init();
+    const maxPending = this.options.maxQueueSize;
+    this.worker.beginAdd();
+    let added: boolean[] | undefined;
+    try {
+      added = await this.call('schedule', () => this.options.store.add(tasks, maxPending === undefined ? undefined : { maxPending }));
+    } finally {
+      this.worker.endAdd(added === undefined ? undefined : earliestAdded(tasks, added));
+    }
+    if (this.events.active) for (let i = 0; i < tasks.length; i++) if (added[i]) this.events.emit('scheduled', tasks[i]!);
+    if (this.logger.debugEnabled) for (const task of tasks) this.logger.debug(`Task ${task.id} (${task.handler}) scheduled for ${new Date(task.runAt).toISOString()}`);
+    return tasks.map((task) => task.id);
+  }
+
+  /** Store calls: our own errors pass through; anything else means the store could not do it. */
+  private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof TaskQueueError) throw error;
+      throw new StoreUnavailableError(Messages.storeUnavailable(operation, error instanceof Error ? error.message : String(error)), { cause: error });
+    }
+  }
+}
+
+/** The args type a handler class declares in `execute(args, ctx)`. */
+export type HandlerArgs<H> = H extends ITaskHandler<infer A, any> ? A : unknown;
+
+function earliestAdded(tasks: NewTask[], added: boolean[]): number | undefined {
+  let earliest: number | undefined;
+  for (let i = 0; i < tasks.length; i++) if (added[i] && (earliest === undefined || tasks[i]!.runAt < earliest)) earliest = tasks[i]!.runAt;
+  return earliest === undefined ? undefined : earliest - Date.now();
+}

@@ -1,0 +1,343 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { BinaryHeap } from '../collections/binary-heap.js';
+import { NonRetryableError } from '../errors/non-retryable.error.js';
+import { TaskAbortedError } from '../errors/task-aborted.error.js';
+import { TaskCancelledError } from '../errors/task-cancelled.error.js';
+import { TaskTimeoutError } from '../errors/task-timeout.error.js';
+import { UnknownTaskHandlerError } from '../errors/unknown-task-handler.error.js';
+import type { TaskRecord } from '../interfaces/task-record.interface.js';
+import type { StoreSignal } from '../interfaces/task-store.interface.js';
+import { reviveRetryStrategy } from '../retry/revive-retry-strategy.js';
+import { Messages } from '../task-queue.messages.js';
+import type { HandlerRegistry } from './handler-registry.js';
+import type { LevelLogger } from './level-logger.js';
+import { TaskAttempt } from './task-attempt.js';
+import type { TaskEventHub } from './task-event-hub.js';
+import { toTaskError } from './task-error.mapper.js';
+import type { ResolvedTaskQueueOptions } from './task-queue-options.js';
+
+/** After this long without yielding, the worker lets timers and I/O run before claiming again. */
+const MAX_BUSY_MS = 10;
+/** After aborting tasks at shutdown, how long they get to notice and report. */
+const ABORT_GRACE_MS = 1_000;
+const MAX_CLAIM_BACKOFF_MS = 30_000;
+
+/**
+ * Claims due tasks from the store up to `concurrency`, runs them, reports outcomes, and sleeps on one
+ * timer until the next task is due or the store signals new work. No per-task timers: timeouts share one.
+ */
+export class TaskWorker {
+  readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly attempts = new Map<string, TaskAttempt>();
+  private readonly deadlines = new BinaryHeap<TaskAttempt>((a, b) => a.deadline < b.deadline);
+  private state: 'stopped' | 'running' | 'stopping' = 'stopped';
+  /** A claim could return tasks (set by signals, timers, full batches; cleared by a claim). */
+  private mayHaveWork = false;
+  private claiming: Promise<void> | undefined;
+  private drainQueued = false;
+  private lastYield = 0;
+  /** schedule() calls in flight: whenIdle waits for them too. */
+  private adding = 0;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private deadlineAt = Infinity;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private safetyPoll: NodeJS.Timeout | undefined;
+  private claimFailures = 0;
+  private unsubscribe: (() => void) | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private emptyWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly options: ResolvedTaskQueueOptions,
+    private readonly registry: HandlerRegistry,
+    private readonly events: TaskEventHub,
+    private readonly logger: LevelLogger,
+  ) {}
+
+  get running(): number {
+    return this.attempts.size;
+  }
+
+  start(): void {
+    if (this.state !== 'stopped') return;
+    const { store } = this.options;
+    this.state = 'running';
+    this.unsubscribe = store.subscribe(this.onSignal);
+    this.heartbeat = setInterval(this.renewLeases, Math.max(10, store.leaseTime / 3)).unref();
+    if (store.pollInterval !== undefined) this.safetyPoll = setInterval(this.requestDrain, store.pollInterval).unref();
+    this.requestDrain();
+  }
+
+  /** Stops claiming; waits up to `timeoutMs` for running tasks, then aborts them. */
+  async stop(timeoutMs: number): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopping';
+    this.unsubscribe?.();
+    clearTimeout(this.wakeTimer);
+    clearInterval(this.safetyPoll);
+    await this.claiming;
+    if (this.attempts.size > 0) {
+      this.logger.log(`Waiting up to ${timeoutMs} ms for ${this.attempts.size} running task(s) to finish`);
+      if (!(await this.waitUntilEmpty(timeoutMs))) {
+        this.logger.warn(`Aborting ${this.attempts.size} task(s) still running after shutdownTimeout (${timeoutMs} ms)`);
+        for (const attempt of this.attempts.values()) attempt.abort(new TaskAbortedError(Messages.shuttingDown(attempt.taskId)));
+        await this.waitUntilEmpty(ABORT_GRACE_MS);
+      }
+    }
+    clearInterval(this.heartbeat);
+    clearTimeout(this.deadlineTimer);
+    this.state = 'stopped';
+    this.settleIdle();
+  }
+
+  /** Resolves when nothing runs, nothing due waits to be claimed and no schedule() is in flight. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  beginAdd(): void {
+    this.adding++;
+  }
+
+  /** A schedule() call finished; `dueInMs` is when its task is due (undefined: nothing was added). */
+  endAdd(dueInMs: number | undefined): void {
+    this.adding--;
+    // Durable stores signal other processes; this one need not wait for the round trip.
+    if (dueInMs !== undefined && this.state === 'running') {
+      if (dueInMs <= 0) this.requestDrain();
+      else this.wakeIn(dueInMs);
+    }
+    this.settleIdle();
+  }
+
+  /** Aborts the attempt of a task this worker runs (a local cancel; remote ones arrive as signals). */
+  abortIfRunning(taskId: string, reason: Error): void {
+    this.attempts.get(taskId)?.abort(reason);
+  }
+
+  private readonly onSignal = (signal: StoreSignal): void => {
+    if (signal.type === 'cancel') this.abortIfRunning(signal.taskId, new TaskCancelledError(Messages.cancelled(signal.taskId)));
+    else if (signal.inMs === undefined || signal.inMs <= 0) this.requestDrain();
+    else this.wakeIn(signal.inMs);
+  };
+
+  private readonly requestDrain = (): void => {
+    this.mayHaveWork = true;
+    if (this.drainQueued || this.state !== 'running') return;
+    this.drainQueued = true;
+    // Microtasks keep bursts fast; now and then yield so timers and I/O are not starved.
+    const now = Date.now();
+    if (now - this.lastYield < MAX_BUSY_MS) queueMicrotask(this.drain);
+    else {
+      this.lastYield = now;
+      setImmediate(this.drain);
+    }
+  };
+
+  private readonly drain = (): void => {
+    this.drainQueued = false;
+    if (this.claiming !== undefined || this.state !== 'running') return;
+    const free = this.options.concurrency - this.attempts.size;
+    if (!this.mayHaveWork || free <= 0) return this.settleIdle();
+    this.mayHaveWork = false;
+    this.claiming = this.claim(free);
+  };
+
+  private async claim(limit: number): Promise<void> {
+    try {
+      const batch = await this.options.store.claim({ workerId: this.id, limit });
+      this.claimFailures = 0;
+      this.claiming = undefined;
+      for (const task of batch.tasks) this.run(task);
+      if (batch.tasks.length >= limit) this.mayHaveWork = true;
+      if (batch.nextDueInMs !== undefined) this.wakeIn(batch.nextDueInMs);
+    } catch (error) {
+      this.claiming = undefined;
+      this.onClaimError(error);
+    }
+    if (this.mayHaveWork) this.requestDrain();
+    else this.settleIdle();
+  }
+
+  private onClaimError(error: unknown): void {
+    const delay = Math.min(MAX_CLAIM_BACKOFF_MS, 100 * 2 ** this.claimFailures++);
+    this.logger.warn(`Could not claim tasks (${describe(error)}); trying again in ${delay} ms`);
+    this.mayHaveWork = true;
+    if (this.state === 'running') this.wakeIn(delay);
+  }
+
+  private run(task: TaskRecord): void {
+    const attempt = new TaskAttempt(task, this.registry.get(task.handler), Date.now());
+    this.attempts.set(task.id, attempt);
+    if (attempt.deadline !== Infinity) this.trackDeadline(attempt);
+    if (this.events.active) this.events.emit('started', task, { attempt: task.attempts, lateness: attempt.startedAt - task.runAt });
+    if (this.logger.debugEnabled) this.logger.debug(`Task ${task.id} (${task.handler}) started, attempt ${task.attempts}`);
+    if (this.state !== 'running') attempt.abort(new TaskAbortedError(Messages.shuttingDown(task.id)));
+    void this.execute(attempt);
+  }
+
+  private async execute(attempt: TaskAttempt): Promise<void> {
+    let failed = false;
+    let outcome: unknown;
+    try {
+      const entry = attempt.entry;
+      if (entry === undefined) throw new UnknownTaskHandlerError(Messages.unknownHandlerName(attempt.handler));
+      if (attempt.abortReason !== undefined) throw attempt.abortReason;
+      const handler = entry.instance ?? (await entry.resolve!());
+      outcome = await handler.execute(attempt.task.args, attempt);
+    } catch (error) {
+      failed = true;
+      outcome = error;
+    }
+    if (attempt.heapIndex >= 0) this.deadlines.remove(attempt);
+    // A timeout or cancel decides the outcome even if the handler ignored the signal and returned.
+    if (attempt.abortReason !== undefined) {
+      failed = true;
+      outcome = attempt.abortReason;
+    }
+    try {
+      if (failed) await this.reportFailure(attempt, outcome);
+      else await this.reportSuccess(attempt, outcome);
+    } catch (error) {
+      this.logger.error(`Task ${attempt.taskId}: could not record its outcome (${describe(error)}); it runs again once its lease expires`);
+    }
+    this.attempts.delete(attempt.taskId);
+    if (this.attempts.size === 0 && this.emptyWaiters.length > 0) this.settleEmpty();
+    if (this.mayHaveWork) this.requestDrain();
+    else this.settleIdle();
+  }
+
+  private async reportSuccess(attempt: TaskAttempt, result: unknown): Promise<void> {
+    if (!(await this.options.store.complete(attempt.lease, result))) return this.onRefused(attempt);
+    if (this.events.active) this.events.emit('succeeded', attempt.task, { attempt: attempt.attempt, duration: Date.now() - attempt.startedAt });
+    if (this.logger.debugEnabled) this.logger.debug(`Task ${attempt.taskId} (${attempt.handler}) succeeded`);
+  }
+
+  private async reportFailure(attempt: TaskAttempt, thrown: unknown): Promise<void> {
+    const { store } = this.options;
+    const error = toTaskError(thrown);
+    if (thrown instanceof TaskCancelledError) {
+      // The store already says cancelled; reporting releases the partition. The canceller emitted the event.
+      await store.fail(attempt.lease, error, null);
+      return;
+    }
+    if (thrown instanceof TaskAbortedError) {
+      // Shutdown: hand the task back at once rather than after the lease (a lost lease is refused anyway).
+      await store.fail(attempt.lease, error, 0);
+      return;
+    }
+    const retryInMs = this.retryDelay(attempt, thrown);
+    if (!(await store.fail(attempt.lease, error, retryInMs))) return this.onRefused(attempt);
+    const willRetry = retryInMs !== null;
+    if (this.events.active) {
+      const retryAt = willRetry ? new Date(Date.now() + retryInMs) : undefined;
+      this.events.emit('failed', attempt.task, { attempt: attempt.attempt, duration: Date.now() - attempt.startedAt, error, willRetry, retryAt });
+    }
+    const what = `Task ${attempt.taskId} (${attempt.handler}) attempt ${attempt.attempt} failed: ${error.message}`;
+    if (willRetry) this.logger.warn(`${what}; retrying in ${retryInMs} ms`);
+    else this.logger.error(`${what}; no retries left`, error.stack);
+  }
+
+  private retryDelay(attempt: TaskAttempt, thrown: unknown): number | null {
+    if (thrown instanceof NonRetryableError || thrown instanceof UnknownTaskHandlerError) return null;
+    if (attempt.attempt > attempt.task.maxRetries) return null;
+    const strategy = reviveRetryStrategy(attempt.task.retryStrategy) ?? attempt.entry?.defaults.retryStrategy ?? this.options.defaultRetryStrategy;
+    try {
+      const delay = strategy.nextDelay(attempt.attempt, thrown);
+      return typeof delay === 'number' && Number.isFinite(delay) && delay >= 0 ? delay : null;
+    } catch (error) {
+      this.logger.error(`Task ${attempt.taskId}: its retry strategy threw (${describe(error)}); not retrying`);
+      return null;
+    }
+  }
+
+  private onRefused(attempt: TaskAttempt): void {
+    if (attempt.abortReason instanceof TaskCancelledError) return;
+    this.logger.warn(`Task ${attempt.taskId}: the store refused this worker's outcome (the task was cancelled, or its lease was taken over)`);
+  }
+
+  private readonly renewLeases = async (): Promise<void> => {
+    if (this.attempts.size === 0) return;
+    const leases = [...this.attempts.values()].map((attempt) => attempt.lease);
+    try {
+      const lost = await this.options.store.renew(leases);
+      for (const taskId of lost) this.attempts.get(taskId)?.abort(new TaskAbortedError(Messages.leaseLost(taskId)));
+    } catch (error) {
+      this.logger.warn(`Could not renew task leases (${describe(error)})`);
+    }
+  };
+
+  private trackDeadline(attempt: TaskAttempt): void {
+    this.deadlines.push(attempt);
+    // Armed only when a deadline is earlier than the armed one; removals do not re-arm (the timer re-checks).
+    if (attempt.deadline < this.deadlineAt) {
+      clearTimeout(this.deadlineTimer);
+      this.deadlineAt = attempt.deadline;
+      this.deadlineTimer = setTimeout(this.onDeadline, Math.max(0, attempt.deadline - Date.now()));
+    }
+  }
+
+  private readonly onDeadline = (): void => {
+    this.deadlineTimer = undefined;
+    this.deadlineAt = Infinity;
+    const now = Date.now();
+    for (let next = this.deadlines.peek(); next !== undefined && next.deadline <= now; next = this.deadlines.peek()) {
+      this.deadlines.pop();
+      next.abort(new TaskTimeoutError(Messages.timedOut(next.taskId, next.task.timeout!)));
+    }
+    const next = this.deadlines.peek();
+    if (next !== undefined) {
+      this.deadlineAt = next.deadline;
+      this.deadlineTimer = setTimeout(this.onDeadline, Math.max(0, next.deadline - now));
+    }
+  };
+
+  private wakeIn(ms: number): void {
+    const at = Date.now() + ms;
+    if (at >= this.wakeAt) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(this.onWakeTimer, ms);
+  }
+
+  private readonly onWakeTimer = (): void => {
+    this.wakeTimer = undefined;
+    this.wakeAt = Infinity;
+    this.requestDrain();
+  };
+
+  private isIdle(): boolean {
+    if (this.state !== 'running') return this.adding === 0;
+    return this.attempts.size === 0 && this.claiming === undefined && !this.drainQueued && !this.mayHaveWork && this.adding === 0;
+  }
+
+  private settleIdle(): void {
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private waitUntilEmpty(timeoutMs: number): Promise<boolean> {
+    if (this.attempts.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.emptyWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  private settleEmpty(): void {
+    const waiters = this.emptyWaiters;
+    this.emptyWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,44 @@
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { TaskQueue } from '../engine/task-queue.js';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import type { TaskQueueModuleOptions } from '../interfaces/task-queue-options.interface.js';
+import { LOGGER_CONTEXT } from '../task-queue.constants.js';
+import { Messages } from '../task-queue.messages.js';
+import { TaskHandlerExplorer } from './task-handler.explorer.js';
+import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE } from './task-queue.module-definition.js';
+import { TaskQueueLifecycle } from './task-queue.lifecycle.js';
+import { TaskScheduler } from './task-scheduler.service.js';
+import { DEFAULT_RETRY_STRATEGY, TASK_QUEUE, TASK_STORE } from './task-queue.tokens.js';
+
+/**
+ * Background tasks for the app: `TaskQueueModule.forRoot({...})` or `forRootAsync({ useFactory, inject })`.
+ * Provides `TaskScheduler`, the store (`TASK_STORE`) and the default retry strategy (`DEFAULT_RETRY_STRATEGY`).
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    {
+      provide: TASK_QUEUE,
+      useFactory: (options: TaskQueueModuleOptions) => new TaskQueue({ ...options, loggerService: new Logger(LOGGER_CONTEXT) }),
+      inject: [MODULE_OPTIONS_TOKEN],
+    },
+    { provide: TASK_STORE, useFactory: (queue: TaskQueue) => queue.store, inject: [TASK_QUEUE] },
+    { provide: DEFAULT_RETRY_STRATEGY, useFactory: (queue: TaskQueue) => queue.options.defaultRetryStrategy, inject: [TASK_QUEUE] },
+    TaskHandlerExplorer,
+    TaskQueueLifecycle,
+    TaskScheduler,
+  ],
+  exports: [TaskScheduler, TASK_STORE, DEFAULT_RETRY_STRATEGY],
+})
+export class TaskQueueModule extends ConfigurableModuleClass {
+  static override forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+
+  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    // ConfigurableModuleBuilder accepts an async form with no factory and fails later, obscurely.
+    if (!options?.useFactory && !options?.useClass && !options?.useExisting) throw new InvalidTaskOptionsError(Messages.asyncOptionsWithoutFactory());
+    return super.forRootAsync(options);
+  }
+}

@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Observable, share } from 'rxjs';
+import type { HandlerArgs, ScheduleItem, TaskQueue } from '../engine/task-queue.js';
+import type { ITaskHandler } from '../interfaces/task-handler.interface.js';
+import type { ScheduleOptions } from '../interfaces/schedule-options.interface.js';
+import type { TaskEvent } from '../interfaces/task-event.interface.js';
+import type { TaskInfo } from '../interfaces/task-info.interface.js';
+import type { ListQuery, TaskCounts } from '../interfaces/task-store.interface.js';
+import { TASK_QUEUE } from './task-queue.tokens.js';
+
+/** What apps inject to schedule, cancel and inspect tasks. */
+@Injectable()
+export class TaskScheduler {
+  /** Every task event of this process. The engine builds events only while someone subscribes. */
+  readonly events$: Observable<TaskEvent>;
+
+  constructor(@Inject(TASK_QUEUE) private readonly queue: TaskQueue) {
+    this.events$ = new Observable<TaskEvent>((subscriber) => queue.observe({ onTaskEvent: (event) => subscriber.next(event) })).pipe(share());
+  }
+
+  /**
+   * Schedules a task for a handler, given by class (args typed from its `execute`) or registered name.
+   * Resolves to the task id once the store has it; rejects with a typed error, storing nothing, on bad input.
+   */
+  schedule<H extends ITaskHandler<any, any>>(handler: abstract new (...args: any[]) => H, args: HandlerArgs<H>, options?: ScheduleOptions): Promise<string>;
+  schedule(handler: string, args?: unknown, options?: ScheduleOptions): Promise<string>;
+  schedule(handler: string | Function, args?: unknown, options?: ScheduleOptions): Promise<string> {
+    return this.queue.schedule(handler as string, args, options);
+  }
+
+  /** Schedules many tasks in one store call; one bad item rejects the whole batch, storing nothing. */
+  scheduleMany(items: ScheduleItem[]): Promise<string[]> {
+    return this.queue.scheduleMany(items);
+  }
+
+  /** True if the task was pending (it never runs) or running (its signal aborts); false if finished or unknown. */
+  cancel(taskId: string): Promise<boolean> {
+    return this.queue.cancel(taskId);
+  }
+
+  /** A snapshot of the task, or undefined if unknown (or removed by retention). */
+  getTask(taskId: string): Promise<TaskInfo | undefined> {
+    return this.queue.getTask(taskId);
+  }
+
+  /** Tasks, newest first, filtered by status and handler. */
+  listTasks(query?: ListQuery): Promise<TaskInfo[]> {
+    return this.queue.listTasks(query);
+  }
+
+  /** How many tasks the store holds in each status. */
+  counts(): Promise<TaskCounts> {
+    return this.queue.counts();
+  }
+
+  /** Resolves when nothing runs and nothing due waits in this process (for tests and scripts). */
+  whenIdle(): Promise<void> {
+    return this.queue.whenIdle();
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The key names of one queue. Every key starts with `{prefix}:`, so all of them hash to one Redis Cluster
+ * slot and one script may touch any of them. The Lua scripts build the same names from `base`.
+ */
+export class RedisKeys {
+  /** `{prefix}:`, the start of every key (passed to the scripts). */
+  readonly base: string;
+  /** The key the scripts are routed by (a real key of the queue). */
+  readonly counts: string;
+  /** The pub/sub channel of wake and cancel signals. */
+  readonly channel: string;
+
+  constructor(readonly prefix: string) {
+    this.base = `{${prefix}}:`;
+    this.counts = `${this.base}counts`;
+    this.channel = `${this.base}signal`;
+  }
+
+  task(id: string): string {
+    return `${this.base}t:${id}`;
+  }
+
+  /** A SCAN pattern matching every key of the queue (for tooling and tests, never on a hot path). */
+  get pattern(): string {
+    return `${this.base.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  }
+}
