@@ -1,0 +1,29 @@
+/**
+ * Cancels task ARGV[5] if pending or running (a running one keeps its partition until its worker reports or
+ * its lease expires; the workers get a cancel signal). Returns {wakeIn, 0} if unknown or finished, else
+ * {wakeIn, 1, record}.
+ */
+export const CANCEL = `
+local id = ARGV[5]
+local tk = kTask(id)
+local o = redis.call('HMGET', tk, 's', 'p', 'k', 'q')
+if o[1] == 'pending' then
+  local m = member(o[4], id)
+  redis.call('ZREM', kQueue(o[2]), m)
+  if o[3] then redis.call('ZREM', kPart(o[3]), m) end
+  redis.call('HSET', tk, 's', 'cancelled', 'f', NOW)
+  move('pending', 'cancelled')
+  leavePartition(id, o[3])
+  retain(id)
+  trim(100)
+elseif o[1] == 'running' then
+  redis.call('HSET', tk, 's', 'cancelled', 'f', NOW)
+  move('running', 'cancelled')
+  redis.call('PUBLISH', CHANNEL, ORIGIN .. '|c|' .. id)
+else
+  return { -1, 0 }
+end
+local out = { flush(), 1 }
+appendRecord(out, id)
+return out
+`;

@@ -1,0 +1,146 @@
+/**
+ * What every script shares: key names, the server's clock, and the state changes that several scripts
+ * make (placing a task, releasing a partition, retention). Prepended to each script.
+ *
+ * Layout, for a queue whose keys start with B = `{prefix}:`:
+ * - B t:<id>        hash: one task (d: JSON of the fixed fields, h handler, s status, p priority, k partition,
+ *                   r runAt, c createdAt, q insertion seq, a attempts, st startedAt, f finishedAt,
+ *                   t lease token, w worker, e lastError JSON, x result JSON)
+ * - B q:<priority>  zset: claimable pending tasks of one priority (due or not), score runAt, member seq..id
+ * - B prios         zset: priorities that have a q:<priority>, score = member = priority
+ * - B part          hash: partition key -> the one task that heads or holds the partition
+ * - B pq:<key>      zset: a partition's tasks waiting behind its head, score runAt, member seq..id
+ * - B leases        zset: running tasks by lease expiry, member id
+ * - B done          zset: finished tasks by finishedAt (retention), member id
+ * - B all           zset: every task by createdAt (listing), member seq..id
+ * - B counts        hash: status -> count
+ * - B seq, B tok    counters: insertion order and lease tokens
+ * Members `seq..id` (seq zero-padded) make equal runAt scores sort in insertion order.
+ *
+ * ARGV[1] B, ARGV[2] origin (the calling store, so it ignores its own signals), ARGV[3] retention maxCount,
+ * ARGV[4] retention maxAge; each script's own arguments start at ARGV[5].
+ */
+export const PRELUDE = `
+local B = ARGV[1]
+local ORIGIN = ARGV[2]
+local MAX_COUNT = tonumber(ARGV[3])
+local MAX_AGE = tonumber(ARGV[4])
+local K_COUNTS, K_PRIOS, K_PART = B .. 'counts', B .. 'prios', B .. 'part'
+local K_LEASES, K_DONE, K_ALL = B .. 'leases', B .. 'done', B .. 'all'
+local CHANNEL = B .. 'signal'
+local clock = redis.call('TIME')
+local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+
+local function int(x) return string.format('%d', x) end
+local function kTask(id) return B .. 't:' .. id end
+local function kQueue(p) return B .. 'q:' .. p end
+local function kPart(key) return B .. 'pq:' .. key end
+local function member(seq, id) return string.format('%015d', tonumber(seq)) .. id end
+local function idOf(m) return string.sub(m, 16) end
+
+-- Status counts, applied once at the end.
+local delta = {}
+local function move(from, to)
+  if from then delta[from] = (delta[from] or 0) - 1 end
+  if to then delta[to] = (delta[to] or 0) + 1 end
+end
+
+-- The earliest wake-up this call causes (ms from now), and the priorities it placed tasks in.
+local wakeIn = nil
+local function wake(inMs)
+  if inMs < 0 then inMs = 0 end
+  if wakeIn == nil or inMs < wakeIn then wakeIn = inMs end
+end
+local placedPrios = {}
+
+local function place(p, runAt, m)
+  redis.call('ZADD', kQueue(p), runAt, m)
+  placedPrios[p] = true
+end
+
+-- Earliest runAt after now among placed pending tasks, or nil.
+local function nextDue()
+  local best = nil
+  for _, p in ipairs(redis.call('ZRANGE', K_PRIOS, 0, -1)) do
+    local r = redis.call('ZRANGEBYSCORE', kQueue(p), '(' .. int(NOW), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    if r[2] then
+      local s = tonumber(r[2])
+      if best == nil or s < best then best = s end
+    end
+  end
+  return best
+end
+
+-- The task no longer heads or holds its partition: the next one in (runAt, seq) order is placed.
+local function leavePartition(id, key)
+  if not key or redis.call('HGET', K_PART, key) ~= id then return end
+  local nxt = redis.call('ZPOPMIN', kPart(key))
+  if not nxt[1] then
+    redis.call('HDEL', K_PART, key)
+    return
+  end
+  local nid = idOf(nxt[1])
+  local runAt = tonumber(nxt[2])
+  redis.call('HSET', K_PART, key, nid)
+  place(redis.call('HGET', kTask(nid), 'p'), runAt, nxt[1])
+  wake(runAt - NOW)
+end
+
+local function retain(id)
+  redis.call('ZADD', K_DONE, NOW, id)
+end
+
+local function forget(id)
+  local key = kTask(id)
+  local o = redis.call('HMGET', key, 's', 'q')
+  if o[1] then
+    redis.call('ZREM', K_ALL, member(o[2], id))
+    move(o[1], nil)
+    redis.call('DEL', key)
+  end
+  redis.call('ZREM', K_DONE, id)
+end
+
+-- Retention: drops the oldest finished tasks beyond MAX_COUNT and those older than MAX_AGE, at most
+-- budget of them. True if it stopped at the budget.
+local function trim(budget)
+  local removed = 0
+  local excess = redis.call('ZCARD', K_DONE) - MAX_COUNT
+  if excess > 0 then
+    for _, id in ipairs(redis.call('ZRANGE', K_DONE, 0, math.min(excess, budget) - 1)) do
+      forget(id)
+      removed = removed + 1
+    end
+  end
+  if removed < budget then
+    for _, id in ipairs(redis.call('ZRANGEBYSCORE', K_DONE, '-inf', NOW - MAX_AGE, 'LIMIT', 0, budget - removed)) do
+      forget(id)
+      removed = removed + 1
+    end
+  end
+  return removed >= budget
+end
+
+-- Applies the counts and priorities, publishes the wake-up; returns it (-1: none) for the caller's own listeners.
+local function flush()
+  for status, d in pairs(delta) do
+    if d ~= 0 then redis.call('HINCRBY', K_COUNTS, status, d) end
+  end
+  for p in pairs(placedPrios) do redis.call('ZADD', K_PRIOS, p, p) end
+  if wakeIn == nil then return -1 end
+  if wakeIn == 0 then
+    redis.call('PUBLISH', CHANNEL, ORIGIN .. '|w')
+  else
+    redis.call('PUBLISH', CHANNEL, ORIGIN .. '|w|' .. int(wakeIn))
+  end
+  return wakeIn
+end
+
+-- The fields get/list/cancel/claim return, in the order the client decodes them.
+local FIELDS = { 'd', 'h', 's', 'p', 'k', 'r', 'c', 'a', 'st', 'f', 't', 'e', 'x' }
+local function appendRecord(out, id)
+  out[#out + 1] = id
+  local v = redis.call('HMGET', kTask(id), unpack(FIELDS))
+  for i = 1, #FIELDS do out[#out + 1] = v[i] end
+end
+`;

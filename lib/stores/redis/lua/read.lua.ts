@@ -1,0 +1,44 @@
+/**
+ * Applies retention (at most ARGV[5] removals) and returns {more, counts as field/value pairs...}: more is 1
+ * if the budget ran out first.
+ */
+export const TRIM = `
+local more = trim(tonumber(ARGV[5])) and 1 or 0
+flush()
+local out = redis.call('HGETALL', K_COUNTS)
+table.insert(out, 1, more)
+return out
+`;
+
+/**
+ * Walks the tasks newest first from position ARGV[5], skipping ARGV[6] matches and returning up to ARGV[7],
+ * looking at 1,000 at most. Filters: ARGV[8] statuses as ',a,b,' ('' any), ARGV[9] '1' to match handler
+ * ARGV[10]. Returns {next position (-1 at the end), skips left, records...}.
+ */
+export const LIST = `
+local cursor, skip, need = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local statuses, byHandler, handler = ARGV[8], ARGV[9] == '1', ARGV[10]
+local SCAN = 1000
+local members = redis.call('ZREVRANGE', K_ALL, cursor, cursor + SCAN - 1)
+local out = { -1, 0 }
+local found = 0
+for i, m in ipairs(members) do
+  local id = idOf(m)
+  local o = redis.call('HMGET', kTask(id), 's', 'h')
+  if o[1] and (statuses == '' or string.find(statuses, ',' .. o[1] .. ',', 1, true)) and (not byHandler or o[2] == handler) then
+    if skip > 0 then
+      skip = skip - 1
+    else
+      appendRecord(out, id)
+      found = found + 1
+      if found >= need then
+        if i < #members or #members == SCAN then out[1] = cursor + i end
+        break
+      end
+    end
+  end
+end
+if found < need and #members == SCAN then out[1] = cursor + SCAN end
+out[2] = skip
+return out
+`;

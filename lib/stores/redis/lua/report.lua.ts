@@ -1,0 +1,51 @@
+/**
+ * Records workers' reports, a batch at a time. From ARGV[5], per report 5 values: kind ('c' complete,
+ * 'f' fail), id, lease token, payload (result JSON, '' none; or error JSON), retry in ms ('' final).
+ * Returns {wakeIn, outcome...}: 1 recorded, 0 stale lease, -1 the task was cancelled meanwhile.
+ */
+export const REPORT = `
+local FIRST, WIDTH = 4, 5
+local n = (#ARGV - FIRST) / WIDTH
+local out = { -1 }
+for i = 0, n - 1 do
+  local at = FIRST + i * WIDTH
+  local kind, id, token, payload, retry = ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5]
+  local tk = kTask(id)
+  local o = redis.call('HMGET', tk, 's', 't', 'k', 'p', 'q')
+  local outcome = 0
+  if o[1] and o[2] == token then
+    redis.call('ZREM', K_LEASES, id)
+    redis.call('HDEL', tk, 't', 'w')
+    if o[1] == 'cancelled' then
+      -- Cancelled while it ran: the result is refused, the partition released all the same.
+      leavePartition(id, o[3])
+      retain(id)
+      outcome = -1
+    elseif kind == 'c' or retry == '' then
+      local status = kind == 'c' and 'succeeded' or 'failed'
+      if payload == '' then
+        redis.call('HSET', tk, 's', status, 'f', NOW)
+      else
+        redis.call('HSET', tk, 's', status, 'f', NOW, kind == 'c' and 'x' or 'e', payload)
+      end
+      move('running', status)
+      leavePartition(id, o[3])
+      retain(id)
+      outcome = 1
+    else
+      local delay = tonumber(retry)
+      local runAt = NOW + delay
+      redis.call('HSET', tk, 's', 'pending', 'r', runAt, 'e', payload)
+      move('running', 'pending')
+      -- It keeps its partition: still the owner, placed again.
+      place(o[4], runAt, member(o[5], id))
+      wake(delay)
+      outcome = 1
+    end
+  end
+  out[i + 2] = outcome
+end
+trim(100 + n)
+out[1] = flush()
+return out
+`;

@@ -1,0 +1,93 @@
+import type { Redis, RedisOptions } from 'ioredis';
+import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
+import { TaskQueueError } from '../../errors/task-queue.error.js';
+import { Messages } from '../../task-queue.messages.js';
+import type { RedisClientLike, RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
+
+type RedisConstructor = new (...args: unknown[]) => Redis;
+
+/**
+ * Settings of the connections the store opens: while Redis is unreachable, commands fail at once instead of
+ * waiting in ioredis's offline queue, and commands in flight when the connection drops are failed, not
+ * replayed (the caller decides; a script either ran whole or not at all). Options you pass override these.
+ */
+export const FAIL_FAST_OPTIONS: RedisOptions = Object.freeze({
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  autoResendUnfulfilledCommands: false,
+  enableAutoPipelining: true,
+});
+
+export interface RedisConnections {
+  /** Runs the scripts. */
+  client: Redis;
+  /** Receives signals (a connection in subscriber mode runs nothing else). Always the store's own. */
+  subscriber: Redis;
+  /** Whether the store opened `client` (and so closes it). */
+  ownsClient: boolean;
+  /** host:port, for messages. */
+  where: string;
+}
+
+/** Loads ioredis (an optional peer dependency) only when a Redis store starts. */
+async function loadRedis(): Promise<RedisConstructor> {
+  let loaded: { Redis?: unknown; default?: unknown };
+  try {
+    loaded = await import('ioredis');
+  } catch (error) {
+    throw new TaskQueueError(Messages.missingDriver('RedisTaskStore', 'ioredis'), { cause: error });
+  }
+  return (loaded.Redis ?? loaded.default) as RedisConstructor;
+}
+
+function isClient(connection: RedisTaskStoreOptions['connection']): connection is RedisClientLike {
+  return typeof connection === 'object' && typeof (connection as RedisClientLike).duplicate === 'function';
+}
+
+/** Opens the store's connections and waits until both are ready; a store that cannot connect throws. */
+export async function openConnections(connection: RedisTaskStoreOptions['connection']): Promise<RedisConnections> {
+  const Redis = await loadRedis();
+  const ownsClient = !isClient(connection);
+  let client: Redis;
+  if (!ownsClient) client = connection as unknown as Redis;
+  else if (typeof connection === 'string') client = new Redis(connection, { ...FAIL_FAST_OPTIONS, lazyConnect: true });
+  else client = new Redis({ ...FAIL_FAST_OPTIONS, ...connection, lazyConnect: true });
+  const where = `${client.options.host ?? '127.0.0.1'}:${client.options.port ?? 6379}`;
+  const subscriber = client.duplicate({ lazyConnect: true, enableOfflineQueue: true, enableAutoPipelining: false });
+  try {
+    if (ownsClient) await connect(client);
+    else if (client.status === 'wait') await client.connect();
+    await client.ping();
+    await connect(subscriber);
+    return { client, subscriber, ownsClient, where };
+  } catch (error) {
+    subscriber.disconnect();
+    if (ownsClient) client.disconnect();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreUnavailableError(Messages.storeUnavailable('init', `cannot connect to Redis at ${where}: ${reason}`), { cause: error });
+  }
+}
+
+/** Connects, failing with the socket's own error (ECONNREFUSED, ...) rather than ioredis's "Connection is closed". */
+async function connect(redis: Redis): Promise<void> {
+  let cause: unknown;
+  const remember = (error: unknown) => (cause ??= error);
+  redis.on('error', remember);
+  try {
+    await redis.connect();
+  } catch (error) {
+    throw cause ?? error;
+  } finally {
+    redis.off('error', remember);
+  }
+}
+
+/** Closes a connection politely, or at once if Redis is not there to answer. */
+export async function closeConnection(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return;
+  try {
+    await redis.quit();
+  } catch {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * A Lua script run by its SHA (EVALSHA), sent in full only when the server does not have it cached
+ * (first use, or after a restart or SCRIPT FLUSH). Nothing is added to the client, so a client the
+ * application owns is left as it was.
+ */
+export class RedisScript {
+  private readonly sha: string;
+
+  constructor(
+    readonly name: string,
+    private readonly source: string,
+  ) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(client: Redis, key: string, args: (string | number)[]): Promise<unknown> {
+    try {
+      return await client.evalsha(this.sha, 1, key, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return client.eval(this.source, 1, key, ...args);
+    }
+  }
+}

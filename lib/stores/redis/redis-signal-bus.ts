@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { StoreSignal } from '../../interfaces/task-store.interface.js';
+
+const WAKE_NOW: StoreSignal = Object.freeze({ type: 'wake' });
+/** A lease is recovered by the first claim after it expires: wake a little after, not before. */
+const LEASE_MARGIN_MS = 2;
+
+/**
+ * The store's signals to its workers. The scripts publish on the queue's channel, as `origin|w[|inMs]` (wake),
+ * `origin|c|taskId` (cancel) or `origin|l|inMs` (the earliest lease expires then). A store emits its own
+ * signals to its listeners as soon as the script returns, and ignores their echo from the channel; signals
+ * of other processes arrive through the channel. Lease expiries become one timer that emits `wake`, so a dead
+ * worker's tasks are claimed about `leaseTime` after its last renewal, whatever the workers poll.
+ */
+export class RedisSignalBus {
+  /** This store's id in published messages. */
+  readonly origin = randomUUID();
+  private listeners: ((signal: StoreSignal) => void)[] = [];
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private leaseTimerAt = Infinity;
+
+  subscribe(listener: (signal: StoreSignal) => void): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** A wake-up `inMs` from now (a script's answer: negative is none). */
+  wake(inMs: number): void {
+    if (inMs >= 0) this.emit(inMs === 0 ? WAKE_NOW : { type: 'wake', inMs });
+  }
+
+  cancel(taskId: string): void {
+    this.emit({ type: 'cancel', taskId });
+  }
+
+  /** Arms the one lease timer for an expiry `inMs` from now, if it is the earliest known. */
+  watchLease(inMs: number): void {
+    if (inMs < 0 || this.listeners.length === 0) return;
+    const at = Date.now() + inMs + LEASE_MARGIN_MS;
+    if (at >= this.leaseTimerAt) return;
+    clearTimeout(this.leaseTimer);
+    this.leaseTimerAt = at;
+    this.leaseTimer = setTimeout(() => {
+      this.leaseTimer = undefined;
+      this.leaseTimerAt = Infinity;
+      this.emit(WAKE_NOW);
+    }, at - Date.now());
+    this.leaseTimer.unref();
+  }
+
+  /** A message from the channel. */
+  receive(message: string): void {
+    const first = message.indexOf('|');
+    if (first < 0 || message.slice(0, first) === this.origin) return;
+    const type = message.charAt(first + 1);
+    const rest = message.slice(first + 3);
+    if (type === 'w') this.wake(rest === '' ? 0 : Number(rest));
+    else if (type === 'c') this.cancel(rest);
+    else if (type === 'l') this.watchLease(Number(rest));
+  }
+
+  close(): void {
+    clearTimeout(this.leaseTimer);
+    this.leaseTimer = undefined;
+    this.leaseTimerAt = Infinity;
+    this.listeners = [];
+  }
+
+  private emit(signal: StoreSignal): void {
+    for (const listener of this.listeners) listener(signal);
+  }
+}

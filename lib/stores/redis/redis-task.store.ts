@@ -1,0 +1,251 @@
+import type { LoggerService } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { InvalidTaskOptionsError } from '../../errors/invalid-task-options.error.js';
+import { QueueFullError } from '../../errors/queue-full.error.js';
+import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
+import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
+import { TaskStatus } from '../../interfaces/task-status.js';
+import type {
+  AddOptions,
+  ClaimBatch,
+  ClaimRequest,
+  ITaskStore,
+  Lease,
+  ListQuery,
+  RetentionOptions,
+  StoreInitContext,
+  StoreSignal,
+  TaskCounts,
+} from '../../interfaces/task-store.interface.js';
+import { DEFAULT_RETENTION } from '../../task-queue.constants.js';
+import { Messages } from '../../task-queue.messages.js';
+import { closeConnection, openConnections, type RedisConnections } from './redis-connection.js';
+import { RedisKeys } from './redis-keys.js';
+import { RedisReportBatcher, type ReportArgs } from './redis-report-batcher.js';
+import type { RedisScript } from './redis-script.js';
+import { RedisSignalBus } from './redis-signal-bus.js';
+import { decodeRecord, decodeRecords, encodeTask, encodeValue } from './redis-task.codec.js';
+import type { RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
+import { RedisMessages } from './redis.messages.js';
+import { RedisScripts } from './redis.scripts.js';
+
+type Reply = (string | number | null)[];
+
+const RECORD_FIELDS = ['d', 'h', 's', 'p', 'k', 'r', 'c', 'a', 'st', 'f', 't', 'e', 'x'];
+/** Retention removals per trim call, so no script holds Redis for long. */
+const TRIM_BUDGET = 1_000;
+/** Clock differences below this are measuring noise and left alone. */
+const SKEW_TOLERANCE_MS = 20;
+
+/**
+ * A durable store on Redis, shared by workers in many processes and machines. Every state change is one
+ * Lua script (atomic, nothing half-written), timed by Redis's clock; claims are leased and fenced by a
+ * token; workers are woken through pub/sub. See lua/prelude.lua.ts for the keys.
+ */
+export class RedisTaskStore implements ITaskStore {
+  readonly leaseTime: number;
+  readonly serialization = 'json' as const;
+
+  private readonly keys: RedisKeys;
+  private readonly signals = new RedisSignalBus();
+  private readonly reports = new RedisReportBatcher(async (args) => {
+    const reply = (await this.run('complete/fail', RedisScripts.report, args)) as number[];
+    this.signals.wake(reply[0]!);
+    return reply.slice(1);
+  });
+  private connections: RedisConnections | undefined;
+  private logger: LoggerService | undefined;
+  private retention: Required<RetentionOptions> = DEFAULT_RETENTION;
+  /** ms to add to this machine's times to get Redis's (0 unless the clocks differ noticeably). */
+  private clockOffset = 0;
+  private reachable = true;
+
+  constructor(private readonly options: RedisTaskStoreOptions) {
+    const prefix = options.prefix ?? 'ntq';
+    if (prefix === '' || /[{}]/.test(prefix)) throw new InvalidTaskOptionsError(Messages.invalidOption('prefix', 'a non-empty string without { or }', prefix));
+    const leaseTime = options.leaseTime ?? 30_000;
+    if (!Number.isInteger(leaseTime) || leaseTime < 100) throw new InvalidTaskOptionsError(Messages.invalidOption('leaseTime', 'an integer from 100 up (ms)', leaseTime));
+    this.keys = new RedisKeys(prefix);
+    this.leaseTime = leaseTime;
+  }
+
+  async init(context: StoreInitContext): Promise<void> {
+    this.retention = context.retention;
+    this.logger = context.logger;
+    const connections = await openConnections(this.options.connection);
+    this.watch(connections);
+    try {
+      await connections.subscriber.subscribe(this.keys.channel);
+      this.clockOffset = await this.measureClockOffset(connections.client);
+    } catch (error) {
+      await this.release(connections);
+      throw new StoreUnavailableError(Messages.storeUnavailable('init', error instanceof Error ? error.message : String(error)), { cause: error });
+    }
+    this.connections = connections;
+  }
+
+  async close(): Promise<void> {
+    const connections = this.connections;
+    if (connections === undefined) return;
+    await this.reports.drain().catch(() => undefined);
+    this.connections = undefined;
+    this.signals.close();
+    await this.release(connections);
+  }
+
+  async add(tasks: NewTask[], options: AddOptions = {}): Promise<boolean[]> {
+    if (tasks.length === 0) return [];
+    const args: string[] = [String(this.clockOffset), options.maxPending === undefined ? '' : String(options.maxPending)];
+    for (const task of tasks) args.push(...encodeTask(task));
+    const reply = (await this.run('add', RedisScripts.add, args)) as number[];
+    if (reply[0] === -2) throw new QueueFullError(Messages.queueFull(options.maxPending!));
+    this.signals.wake(reply[0]!);
+    return tasks.map((_, i) => reply[i + 1] === 1);
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimBatch> {
+    const reply = (await this.run('claim', RedisScripts.claim, [String(request.limit), String(this.leaseTime), request.workerId])) as Reply;
+    const [wakeIn, nextDueInMs, nextLeaseInMs] = reply as number[];
+    this.signals.watchLease(nextLeaseInMs!);
+    this.signals.wake(wakeIn!);
+    const tasks = decodeRecords(reply, 3);
+    return nextDueInMs! < 0 ? { tasks } : { tasks, nextDueInMs };
+  }
+
+  async renew(leases: Lease[]): Promise<string[]> {
+    if (leases.length === 0) return [];
+    const args = [String(this.leaseTime)];
+    for (const lease of leases) args.push(lease.taskId, lease.token);
+    const lost = (await this.run('renew', RedisScripts.renew, args)) as string[];
+    for (const taskId of lost) this.logger?.warn(Messages.leaseLost(taskId));
+    return lost;
+  }
+
+  async complete(lease: Lease, result?: unknown): Promise<boolean> {
+    return this.report(['c', lease.taskId, lease.token, encodeValue(result), '']);
+  }
+
+  async fail(lease: Lease, error: TaskError, retryInMs: number | null): Promise<boolean> {
+    return this.report(['f', lease.taskId, lease.token, encodeValue(error), retryInMs === null ? '' : String(Math.max(0, Math.round(retryInMs)))]);
+  }
+
+  async cancel(taskId: string): Promise<TaskRecord | undefined> {
+    const reply = (await this.run('cancel', RedisScripts.cancel, [taskId])) as Reply;
+    this.signals.wake(reply[0] as number);
+    if (reply[1] === 0) return undefined;
+    const record = decodeRecord(reply, 2);
+    if (record.leaseToken !== undefined) this.signals.cancel(taskId);
+    return record;
+  }
+
+  async get(taskId: string): Promise<TaskRecord | undefined> {
+    const client = this.client('get');
+    const values = await this.guard('get', () => client.hmget(this.keys.task(taskId), ...RECORD_FIELDS));
+    return values[2] === null ? undefined : decodeRecord([taskId, ...values], 0);
+  }
+
+  async list(query: ListQuery = {}): Promise<TaskRecord[]> {
+    await this.trim('list');
+    const statuses = query.status === undefined ? '' : `,${[query.status].flat().join(',')},`;
+    const filtered = statuses !== '' || query.handler !== undefined;
+    const limit = query.limit ?? 100;
+    // Unfiltered, the offset is a position; filtered, matches are skipped as the script walks.
+    let cursor = filtered ? 0 : (query.offset ?? 0);
+    let skip = filtered ? (query.offset ?? 0) : 0;
+    const out: TaskRecord[] = [];
+    while (out.length < limit && cursor >= 0) {
+      const args = [String(cursor), String(skip), String(limit - out.length), statuses, query.handler === undefined ? '0' : '1', query.handler ?? ''];
+      const reply = (await this.run('list', RedisScripts.list, args)) as Reply;
+      cursor = reply[0] as number;
+      skip = reply[1] as number;
+      out.push(...decodeRecords(reply, 2));
+    }
+    return out;
+  }
+
+  async counts(): Promise<TaskCounts> {
+    const pairs = await this.trim('counts');
+    const counts: TaskCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    for (let i = 0; i < pairs.length; i += 2) counts[pairs[i] as TaskStatus] = Number(pairs[i + 1]);
+    return counts;
+  }
+
+  subscribe(listener: (signal: StoreSignal) => void): () => void {
+    return this.signals.subscribe(listener);
+  }
+
+  private async report(args: ReportArgs): Promise<boolean> {
+    const outcome = await this.reports.push(args);
+    if (outcome === 0) this.logger?.warn(Messages.leaseLost(args[1]));
+    return outcome === 1;
+  }
+
+  /** Applies retention until done; returns the counts as field/value pairs. */
+  private async trim(operation: string): Promise<Reply> {
+    for (;;) {
+      const reply = (await this.run(operation, RedisScripts.trim, [String(TRIM_BUDGET)])) as Reply;
+      if (reply[0] === 0) return reply.slice(1);
+    }
+  }
+
+  private async run(operation: string, script: RedisScript, args: string[]): Promise<unknown> {
+    const client = this.client(operation);
+    const { maxCount, maxAge } = this.retention;
+    const common = [this.keys.base, this.signals.origin, String(Math.min(maxCount, 1e15)), String(Math.min(maxAge, 1e15))];
+    return this.guard(operation, () => script.run(client, this.keys.counts, [...common, ...args]));
+  }
+
+  private client(operation: string): Redis {
+    if (this.connections === undefined) throw new StoreUnavailableError(Messages.storeUnavailable(operation, RedisMessages.notStarted()));
+    return this.connections.client;
+  }
+
+  /** Runs a command, turning any failure into a StoreUnavailableError that says what failed. */
+  private async guard<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      const { client, where } = this.connections!;
+      const reason = error instanceof Error ? error.message : String(error);
+      const state = client.status === 'ready' ? `Redis at ${where}` : `Redis at ${where} is not connected (${client.status})`;
+      throw new StoreUnavailableError(Messages.storeUnavailable(operation, `${state}: ${reason}`), { cause: error });
+    }
+  }
+
+  /** Logs outages once each and wakes the workers when the subscriber is back (it resubscribes by itself). */
+  private watch({ client, subscriber, ownsClient, where }: RedisConnections): void {
+    const lost = (reason: string) => {
+      if (!this.reachable) return;
+      this.reachable = false;
+      this.logger?.warn(RedisMessages.connectionLost(where, reason));
+    };
+    subscriber.on('message', (_channel: string, message: string) => this.signals.receive(message));
+    subscriber.on('error', (error: Error) => lost(error.message));
+    subscriber.on('reconnecting', () => lost('connection closed'));
+    // Errors of the store's own client are the same outage (a client you pass keeps your listeners).
+    if (ownsClient) client.on('error', (error: Error) => lost(error.message));
+    subscriber.on('ready', () => {
+      if (this.reachable) return;
+      this.reachable = true;
+      this.logger?.log(RedisMessages.reconnected(where));
+      this.signals.wake(0);
+    });
+  }
+
+  /** How far Redis's clock is ahead of this machine's, if more than noise. */
+  private async measureClockOffset(client: Redis): Promise<number> {
+    const before = Date.now();
+    const [seconds, micros] = await client.time();
+    const after = Date.now();
+    const offset = Math.round(Number(seconds) * 1000 + Number(micros) / 1000 - (before + after) / 2);
+    if (Math.abs(offset) <= SKEW_TOLERANCE_MS + (after - before)) return 0;
+    this.logger?.warn(RedisMessages.clockSkew(offset));
+    return offset;
+  }
+
+  private async release(connections: RedisConnections): Promise<void> {
+    connections.subscriber.removeAllListeners().on('error', () => undefined);
+    await closeConnection(connections.subscriber);
+    if (connections.ownsClient) await closeConnection(connections.client);
+  }
+}
