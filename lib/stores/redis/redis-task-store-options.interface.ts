@@ -32,4 +32,9 @@ export interface RedisTaskStoreOptions {
   prefix?: string;
   /** How long a claimed task stays leased without a renewal, ms. A dead worker's tasks run again after it. Default 30,000. */
   leaseTime?: number;
+  /**
+   * How often idle workers claim anyway, ms: a safety net for a signal lost while the subscriber reconnected.
+   * Signals and the due-time timer do the real work. Default 5,000.
+   */
+  pollInterval?: number;
 }

@@ -1,8 +1,8 @@
-import type { LoggerService } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { InvalidTaskOptionsError } from '../../errors/invalid-task-options.error.js';
 import { QueueFullError } from '../../errors/queue-full.error.js';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
+import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
 import { TaskStatus } from '../../interfaces/task-status.js';
 import type {
@@ -45,6 +45,7 @@ const SKEW_TOLERANCE_MS = 20;
 export class RedisTaskStore implements ITaskStore {
   readonly leaseTime: number;
   readonly serialization = 'json' as const;
+  readonly pollInterval: number;
 
   private readonly keys: RedisKeys;
   private readonly signals = new RedisSignalBus();
@@ -54,7 +55,7 @@ export class RedisTaskStore implements ITaskStore {
     return reply.slice(1);
   });
   private connections: RedisConnections | undefined;
-  private logger: LoggerService | undefined;
+  private logger: TaskQueueLogger | undefined;
   private retention: Required<RetentionOptions> = DEFAULT_RETENTION;
   /** ms to add to this machine's times to get Redis's (0 unless the clocks differ noticeably). */
   private clockOffset = 0;
@@ -65,8 +66,11 @@ export class RedisTaskStore implements ITaskStore {
     if (prefix === '' || /[{}]/.test(prefix)) throw new InvalidTaskOptionsError(Messages.invalidOption('prefix', 'a non-empty string without { or }', prefix));
     const leaseTime = options.leaseTime ?? 30_000;
     if (!Number.isInteger(leaseTime) || leaseTime < 100) throw new InvalidTaskOptionsError(Messages.invalidOption('leaseTime', 'an integer from 100 up (ms)', leaseTime));
+    const pollInterval = options.pollInterval ?? 5_000;
+    if (!Number.isInteger(pollInterval) || pollInterval < 10) throw new InvalidTaskOptionsError(Messages.invalidOption('pollInterval', 'an integer from 10 up (ms)', pollInterval));
     this.keys = new RedisKeys(prefix);
     this.leaseTime = leaseTime;
+    this.pollInterval = pollInterval;
   }
 
   async init(context: StoreInitContext): Promise<void> {

@@ -1,0 +1,213 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import {
+  ExponentialBackoffRetryStrategy,
+  reviveRetryStrategy,
+  StoreUnavailableError,
+  TaskStatus,
+  type ITaskStore,
+  type RetentionOptions,
+  type StoreSignal,
+} from '../../lib/index.js';
+import { RedisKeys } from '../../lib/stores/redis/redis-keys.js';
+import { RedisTaskStore } from '../../lib/stores/redis/redis-task.store.js';
+import type { RedisTaskStoreOptions } from '../../lib/stores/redis/redis-task-store-options.interface.js';
+import { eventually } from '../support/eventually.js';
+import { describeIfReachable } from '../support/service-gate.js';
+import { newTask } from '../support/store-conformance.js';
+import { deletePrefix, probeRedis, REDIS_URL, uniquePrefix } from './redis-test-support.js';
+import { TcpProxy } from './tcp-proxy.js';
+
+const describeRedis = await describeIfReachable('Redis', probeRedis);
+const RETENTION: Required<RetentionOptions> = { maxCount: 10_000, maxAge: 60 * 60 * 1000 };
+const logger = new Logger('RedisTaskStoreSpec');
+
+/** Resolves with the first signal a store emits that matches. */
+function nextSignal(store: ITaskStore, accept: (signal: StoreSignal) => boolean): Promise<StoreSignal> {
+  return new Promise((resolve) => {
+    const unsubscribe = store.subscribe((signal) => {
+      if (!accept(signal)) return;
+      unsubscribe();
+      resolve(signal);
+    });
+  });
+}
+
+describeRedis('RedisTaskStore on Redis', () => {
+  let prefix: string;
+  const opened: RedisTaskStore[] = [];
+
+  const open = async (options: Partial<RedisTaskStoreOptions> = {}, retention: Partial<RetentionOptions> = {}): Promise<RedisTaskStore> => {
+    const store = new RedisTaskStore({ connection: REDIS_URL, prefix, ...options });
+    await store.init({ retention: { ...RETENTION, ...retention }, logger });
+    opened.push(store);
+    return store;
+  };
+
+  beforeEach(() => {
+    prefix = uniquePrefix('redis');
+  });
+
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    await deletePrefix(prefix);
+  });
+
+  it('keeps args, metadata, results, errors and retry strategies as JSON', async () => {
+    const store = await open();
+    const args = { text: 'héllo ✓ "quoted" \n', n: 1.5, big: Number.MAX_SAFE_INTEGER, list: [null, true, { deep: [1] }], empty: {} };
+    const retryStrategy = new ExponentialBackoffRetryStrategy({ baseDelay: 10 });
+    const task = newTask({ args, metadata: { tenant: 't', tags: ['a'] }, retryStrategy, maxRetries: 1 });
+    await store.add([task]);
+    const [claimed] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
+    expect(claimed!.args).toEqual(args);
+    expect(claimed!.metadata).toEqual({ tenant: 't', tags: ['a'] });
+    expect(reviveRetryStrategy(claimed!.retryStrategy)).toBeInstanceOf(ExponentialBackoffRetryStrategy);
+    const error = { name: 'TypeError', message: 'bad "thing"', stack: 'TypeError: bad\n    at x (y.js:1:2)' };
+    await store.fail({ taskId: task.id, token: claimed!.leaseToken! }, error, 0);
+    const [again] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
+    expect(again!.lastError).toEqual(error);
+    await store.complete({ taskId: task.id, token: again!.leaseToken! }, { ok: ['yes', 2], at: '2026-01-01T00:00:00.000Z' });
+    expect(await store.get(task.id)).toMatchObject({ status: TaskStatus.Succeeded, result: { ok: ['yes', 2], at: '2026-01-01T00:00:00.000Z' }, lastError: error, attempts: 2 });
+  });
+
+  it('keeps every key of a queue under its hash tag', async () => {
+    const store = await open();
+    const [a] = [newTask({ partitionKey: 'p{x}' }), newTask({ partitionKey: 'p{x}' })];
+    await store.add([a!, newTask({ partitionKey: 'p{x}' }), newTask({ runAt: Date.now() + 60_000, priority: 2 })]);
+    const [claimed] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
+    await store.complete({ taskId: claimed!.id, token: claimed!.leaseToken! });
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(new RedisKeys(prefix).pattern);
+    await redis.quit();
+    expect(keys.length).toBeGreaterThan(5);
+    for (const key of keys) expect(key.startsWith(`{${prefix}}:`)).toBe(true);
+  });
+
+  it('records reports given in one tick in one batch, each with its own outcome', async () => {
+    const store = await open();
+    const tasks = Array.from({ length: 50 }, () => newTask());
+    await store.add(tasks);
+    const { tasks: claimed } = await store.claim({ workerId: 'w', limit: 50 });
+    const outcomes = await Promise.all(
+      claimed.map((task, i) =>
+        i % 10 === 0 ? store.complete({ taskId: task.id, token: 'stale' }) : i % 2 ? store.complete({ taskId: task.id, token: task.leaseToken! }, i) : store.fail({ taskId: task.id, token: task.leaseToken! }, { name: 'Error', message: `${i}` }, null),
+      ),
+    );
+    expect(outcomes).toEqual(claimed.map((_, i) => i % 10 !== 0));
+    expect(await store.counts()).toEqual({ pending: 0, running: 5, succeeded: 25, failed: 20, cancelled: 0 });
+  });
+
+  it('drops finished tasks older than retention.maxAge', async () => {
+    const store = await open({}, { maxAge: 100 });
+    const task = newTask();
+    await store.add([task]);
+    const [claimed] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
+    await store.complete({ taskId: task.id, token: claimed!.leaseToken! });
+    await eventually(() => store.counts(), (counts) => counts.succeeded === 0);
+    expect(await store.get(task.id)).toBeUndefined();
+    expect(await store.list()).toEqual([]);
+  });
+
+  it('uses a client you pass and leaves it open', async () => {
+    const client = new Redis(REDIS_URL);
+    try {
+      const store = new RedisTaskStore({ connection: client, prefix });
+      await store.init({ retention: RETENTION, logger });
+      await store.add([newTask()]);
+      expect((await store.counts()).pending).toBe(1);
+      await store.close();
+      expect(client.status).toBe('ready');
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      await client.quit();
+    }
+  });
+
+  describe('signals between processes', () => {
+    it('wakes the workers of another store when a task is added, now or earlier than known', async () => {
+      const producer = await open();
+      const worker = await open();
+      const now = nextSignal(worker, (s) => s.type === 'wake' && s.inMs === undefined);
+      await producer.add([newTask()]);
+      await now;
+      const later = nextSignal(worker, (s) => s.type === 'wake' && s.inMs !== undefined);
+      await producer.add([newTask({ runAt: Date.now() + 30_000 })]);
+      expect(await later).toMatchObject({ type: 'wake', inMs: expect.any(Number) });
+      expect(((await later) as { inMs: number }).inMs).toBeGreaterThan(25_000);
+    });
+
+    it('delivers a cancel to the store whose worker runs the task, once to each store', async () => {
+      const canceller = await open();
+      const runner = await open();
+      const runnerSignals: StoreSignal[] = [];
+      const cancellerSignals: StoreSignal[] = [];
+      runner.subscribe((s) => runnerSignals.push(s));
+      canceller.subscribe((s) => cancellerSignals.push(s));
+      const task = newTask();
+      await canceller.add([task]);
+      const [running] = (await runner.claim({ workerId: 'runner', limit: 1 })).tasks;
+      const received = nextSignal(runner, (s) => s.type === 'cancel');
+      expect(await canceller.cancel(task.id)).toMatchObject({ status: TaskStatus.Cancelled });
+      expect(await received).toEqual({ type: 'cancel', taskId: task.id });
+      expect(await runner.complete({ taskId: task.id, token: running!.leaseToken! })).toBe(false);
+      expect(runnerSignals.filter((s) => s.type === 'cancel')).toHaveLength(1);
+      expect(cancellerSignals.filter((s) => s.type === 'cancel')).toHaveLength(1);
+    });
+
+    it('wakes another store when a lease it never saw expires', async () => {
+      const dead = await open({ leaseTime: 300 });
+      const survivor = await open({ leaseTime: 300 });
+      // The survivor claims first (nothing there), then the soon-dead worker adds and takes a task.
+      expect((await survivor.claim({ workerId: 'survivor', limit: 1 })).tasks).toHaveLength(0);
+      const task = newTask();
+      await dead.add([task]);
+      const [lost] = (await dead.claim({ workerId: 'dead', limit: 1 })).tasks;
+      // The add woke it at once; the next wake comes from the lease timer.
+      await nextSignal(survivor, (s) => s.type === 'wake');
+      const [taken] = (await eventually(() => survivor.claim({ workerId: 'survivor', limit: 1 }), (b) => b.tasks.length === 1, 5_000)).tasks;
+      expect(taken).toMatchObject({ id: task.id, attempts: 2 });
+      expect(await dead.complete({ taskId: task.id, token: lost!.leaseToken! })).toBe(false);
+    });
+  });
+
+  describe('when Redis is unreachable', () => {
+    it('refuses to start, quickly and saying why', async () => {
+      const store = new RedisTaskStore({ connection: { host: '127.0.0.1', port: 1 }, prefix });
+      const started = Date.now();
+      const init = store.init({ retention: RETENTION, logger });
+      await expect(init).rejects.toThrow(StoreUnavailableError);
+      await expect(init).rejects.toThrow(/127\.0\.0\.1:1.*ECONNREFUSED/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await expect(store.add([newTask()])).rejects.toThrow(StoreUnavailableError);
+    });
+
+    it('fails operations at once while down, writes nothing, and wakes its workers when back', async () => {
+      const proxy = new TcpProxy('127.0.0.1', 6379);
+      await proxy.start();
+      try {
+        const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+        const store = await open({ connection: { host: '127.0.0.1', port: proxy.port, retryStrategy: () => 50 } });
+        await store.add([newTask()]);
+        await proxy.stop();
+        const started = Date.now();
+        await expect(store.add([newTask(), newTask()])).rejects.toThrow(StoreUnavailableError);
+        await expect(store.claim({ workerId: 'w', limit: 10 })).rejects.toThrow(/unavailable \(claim\)/);
+        expect(Date.now() - started).toBeLessThan(500);
+        await eventually(async () => warn.mock.calls.length, (n) => n > 0);
+        expect(String(warn.mock.calls[0]![0])).toMatch(/unreachable/);
+
+        const back = nextSignal(store, (s) => s.type === 'wake');
+        await proxy.start();
+        await back;
+        expect((await store.counts()).pending).toBe(1);
+        await eventually(async () => store.add([newTask()]).then(() => true, () => false), (ok) => ok);
+        expect((await store.counts()).pending).toBe(2);
+        warn.mockRestore();
+      } finally {
+        await proxy.stop();
+      }
+    });
+  });
+});
