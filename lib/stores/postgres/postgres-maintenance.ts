@@ -1,0 +1,80 @@
+/** The housekeeping jobs, as the store runs them. */
+export interface MaintenanceJobs {
+  /** Folds the counters' deltas. */
+  fold(): Promise<void>;
+  /** Removes one batch of finished tasks past retention; returns how many. */
+  trim(): Promise<number>;
+  /** Checks the listening connection. */
+  ping(): Promise<void>;
+  failed(error: unknown): void;
+  recovered(): void;
+}
+
+const TICK_MS = 1_000;
+/** Retention also runs this often when this process finished nothing (others may have; age expires tasks). */
+const IDLE_TRIM_MS = 30_000;
+export const TRIM_BATCH = 1_000;
+/** Batches per tick at most, so a large backlog is removed over several ticks. */
+const TRIM_BATCHES_PER_TICK = 20;
+
+/**
+ * One timer for the store's housekeeping: every second it folds the counters; it applies retention after
+ * this process finished tasks (or every 30 s), in batches; it pings the listening connection every
+ * `pingEvery` ms. A tick never overlaps the previous one. Failures are reported once per outage.
+ */
+export class PostgresMaintenance {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private finished = false;
+  private nextTrimAt = 0;
+  private nextPingAt = 0;
+  private failing = false;
+
+  constructor(
+    private readonly jobs: MaintenanceJobs,
+    private readonly pingEvery: number,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.tick().finally(() => (this.running = undefined));
+    }, TICK_MS);
+    this.timer.unref();
+  }
+
+  /** Tasks finished here: retention runs on the next tick. */
+  markFinished(): void {
+    this.finished = true;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    const now = Date.now();
+    try {
+      if (now >= this.nextPingAt) {
+        this.nextPingAt = now + this.pingEvery;
+        await this.jobs.ping();
+      }
+      await this.jobs.fold();
+      if (this.finished || now >= this.nextTrimAt) {
+        this.finished = false;
+        this.nextTrimAt = now + IDLE_TRIM_MS;
+        for (let i = 0; i < TRIM_BATCHES_PER_TICK; i++) if ((await this.jobs.trim()) < TRIM_BATCH) break;
+      }
+      if (this.failing) {
+        this.failing = false;
+        this.jobs.recovered();
+      }
+    } catch (error) {
+      // Retention is owed until a tick gets through.
+      this.finished = true;
+      if (!this.failing) this.jobs.failed(error);
+      this.failing = true;
+    }
+  }
+}

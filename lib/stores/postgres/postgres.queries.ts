@@ -1,0 +1,85 @@
+import type { PostgresNames } from './postgres-names.js';
+
+/**
+ * Every statement the store sends, built once per schema. Statements run as named prepared statements
+ * (parsed and planned once per connection); `name` makes them unique per schema.
+ */
+export class PostgresQueries {
+  /** The columns of a TaskRecord, from a row aliased `t` (times in DB epoch ms, JSON as text). */
+  private readonly record: string;
+  readonly claim: string;
+  readonly renew: string;
+  readonly get: string;
+  readonly list: string;
+  readonly counts: string;
+  readonly add: string;
+  readonly finish: string;
+  readonly cancel: string;
+  readonly recover: string;
+  readonly trim: string;
+  readonly fold: string;
+  readonly version: string;
+  readonly now: string;
+
+  constructor(private readonly names: PostgresNames) {
+    const s = (name: string) => names.of(name);
+    const ms = (column: string) => `${s('ms')}(t.${column}) AS ${column}`;
+    this.record = [
+      't.id, t.handler, t.name, t.args::text AS args, t.status, t.priority, t.partition_key',
+      [ms('run_at'), ms('created_at'), ms('started_at'), ms('finished_at')].join(', '),
+      't.attempts, t.max_retries, t.timeout_ms, t.retry_strategy::text AS retry_strategy, t.last_error::text AS last_error',
+      't.result::text AS result, t.metadata::text AS metadata, t.lease_token',
+    ].join(', ');
+    const claimable = `t.status = 'pending' AND NOT t.blocked`;
+    // The claim walks the claimable index once per distinct priority (a loose index scan), taking due tasks
+    // in (run_at, seq) order until the limit: O(priorities * log n + limit), however many tasks are delayed.
+    this.claim = `
+WITH RECURSIVE prios(p) AS (
+  (SELECT t.priority FROM ${s('tasks')} t WHERE ${claimable} ORDER BY t.priority DESC LIMIT 1)
+  UNION ALL
+  SELECT (SELECT t.priority FROM ${s('tasks')} t WHERE ${claimable} AND t.priority < prios.p ORDER BY t.priority DESC LIMIT 1)
+  FROM prios WHERE prios.p IS NOT NULL
+), picked AS (
+  SELECT c.id FROM prios CROSS JOIN LATERAL (
+    SELECT t.id FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at <= now()
+    ORDER BY t.run_at, t.seq LIMIT $1 FOR UPDATE SKIP LOCKED
+  ) c LIMIT $1
+), claimed AS (
+  UPDATE ${s('tasks')} t SET status = 'running', attempts = t.attempts + 1, started_at = now(), lease_token = gen_random_uuid()::text,
+    lease_until = now() + $2 * interval '1 millisecond', worker_id = $3
+  FROM picked WHERE t.id = picked.id
+  RETURNING t.*
+), next AS (
+  SELECT min(n.run_at) AS at FROM prios CROSS JOIN LATERAL (
+    SELECT t.run_at FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at > now() ORDER BY t.run_at LIMIT 1
+  ) n
+)
+SELECT (SELECT greatest(0, ceil(extract(epoch FROM next.at - now()) * 1000))::double precision FROM next) AS next_due_ms, c.*
+FROM (SELECT 1) one LEFT JOIN (SELECT t.seq::double precision AS seq, ${this.record} FROM claimed t) c ON true`;
+    this.renew = `
+WITH l AS (SELECT * FROM unnest($1::text[], $2::text[]) AS l(id, token)),
+locked AS (SELECT t.id FROM ${s('tasks')} t JOIN l ON t.id = l.id AND t.lease_token = l.token ORDER BY t.id FOR UPDATE OF t)
+UPDATE ${s('tasks')} t SET lease_until = now() + $3 * interval '1 millisecond' FROM locked WHERE t.id = locked.id RETURNING t.id, t.lease_token`;
+    this.get = `SELECT ${this.record} FROM ${s('tasks')} t WHERE t.id = $1`;
+    this.list = `
+SELECT ${this.record} FROM ${s('tasks')} t
+WHERE ($1::text[] IS NULL OR t.status = ANY($1)) AND ($2::text IS NULL OR t.handler = $2)
+ORDER BY t.created_at DESC, t.seq DESC LIMIT $3 OFFSET $4`;
+    this.counts = `
+SELECT status, sum(n)::double precision AS n
+FROM (SELECT status, n FROM ${s('task_counts')} UNION ALL SELECT status, n FROM ${s('task_count_deltas')}) c GROUP BY status`;
+    this.add = `SELECT added, wake_ms, queue_full FROM ${s('add_tasks')}($1::json, $2::bigint, $3::text)`;
+    this.finish = `SELECT accepted, settled, wake_ms FROM ${s('finish_tasks')}($1::json, $2::text)`;
+    this.cancel = `SELECT ${this.record} FROM ${s('cancel_task')}($1::text, $2::text) t`;
+    this.recover = `SELECT recovered, wake_ms, next_expiry_ms FROM ${s('recover_leases')}($1::text)`;
+    this.trim = `SELECT ${s('trim_finished')}($1::bigint, $2::double precision, $3::integer) AS removed`;
+    this.fold = `SELECT ${s('fold_counts')}()`;
+    this.version = `SELECT coalesce(max(version), 0) AS version FROM ${s('migrations')}`;
+    this.now = 'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::double precision AS now';
+  }
+
+  /** A prepared-statement name for one of these statements, unique per schema. */
+  name(statement: keyof PostgresQueries): string {
+    return `ntq:${this.names.schemaName}:${statement}`;
+  }
+}
