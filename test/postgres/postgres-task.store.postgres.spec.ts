@@ -1,0 +1,266 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import pg from 'pg';
+import {
+  ExponentialBackoffRetryStrategy,
+  QueueFullError,
+  reviveRetryStrategy,
+  StoreUnavailableError,
+  TaskStatus,
+  type ITaskStore,
+  type RetentionOptions,
+  type StoreSignal,
+  type TaskQueueLogger,
+} from '../../lib/index.js';
+import { PostgresTaskStore } from '../../lib/stores/postgres/postgres-task.store.js';
+import { Messages } from '../../lib/task-queue.messages.js';
+import type { PostgresTaskStoreOptions } from '../../lib/stores/postgres/postgres-task-store-options.interface.js';
+import { TcpProxy } from '../redis/tcp-proxy.js';
+import { eventually } from '../support/eventually.js';
+import { describeIfReachable } from '../support/service-gate.js';
+import { newTask } from '../support/store-conformance.js';
+import { dropSchema, POSTGRES_URL, probePostgres, uniqueSchema } from './postgres-test-support.js';
+
+const describePostgres = await describeIfReachable('PostgreSQL', probePostgres);
+const RETENTION: Required<RetentionOptions> = { maxCount: 10_000, maxAge: 60 * 60 * 1000 };
+const logger = new Logger('PostgresTaskStoreSpec');
+
+/** Resolves with the first signal a store emits that matches. */
+function nextSignal(store: ITaskStore, accept: (signal: StoreSignal) => boolean): Promise<StoreSignal> {
+  return new Promise((resolve) => {
+    const unsubscribe = store.subscribe((signal) => {
+      if (!accept(signal)) return;
+      unsubscribe();
+      resolve(signal);
+    });
+  });
+}
+
+describePostgres('PostgresTaskStore on PostgreSQL', () => {
+  let schema: string;
+  let admin: pg.Pool;
+  const opened: PostgresTaskStore[] = [];
+
+  const open = async (options: Partial<PostgresTaskStoreOptions> = {}, retention: Partial<RetentionOptions> = {}, log: TaskQueueLogger = logger): Promise<PostgresTaskStore> => {
+    const store = new PostgresTaskStore({ connectionString: POSTGRES_URL, schema, ...options });
+    opened.push(store);
+    await store.init({ retention: { ...RETENTION, ...retention }, logger: log });
+    return store;
+  };
+
+  beforeAll(() => {
+    admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 3 });
+  });
+
+  afterAll(async () => {
+    await admin.end();
+  });
+
+  beforeEach(() => {
+    schema = uniqueSchema('pg');
+  });
+
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    await dropSchema(schema);
+  });
+
+  it('migrates once when several stores start on one schema at the same time', async () => {
+    await Promise.all(Array.from({ length: 6 }, () => open()));
+    const { rows } = await admin.query(`SELECT version FROM "${schema}".migrations`);
+    expect(rows).toEqual([{ version: 1 }]);
+    await opened[0]!.migrate();
+    const checked = await open({ migrate: false });
+    expect(await checked.add([newTask()])).toEqual([true]);
+  });
+
+  it('refuses to start with migrate: false on a schema that was never migrated', async () => {
+    const store = new PostgresTaskStore({ connectionString: POSTGRES_URL, schema, migrate: false });
+    const init = store.init({ retention: RETENTION, logger });
+    await expect(init).rejects.toThrow(StoreUnavailableError);
+    await expect(init).rejects.toThrow(/is at version 0.*run store\.migrate\(\)/);
+  });
+
+  it('adds in the caller\'s transaction: nothing if it rolls back, the task and a wake-up once it commits', async () => {
+    const store = await open();
+    const client = await admin.connect();
+    try {
+      const rolledBack = newTask();
+      await client.query('BEGIN');
+      expect(await store.add([rolledBack], { transaction: client })).toEqual([true]);
+      await client.query('ROLLBACK');
+      expect(await store.get(rolledBack.id)).toBeUndefined();
+
+      const committed = newTask();
+      await client.query('BEGIN');
+      await client.query(`CREATE TABLE "${schema}".orders (id text)`);
+      await client.query(`INSERT INTO "${schema}".orders VALUES ('order-1')`);
+      expect(await store.add([committed], { transaction: client })).toEqual([true]);
+      expect(await store.get(committed.id)).toBeUndefined();
+      expect((await store.claim({ workerId: 'w', limit: 10 })).tasks).toEqual([]);
+      const woken = nextSignal(store, (signal) => signal.type === 'wake');
+      await client.query('COMMIT');
+      await woken;
+      expect((await store.claim({ workerId: 'w', limit: 10 })).tasks.map((t) => t.id)).toEqual([committed.id]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('keeps args, metadata, results, errors and retry strategies through JSON', async () => {
+    const store = await open();
+    const args = { text: 'héllo ✓ "quoted" \n', n: 1.5, big: Number.MAX_SAFE_INTEGER, list: [null, true, { deep: [1] }], empty: {} };
+    const retryStrategy = new ExponentialBackoffRetryStrategy({ baseDelay: 10 });
+    const task = newTask({ args, metadata: { tenant: 't1', tags: ['a'] }, retryStrategy, maxRetries: 1, timeout: 250.5, priority: -2.5 });
+    const nullArgs = newTask({ args: null });
+    const noArgs = newTask({ args: undefined });
+    await store.add([task, nullArgs, noArgs]);
+    const got = (await store.get(task.id))!;
+    expect(got).toMatchObject({ args, metadata: { tenant: 't1', tags: ['a'] }, timeout: 250.5, priority: -2.5 });
+    expect(reviveRetryStrategy(got.retryStrategy)).toEqual(retryStrategy);
+    expect((await store.get(nullArgs.id))!.args).toBeNull();
+    expect((await store.get(noArgs.id))!.args).toBeUndefined();
+
+    const claimed = (await store.claim({ workerId: 'w', limit: 10 })).tasks;
+    const lease = (id: string) => ({ taskId: id, token: claimed.find((t) => t.id === id)!.leaseToken! });
+    await store.fail(lease(task.id), { name: 'TypeError', message: 'bad "x"', stack: 'TypeError: bad\n    at y (z.ts:1:2)' }, 0);
+    await store.complete(lease(nullArgs.id), { ok: true, list: [1, 'two'] });
+    await store.complete(lease(noArgs.id), { big: 10n } as unknown);
+    expect((await store.get(task.id))!.lastError).toEqual({ name: 'TypeError', message: 'bad "x"', stack: 'TypeError: bad\n    at y (z.ts:1:2)' });
+    expect((await store.get(nullArgs.id))!.result).toEqual({ ok: true, list: [1, 'two'] });
+    // A result JSON cannot hold is dropped (and logged); the task still succeeds.
+    const dropped = (await store.get(noArgs.id))!;
+    expect(dropped.status).toBe(TaskStatus.Succeeded);
+    expect(dropped.result).toBeUndefined();
+  });
+
+  it('refuses a stale report and says so in the log it was given', async () => {
+    const warnings: string[] = [];
+    const log = { log: () => undefined, warn: (message: unknown) => void warnings.push(String(message)), error: () => undefined };
+    const store = await open({ leaseTime: 200 }, {}, log);
+    await store.add([newTask({ id: 'stale' })]);
+    const [first] = (await store.claim({ workerId: 'dead', limit: 1 })).tasks;
+    const [second] = await eventually(async () => (await store.claim({ workerId: 'w2', limit: 1 })).tasks, (tasks) => tasks.length === 1);
+    expect(second!.attempts).toBe(2);
+    expect(await store.complete({ taskId: 'stale', token: first!.leaseToken! })).toBe(false);
+    expect(await store.renew([{ taskId: 'stale', token: first!.leaseToken! }])).toEqual(['stale']);
+    expect(warnings.filter((w) => w === Messages.leaseLost('stale'))).toHaveLength(2);
+    expect(await store.complete({ taskId: 'stale', token: second!.leaseToken! })).toBe(true);
+  });
+
+  it('never lets a busy partition hold up the others', async () => {
+    const store = await open();
+    const early = Date.now() - 60_000;
+    await store.add(Array.from({ length: 1_000 }, (_, i) => newTask({ partitionKey: 'busy', runAt: early + i, priority: 9 })));
+    const others = Array.from({ length: 10 }, (_, i) => newTask({ partitionKey: `p${i}` }));
+    const free = [newTask(), newTask()];
+    await store.add([...others, ...free]);
+    const first = await store.claim({ workerId: 'w', limit: 20 });
+    expect(first.tasks).toHaveLength(13);
+    expect(first.tasks.filter((t) => t.partitionKey === 'busy')).toHaveLength(1);
+    expect((await store.claim({ workerId: 'w', limit: 20 })).tasks).toEqual([]);
+  });
+
+  it('rejects an add past maxPending with QueueFullError, counting with the counters (no COUNT(*))', async () => {
+    const store = await open();
+    await store.add(Array.from({ length: 5 }, () => newTask()), { maxPending: 5 });
+    await expect(store.add([newTask()], { maxPending: 5 })).rejects.toThrow(QueueFullError);
+    // Adds of one turn go together; if together they do not fit, each is tried alone.
+    const results = await Promise.allSettled([store.add([newTask()], { maxPending: 6 }), store.add([newTask()], { maxPending: 6 })]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect((await store.counts()).pending).toBe(6);
+  });
+
+  it('drops finished tasks older than retention.maxAge', async () => {
+    const store = await open({}, { maxAge: 1 });
+    const task = newTask();
+    await store.add([task]);
+    const [claimed] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
+    await store.complete({ taskId: task.id, token: claimed!.leaseToken! });
+    await eventually(() => store.get(task.id), (got) => got === undefined);
+    expect(await store.counts()).toEqual({ pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
+  });
+
+  it('uses a pool you pass and leaves it open', async () => {
+    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 });
+    try {
+      const store = await open({ connectionString: undefined, pool });
+      await store.add([newTask()]);
+      await store.close();
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  describe('two stores on one schema (two processes)', () => {
+    it('wakes the other store when a task is added, and tells it when a delayed one is due', async () => {
+      const [a, b] = [await open(), await open()];
+      const now = nextSignal(b, (s) => s.type === 'wake' && s.inMs === undefined);
+      await a.add([newTask()]);
+      await now;
+      const later = nextSignal(b, (s) => s.type === 'wake' && s.inMs !== undefined);
+      await a.add([newTask({ runAt: Date.now() + 60_000 })]);
+      expect((await later as { inMs: number }).inMs).toBeGreaterThan(55_000);
+    });
+
+    it('delivers a cancel to the store whose worker runs the task', async () => {
+      const [a, b] = [await open(), await open()];
+      const task = newTask();
+      await a.add([task]);
+      const [running] = (await b.claim({ workerId: 'b', limit: 1 })).tasks;
+      const cancelled = nextSignal(b, (s) => s.type === 'cancel');
+      expect(await a.cancel(task.id)).toMatchObject({ status: TaskStatus.Cancelled });
+      expect(await cancelled).toEqual({ type: 'cancel', taskId: task.id });
+      expect(await b.complete({ taskId: task.id, token: running!.leaseToken! })).toBe(false);
+    });
+
+    it('wakes a store when a lease it never saw expires', async () => {
+      const [a, b] = [await open({ leaseTime: 300 }), await open({ leaseTime: 300 })];
+      await a.add([newTask()]);
+      await a.claim({ workerId: 'dead', limit: 1 });
+      // b learns when the lease runs out from its own claim, then wakes by itself.
+      const woken = nextSignal(b, (s) => s.type === 'wake' && s.inMs === undefined);
+      await b.claim({ workerId: 'b', limit: 1 });
+      await woken;
+      expect((await eventually(async () => (await b.claim({ workerId: 'b', limit: 1 })).tasks, (t) => t.length === 1))[0]!.attempts).toBe(2);
+    });
+  });
+
+  describe('when PostgreSQL is unreachable', () => {
+    it('refuses to start, quickly and saying why', async () => {
+      const store = new PostgresTaskStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test', schema });
+      const started = Date.now();
+      const init = store.init({ retention: RETENTION, logger });
+      await expect(init).rejects.toThrow(StoreUnavailableError);
+      await expect(init).rejects.toThrow(/init.*127\.0\.0\.1:1\/test is unreachable.*ECONNREFUSED/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await expect(store.add([newTask()])).rejects.toThrow(StoreUnavailableError);
+    });
+
+    it('fails operations while down, loses and duplicates nothing, and wakes its workers when back', async () => {
+      await open(); // the schema, migrated directly
+      const proxy = new TcpProxy('127.0.0.1', 5432);
+      await proxy.start();
+      const warn = jest.spyOn(logger, 'warn');
+      try {
+        const store = await open({ connectionString: `postgres://postgres@127.0.0.1:${proxy.port}/test` });
+        const before = newTask();
+        await store.add([before]);
+        await proxy.stop();
+        await expect(store.add([newTask({ id: 'during' })])).rejects.toThrow(StoreUnavailableError);
+        await expect(store.claim({ workerId: 'w', limit: 10 })).rejects.toThrow(/claim.*unreachable/);
+        await eventually(async () => warn.mock.calls.map((c) => String(c[0])), (calls) => calls.some((m) => m.includes('is unreachable')));
+
+        const back = nextSignal(store, (s) => s.type === 'wake');
+        await proxy.start();
+        await back;
+        expect(await store.get('during')).toBeUndefined();
+        expect((await store.claim({ workerId: 'w', limit: 10 })).tasks.map((t) => t.id)).toEqual([before.id]);
+      } finally {
+        warn.mockRestore();
+        await proxy.stop();
+      }
+    });
+  });
+});
