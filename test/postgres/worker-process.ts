@@ -1,0 +1,107 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { builtLibrary } from './built-library.js';
+import { POSTGRES_URL } from './postgres-test-support.js';
+
+const FIXTURE = resolve(import.meta.dirname, 'fixtures/worker.mjs');
+
+export interface WorkerMessage {
+  type: string;
+  pid: number;
+  taskId?: string;
+  attempt?: number;
+  reason?: string;
+}
+
+export interface WorkerOptions {
+  schema: string;
+  concurrency?: number;
+  leaseTime?: number;
+}
+
+/**
+ * A worker (the engine on a PostgresTaskStore) in a child process: its IPC messages and output, and ways to
+ * stop it (politely or not).
+ */
+export class WorkerProcess {
+  readonly messages: WorkerMessage[] = [];
+  output = '';
+  private readonly waiters = new Set<() => void>();
+
+  private constructor(readonly child: ChildProcess) {
+    child.on('message', (message: WorkerMessage) => {
+      this.messages.push(message);
+      this.notify();
+    });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString();
+      this.notify();
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString();
+      this.notify();
+    });
+    child.on('exit', () => this.notify());
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  static async start(options: WorkerOptions): Promise<WorkerProcess> {
+    const { index, postgresStore } = builtLibrary();
+    const config = { lib: index, postgresStore, url: POSTGRES_URL, schema: options.schema, concurrency: options.concurrency ?? 10, leaseTime: options.leaseTime ?? 30_000 };
+    const child = fork(FIXTURE, [], {
+      env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', NTQ_FIXTURE: JSON.stringify(config) },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const worker = new WorkerProcess(child);
+    await worker.waitFor(() => worker.messages.some((m) => m.type === 'ready'), 'ready');
+    return worker;
+  }
+
+  /** Resolves once `condition` holds (checked on every message, output and exit); fails if the worker died first. */
+  waitFor(condition: () => boolean, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (condition()) {
+          this.waiters.delete(check);
+          resolve();
+        } else if (this.exited) {
+          this.waiters.delete(check);
+          reject(new Error(`Worker ${this.child.pid} exited (${this.child.exitCode ?? this.child.signalCode}) before ${what}. Output:\n${this.output}`));
+        }
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  started(taskId?: string): WorkerMessage[] {
+    return this.messages.filter((m) => m.type === 'started' && (taskId === undefined || m.taskId === taskId));
+  }
+
+  /** Closes the app gracefully (drains, releases the store) and waits for the process to end. */
+  async close(): Promise<void> {
+    if (this.exited) return;
+    const exit = once(this.child, 'exit');
+    this.child.send({ type: 'close' });
+    await exit;
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.exited) return;
+    const exit = once(this.child, 'exit');
+    this.child.kill(signal);
+    await exit;
+  }
+
+  private notify(): void {
+    for (const check of [...this.waiters]) check();
+  }
+}
