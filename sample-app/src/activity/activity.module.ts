@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ActivityLogService } from './activity-log.service.js';
+import { ActivityController } from './activity.controller.js';
+import { LogActivityTask } from './log-activity.task.js';
+
+@Module({
+  controllers: [ActivityController],
+  providers: [ActivityLogService, LogActivityTask],
+})
+export class ActivityModule {}

@@ -1,0 +1,14 @@
+import { TaskHandler, type ITaskHandler, type TaskContext } from 'nest-task-queue';
+import { OrdersService, type OrderStepArgs } from './orders.service.js';
+
+/** Step 1 of an order's pipeline. */
+@TaskHandler('process-order')
+export class ProcessOrderTask implements ITaskHandler<OrderStepArgs> {
+  constructor(private readonly orders: OrdersService) {}
+
+  execute({ orderId }: OrderStepArgs, { signal }: TaskContext) {
+    return this.orders.runStep(orderId, 'process-order', signal, (order) => {
+      order.status = 'processed';
+    });
+  }
+}
