@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { TaskArgsNotSerializableError } from '../errors/task-args-not-serializable.error.js';
 import { UnknownTaskHandlerError } from '../errors/unknown-task-handler.error.js';
@@ -7,6 +6,7 @@ import type { NewTask } from '../interfaces/task-record.interface.js';
 import { Messages } from '../task-queue.messages.js';
 import type { HandlerRegistry, RegisteredHandler } from './handler-registry.js';
 import { assertJsonSafe } from './json-safety.js';
+import { newTaskId } from './task-id.js';
 import { isNonNegativeFinite, isNonNegativeInteger, isPositiveFinite, type ResolvedTaskQueueOptions } from './task-queue-options.js';
 
 /** A handler as `schedule()` accepts it: its registered name or its class. */
@@ -27,7 +27,7 @@ export class TaskBuilder {
     const o = options ?? {};
     if (options !== undefined) validate(o);
     const task: NewTask = {
-      id: o.taskId ?? randomUUID(),
+      id: o.taskId ?? newTaskId(),
       handler: entry.name,
       name: o.name,
       args,

@@ -1,5 +1,6 @@
-import type { TaskEvent, TaskEventType, TaskObserver } from '../interfaces/task-event.interface.js';
-import type { TaskError, TaskRecord } from '../interfaces/task-record.interface.js';
+import type { TaskContext } from '../interfaces/task-handler.interface.js';
+import type { TaskEvent, TaskEventSubject, TaskEventType, TaskObserver } from '../interfaces/task-event.interface.js';
+import type { NewTask, TaskError } from '../interfaces/task-record.interface.js';
 
 export interface EventDetails {
   attempt?: number;
@@ -10,22 +11,37 @@ export interface EventDetails {
   retryAt?: Date;
 }
 
-/** Fans task events out to observers. Callers check `active` first, so no event is built for nobody. */
+/**
+ * Fans task events out to observers, and applies their schedule-time stamps and execution wrappers.
+ * Callers check `active` / `stamping` / `wrapping` first, so nothing is built or called for nobody.
+ */
 export class TaskEventHub {
   private observers: TaskObserver[] = [];
+  private listening = false;
+  private stamps = false;
+  private wraps = false;
 
+  /** Some observer wants events. */
   get active(): boolean {
-    return this.observers.length > 0;
+    return this.listening;
+  }
+
+  /** Some observer stamps metadata at schedule(). */
+  get stamping(): boolean {
+    return this.stamps;
+  }
+
+  /** Some observer wraps executions. */
+  get wrapping(): boolean {
+    return this.wraps;
   }
 
   observe(observer: TaskObserver): () => void {
-    this.observers = [...this.observers, observer];
-    return () => {
-      this.observers = this.observers.filter((o) => o !== observer);
-    };
+    this.update([...this.observers, observer]);
+    return () => this.update(this.observers.filter((o) => o !== observer));
   }
 
-  emit(type: TaskEventType, task: Pick<TaskRecord, 'id' | 'handler' | 'name' | 'partitionKey'>, details: EventDetails = {}): void {
+  emit(type: TaskEventType, task: TaskEventSubject, details: EventDetails = {}): void {
     const event: TaskEvent = {
       type,
       taskId: task.id,
@@ -38,10 +54,57 @@ export class TaskEventHub {
     };
     for (const observer of this.observers) {
       try {
-        observer.onTaskEvent(event);
+        observer.onTaskEvent?.(event, task);
       } catch {
         // An observer's bug must not fail the task or the worker.
       }
     }
+  }
+
+  /** Merges the observers' metadata stamps into a task about to be added; the caller's own entries win. */
+  stamp(task: NewTask): void {
+    let stamped: Record<string, unknown> | undefined;
+    for (const observer of this.observers) {
+      try {
+        const entries = observer.stampMetadata?.(task);
+        if (entries !== undefined) stamped = { ...stamped, ...entries };
+      } catch {
+        // A failed stamp leaves the task as the caller made it.
+      }
+    }
+    if (stamped !== undefined) task.metadata = { ...stamped, ...task.metadata };
+  }
+
+  /** Runs an attempt through every wrapper, the first registered outermost. */
+  wrap(context: TaskContext, run: () => Promise<unknown>): Promise<unknown> {
+    let next = run;
+    for (let i = this.observers.length - 1; i >= 0; i--) {
+      const observer = this.observers[i]!;
+      if (observer.wrapExecution === undefined) continue;
+      const inner = next;
+      next = () => callWrapper(observer, context, inner);
+    }
+    return next();
+  }
+
+  private update(observers: TaskObserver[]): void {
+    this.observers = observers;
+    this.listening = observers.some((o) => o.onTaskEvent !== undefined);
+    this.stamps = observers.some((o) => o.stampMetadata !== undefined);
+    this.wraps = observers.some((o) => o.wrapExecution !== undefined);
+  }
+}
+
+/** A wrapper that throws before running the attempt is skipped: an observer's bug must not fail the task. */
+function callWrapper(observer: TaskObserver, context: TaskContext, run: () => Promise<unknown>): Promise<unknown> {
+  let ran = false;
+  try {
+    return observer.wrapExecution!(context, () => {
+      ran = true;
+      return run();
+    });
+  } catch (error) {
+    if (ran) return Promise.reject(error);
+    return run();
   }
 }

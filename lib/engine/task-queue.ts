@@ -15,7 +15,7 @@ import { TaskBuilder, type HandlerReference } from './task-builder.js';
 import { TaskEventHub } from './task-event-hub.js';
 import { toTaskInfo } from './task-info.mapper.js';
 import { resolveTaskQueueOptions, type ResolvedTaskQueueOptions, type TaskQueueOptions } from './task-queue-options.js';
-import { TaskWorker } from './task-worker.js';
+import { TaskWorker, type TaskWorkerStatus } from './task-worker.js';
 
 /** One item of `scheduleMany`. */
 export interface ScheduleItem {
@@ -117,6 +117,12 @@ export class TaskQueue {
     return this.worker.running;
   }
 
+  /** The worker of this process, for health checks: whether it runs, and how many claims in a row failed. */
+  get workerStatus(): TaskWorkerStatus {
+    return this.worker.status;
+  }
+
+  /** Registers an observer (events, schedule-time metadata, a wrapper around each attempt); returns its remover. */
   observe(observer: TaskObserver): () => void {
     return this.events.observe(observer);
   }
@@ -137,6 +143,8 @@ export class TaskQueue {
   }
 
   private async add(tasks: NewTask[]): Promise<string[]> {
+    // Before any await: stamps (a trace context) come from the caller's async context.
+    if (this.events.stamping) for (const task of tasks) this.events.stamp(task);
     if (!this.initialized) await this.init();
     const maxPending = this.options.maxQueueSize;
     this.worker.beginAdd();

@@ -12,16 +12,24 @@ import { reviveRetryStrategy } from '../retry/revive-retry-strategy.js';
 import { Messages } from '../task-queue.messages.js';
 import type { HandlerRegistry } from './handler-registry.js';
 import type { LevelLogger } from './level-logger.js';
+import { EventLoopYield } from './event-loop-yield.js';
 import { TaskAttempt } from './task-attempt.js';
 import type { TaskEventHub } from './task-event-hub.js';
 import { toTaskError } from './task-error.mapper.js';
 import type { ResolvedTaskQueueOptions } from './task-queue-options.js';
 
-/** After this long without yielding, the worker lets timers and I/O run before claiming again. */
-const MAX_BUSY_MS = 10;
+/** Every this many drains the worker lets timers and I/O run before claiming again. */
+const DRAINS_PER_YIELD = 256;
+const RESOLVED = Promise.resolve();
 /** After aborting tasks at shutdown, how long they get to notice and report. */
 const ABORT_GRACE_MS = 1_000;
 const MAX_CLAIM_BACKOFF_MS = 30_000;
+
+/** Whether the worker loop runs, and how many claims in a row have failed (0: the last one worked). */
+export interface TaskWorkerStatus {
+  state: 'stopped' | 'running' | 'stopping';
+  claimFailures: number;
+}
 
 /**
  * Claims due tasks from the store up to `concurrency`, runs them, reports outcomes, and sleeps on one
@@ -36,7 +44,8 @@ export class TaskWorker {
   private mayHaveWork = false;
   private claiming: Promise<void> | undefined;
   private drainQueued = false;
-  private lastYield = 0;
+  private drains = 0;
+  private readonly yielder = new EventLoopYield();
   /** schedule() calls in flight: whenIdle waits for them too. */
   private adding = 0;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -59,6 +68,10 @@ export class TaskWorker {
 
   get running(): number {
     return this.attempts.size;
+  }
+
+  get status(): TaskWorkerStatus {
+    return { state: this.state, claimFailures: this.claimFailures };
   }
 
   start(): void {
@@ -89,6 +102,7 @@ export class TaskWorker {
     }
     clearInterval(this.heartbeat);
     clearTimeout(this.deadlineTimer);
+    this.yielder.close();
     this.state = 'stopped';
     this.settleIdle();
   }
@@ -129,13 +143,10 @@ export class TaskWorker {
     this.mayHaveWork = true;
     if (this.drainQueued || this.state !== 'running') return;
     this.drainQueued = true;
-    // Microtasks keep bursts fast; now and then yield so timers and I/O are not starved.
-    const now = Date.now();
-    if (now - this.lastYield < MAX_BUSY_MS) queueMicrotask(this.drain);
-    else {
-      this.lastYield = now;
-      setImmediate(this.drain);
-    }
+    // Microtasks keep bursts fast; now and then yield so timers and I/O are not starved. (A promise,
+    // not queueMicrotask: fake timers replace the latter.)
+    if (++this.drains % DRAINS_PER_YIELD !== 0) void RESOLVED.then(this.drain);
+    else this.yielder.run(this.drain);
   };
 
   private readonly drain = (): void => {
@@ -184,11 +195,7 @@ export class TaskWorker {
     let failed = false;
     let outcome: unknown;
     try {
-      const entry = attempt.entry;
-      if (entry === undefined) throw new UnknownTaskHandlerError(Messages.unknownHandlerName(attempt.handler));
-      if (attempt.abortReason !== undefined) throw attempt.abortReason;
-      const handler = entry.instance ?? (await entry.resolve!());
-      outcome = await handler.execute(attempt.task.args, attempt);
+      outcome = await (this.events.wrapping ? this.events.wrap(attempt, async () => this.invoke(attempt)) : this.invoke(attempt));
     } catch (error) {
       failed = true;
       outcome = error;
@@ -205,10 +212,20 @@ export class TaskWorker {
     } catch (error) {
       this.logger.error(`Task ${attempt.taskId}: could not record its outcome (${describe(error)}); it runs again once its lease expires`);
     }
-    this.attempts.delete(attempt.taskId);
+    // A retry due at once may already run under this id: the store woke the worker while this attempt reported.
+    if (this.attempts.get(attempt.taskId) === attempt) this.attempts.delete(attempt.taskId);
     if (this.attempts.size === 0 && this.emptyWaiters.length > 0) this.settleEmpty();
     if (this.mayHaveWork) this.requestDrain();
     else this.settleIdle();
+  }
+
+  /** Calls the attempt's handler: what it returns (a promise or a value); throws what it throws. */
+  private invoke(attempt: TaskAttempt): unknown {
+    const entry = attempt.entry;
+    if (entry === undefined) throw new UnknownTaskHandlerError(Messages.unknownHandlerName(attempt.handler));
+    if (attempt.abortReason !== undefined) throw attempt.abortReason;
+    if (entry.instance !== undefined) return entry.instance.execute(attempt.task.args, attempt);
+    return entry.resolve!().then((handler) => handler.execute(attempt.task.args, attempt));
   }
 
   private async reportSuccess(attempt: TaskAttempt, result: unknown): Promise<void> {

@@ -1,6 +1,7 @@
 import { BinaryHeap } from '../../collections/binary-heap.js';
 import { Deque } from '../../collections/deque.js';
 import { QueueFullError } from '../../errors/queue-full.error.js';
+import type { TaskBacklog, TaskBacklogSource } from '../../interfaces/task-backlog.interface.js';
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
 import { isFinished, TaskStatus } from '../../interfaces/task-status.js';
 import type {
@@ -38,7 +39,7 @@ const WAKE_NOW: StoreSignal = Object.freeze({ type: 'wake' });
  * The default store: tasks live in this process's memory and end with it. Schedule and claim are O(log n)
  * at worst and O(1) for due tasks; one timer (the worker's) serves every delayed task.
  */
-export class InMemoryTaskStore implements ITaskStore {
+export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   readonly leaseTime: number;
   readonly serialization = 'structured' as const;
 
@@ -97,10 +98,7 @@ export class InMemoryTaskStore implements ITaskStore {
   async claim(request: ClaimRequest): Promise<ClaimBatch> {
     const now = Date.now();
     if (now >= this.nextLeaseScan) this.recoverExpiredLeases(now);
-    for (let next = this.delayed.peek(); next !== undefined && next.runAt <= now; next = this.delayed.peek()) {
-      this.delayed.pop();
-      this.toReady(next);
-    }
+    this.promoteDue(now);
     const claimed: TaskRecord[] = [];
     while (claimed.length < request.limit) {
       const task = this.ready.shift();
@@ -198,6 +196,12 @@ export class InMemoryTaskStore implements ITaskStore {
     return { ...this.counters };
   }
 
+  /** O(priorities in use): the delayed heap's size and the heads of the ready buckets. */
+  async backlog(): Promise<TaskBacklog> {
+    this.promoteDue(Date.now());
+    return { delayed: this.delayed.size, oldestDueAt: this.ready.oldestRunAt() };
+  }
+
   subscribe(listener: (signal: StoreSignal) => void): () => void {
     this.listeners = [...this.listeners, listener];
     return () => {
@@ -234,6 +238,14 @@ export class InMemoryTaskStore implements ITaskStore {
     else {
       this.delayed.push(task);
       task.place = Place.Delayed;
+    }
+  }
+
+  /** Moves tasks that have become due from the delayed heap to the ready queue. */
+  private promoteDue(now: number): void {
+    for (let next = this.delayed.peek(); next !== undefined && next.runAt <= now; next = this.delayed.peek()) {
+      this.delayed.pop();
+      this.toReady(next);
     }
   }
 
@@ -328,7 +340,7 @@ export class InMemoryTaskStore implements ITaskStore {
     this.nextLeaseScan = now + Math.min(1_000, this.leaseTime / 4);
     let recovered = false;
     for (const task of this.running) {
-      if (task.leaseUntil > now) continue;
+      if (task.leaseUntil! > now) continue;
       if (task.status === TaskStatus.Cancelled) {
         this.settleCancelled(task, now);
         continue;

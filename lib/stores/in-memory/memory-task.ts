@@ -18,33 +18,37 @@ export const Place = {
 export type Place = (typeof Place)[keyof typeof Place];
 
 /**
- * The in-memory store's task: the record plus its bookkeeping, in one object with a fixed shape so that a
- * million of them stay small (no per-task wrappers, timers or closures).
+ * What a pending task usually lacks: its optional settings and its run state. Kept apart and made only
+ * when first set, so a plain pending task is one small object (the heap budget is ~300 bytes a task).
  */
-export class MemoryTask implements TaskRecord, HeapItem {
-  status: TaskStatus = TaskStatus.Pending;
-  attempts = 0;
+class TaskExtras {
+  name: string | undefined = undefined;
+  timeout: number | undefined = undefined;
+  retryStrategy: IRetryStrategy | RetryStrategyDescriptor | undefined = undefined;
+  metadata: Record<string, unknown> | undefined = undefined;
   startedAt: number | undefined = undefined;
   finishedAt: number | undefined = undefined;
   lastError: TaskError | undefined = undefined;
   result: unknown = undefined;
   leaseToken: string | undefined = undefined;
-  leaseUntil = 0;
+  leaseUntil: number | undefined = undefined;
+}
+
+/** The in-memory store's task: the record plus its bookkeeping, in one object of a fixed shape. */
+export class MemoryTask implements TaskRecord, HeapItem {
+  status: TaskStatus = TaskStatus.Pending;
+  attempts = 0;
   heapIndex = -1;
   place: Place = Place.None;
-
+  runAt: number;
   readonly id: string;
   readonly handler: string;
-  readonly name: string | undefined;
   readonly args: unknown;
   readonly priority: number;
   readonly partitionKey: string | undefined;
-  runAt: number;
   readonly createdAt: number;
   readonly maxRetries: number;
-  readonly timeout: number | undefined;
-  readonly retryStrategy: IRetryStrategy | RetryStrategyDescriptor | undefined;
-  readonly metadata: Record<string, unknown> | undefined;
+  private extras: TaskExtras | undefined = undefined;
 
   constructor(
     task: NewTask,
@@ -53,40 +57,65 @@ export class MemoryTask implements TaskRecord, HeapItem {
   ) {
     this.id = task.id;
     this.handler = task.handler;
-    this.name = task.name;
     this.args = task.args;
     this.priority = task.priority;
     this.partitionKey = task.partitionKey;
     this.runAt = task.runAt;
     this.createdAt = task.createdAt;
     this.maxRetries = task.maxRetries;
-    this.timeout = task.timeout;
-    this.retryStrategy = task.retryStrategy;
-    this.metadata = task.metadata;
+    if (task.name !== undefined || task.timeout !== undefined || task.retryStrategy !== undefined || task.metadata !== undefined) {
+      const extras = this.more();
+      extras.name = task.name;
+      extras.timeout = task.timeout;
+      extras.retryStrategy = task.retryStrategy;
+      extras.metadata = task.metadata;
+    }
   }
 
-  /** A copy without the bookkeeping, so callers of get/list cannot disturb the store. */
+  get name() { return this.extras?.name; }
+  get timeout() { return this.extras?.timeout; }
+  get retryStrategy() { return this.extras?.retryStrategy; }
+  get metadata() { return this.extras?.metadata; }
+  get startedAt() { return this.extras?.startedAt; }
+  set startedAt(value) { this.more().startedAt = value; }
+  get finishedAt() { return this.extras?.finishedAt; }
+  set finishedAt(value) { this.more().finishedAt = value; }
+  get lastError() { return this.extras?.lastError; }
+  set lastError(value) { this.more().lastError = value; }
+  get result() { return this.extras?.result; }
+  set result(value) { this.more().result = value; }
+  get leaseToken() { return this.extras?.leaseToken; }
+  set leaseToken(value) { this.more().leaseToken = value; }
+  get leaseUntil() { return this.extras?.leaseUntil; }
+  set leaseUntil(value) { this.more().leaseUntil = value; }
+
+  private more(): TaskExtras {
+    return (this.extras ??= new TaskExtras());
+  }
+
+  /** A copy without the bookkeeping, so callers of get/list/claim cannot disturb the store. */
   snapshot(): TaskRecord {
+    const x = this.extras;
     return {
       id: this.id,
       handler: this.handler,
-      name: this.name,
+      name: x?.name,
       args: this.args,
       status: this.status,
       priority: this.priority,
       partitionKey: this.partitionKey,
       runAt: this.runAt,
       createdAt: this.createdAt,
-      startedAt: this.startedAt,
-      finishedAt: this.finishedAt,
+      startedAt: x?.startedAt,
+      finishedAt: x?.finishedAt,
       attempts: this.attempts,
       maxRetries: this.maxRetries,
-      timeout: this.timeout,
-      retryStrategy: this.retryStrategy,
-      lastError: this.lastError,
-      result: this.result,
-      metadata: this.metadata,
-      leaseToken: this.leaseToken,
+      timeout: x?.timeout,
+      retryStrategy: x?.retryStrategy,
+      lastError: x?.lastError,
+      result: x?.result,
+      metadata: x?.metadata,
+      leaseToken: x?.leaseToken,
     };
   }
 }

@@ -24,14 +24,28 @@ class Bucket {
   }
 
   shift(): MemoryTask | undefined {
+    const head = this.fifoHead();
+    const top = this.heap.peek();
+    if (top !== undefined && (head === undefined || dueBefore(top, head))) return this.heap.pop();
+    return this.fifo.shift();
+  }
+
+  /** The earliest runAt in this bucket. */
+  oldestRunAt(): number | undefined {
+    const head = this.fifoHead();
+    const top = this.heap.peek();
+    if (head === undefined) return top?.runAt;
+    return top === undefined ? head.runAt : Math.min(head.runAt, top.runAt);
+  }
+
+  /** The FIFO's first live entry, dropping the stale ones before it. */
+  private fifoHead(): MemoryTask | undefined {
     let head = this.fifo.peek();
     while (head !== undefined && head.place !== Place.Ready) {
       this.fifo.shift();
       head = this.fifo.peek();
     }
-    const top = this.heap.peek();
-    if (top !== undefined && (head === undefined || dueBefore(top, head))) return this.heap.pop();
-    return this.fifo.shift();
+    return head;
   }
 }
 
@@ -54,6 +68,16 @@ export class ReadyQueue {
   /** Removes a task from the heap side (FIFO entries are skipped lazily instead). */
   remove(task: MemoryTask): void {
     if (task.place === Place.ReadyHeap) this.buckets.get(task.priority)!.heap.remove(task);
+  }
+
+  /** The earliest runAt of any due task, across priorities. O(priorities in use). */
+  oldestRunAt(): number | undefined {
+    let oldest: number | undefined;
+    for (const bucket of this.buckets.values()) {
+      const runAt = bucket.oldestRunAt();
+      if (runAt !== undefined && (oldest === undefined || runAt < oldest)) oldest = runAt;
+    }
+    return oldest;
   }
 
   shift(): MemoryTask | undefined {
