@@ -1,4 +1,5 @@
-import type { TaskError } from './task-record.interface.js';
+import type { TaskContext } from './task-handler.interface.js';
+import type { NewTask, TaskError, TaskRecord } from './task-record.interface.js';
 
 export type TaskEventType = 'scheduled' | 'started' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -24,7 +25,21 @@ export interface TaskEvent {
   retryAt?: Date;
 }
 
-/** Receives every task event of this process. The engine builds no event while no observer listens. */
+/** The task an event is about, as observers get it beside the event (args and metadata are never in the event). */
+export type TaskEventSubject = Pick<TaskRecord, 'id' | 'handler' | 'name' | 'partitionKey' | 'args' | 'metadata'>;
+
+/**
+ * Hooks into every task of this process: metrics, traces, logs and users' own code share this one path.
+ * Each method is optional, and the engine does nothing for a hook no observer has.
+ */
 export interface TaskObserver {
-  onTaskEvent(event: TaskEvent): void;
+  /** Every task event. `task` carries the args: log them only if the user asked to. */
+  onTaskEvent?(event: TaskEvent, task: TaskEventSubject): void;
+  /**
+   * Called by `schedule()` in the caller's async context, before the store adds the task. The entries
+   * returned are stored in the task's metadata (the caller's own entries win); they must be JSON-safe.
+   */
+  stampMetadata?(task: Readonly<NewTask>): Record<string, unknown> | undefined;
+  /** Runs each attempt: call `run()` (in a span, a context...) and return what it returns or rejects with. */
+  wrapExecution?(context: TaskContext, run: () => Promise<unknown>): Promise<unknown>;
 }

@@ -1,0 +1,20 @@
+// The public API of the observability features (re-exported by lib/index.ts). Optional peers (prom-client,
+// @opentelemetry/api, @nestjs/terminus) are only referenced by types here, and imported when a feature starts.
+export { TaskQueueObservabilityModule } from './nest/task-queue-observability.module.js';
+export { TaskQueueHealthIndicator, type TaskQueueHealthResult } from './nest/task-queue.health-indicator.js';
+export { TaskQueueInstrumentation } from './task-queue.instrumentation.js';
+export type { TaskQueueObservabilityOptions } from './task-queue-observability-options.interface.js';
+export { PrometheusTaskMetrics } from './metrics/prometheus-task.metrics.js';
+export type { PrometheusTaskMetricsOptions } from './metrics/prometheus-task-metrics-options.interface.js';
+export { OtelTaskMetrics } from './metrics/otel-task.metrics.js';
+export type { OtelTaskMetricsOptions } from './metrics/otel-task-metrics-options.interface.js';
+export { TASK_METRICS } from './metrics/task-metric.names.js';
+export { TaskTracing } from './tracing/task.tracing.js';
+export type { TaskTracingOptions } from './tracing/task-tracing-options.interface.js';
+export { TRACEPARENT, TRACESTATE } from './tracing/trace-context.codec.js';
+export { TaskEventLogger } from './logging/task-event.logger.js';
+export type { TaskEventLoggerOptions, TaskEventLogLevel, TaskLogKind } from './logging/task-event-logger-options.interface.js';
+export type { TaskLogRecord } from './logging/task-log.record.js';
+export { TaskQueueHealthCheck, type TaskQueueHealth } from './health/task-queue.health-check.js';
+export type { TaskQueueHealthOptions } from './health/task-queue-health-options.interface.js';
+export type { TaskOutcome } from './task-outcome.js';

@@ -1,0 +1,24 @@
+import type { TaskEvent, TaskObserver } from '../../interfaces/task-event.interface.js';
+import { outcomeOf, type TaskOutcome } from '../task-outcome.js';
+
+/**
+ * Turns task events into metric updates; Prometheus and OpenTelemetry each implement the three updates.
+ * Times are handed over in seconds. Only events are observed: the hot path gains nothing else.
+ */
+export abstract class TaskMetricsObserver implements TaskObserver {
+  onTaskEvent(event: TaskEvent): void {
+    if (event.type === 'scheduled') return this.countScheduled(event.handler);
+    // Producers' clocks may run ahead of the worker's: never a negative lateness.
+    if (event.type === 'started') return this.recordStart(event.handler, Math.max(0, event.lateness ?? 0) / 1000);
+    const outcome = outcomeOf(event)!;
+    this.recordEnd(event.handler, outcome, outcome === 'cancelled' ? undefined : (event.duration ?? 0) / 1000);
+  }
+
+  /** Unregisters the metrics (the observer is removed from the queue separately). */
+  abstract dispose(): void;
+
+  protected abstract countScheduled(handler: string): void;
+  protected abstract recordStart(handler: string, latenessSeconds: number): void;
+  /** `durationSeconds` is undefined for `cancelled` (no attempt ended). */
+  protected abstract recordEnd(handler: string, outcome: TaskOutcome, durationSeconds: number | undefined): void;
+}
