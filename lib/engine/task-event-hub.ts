@@ -9,6 +9,7 @@ export interface EventDetails {
   error?: TaskError;
   willRetry?: boolean;
   retryAt?: Date;
+  runAt?: Date;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ScheduleOptions } from '../interfaces/schedule-options.interface.j
 import type { TaskObserver } from '../interfaces/task-event.interface.js';
 import type { TaskInfo } from '../interfaces/task-info.interface.js';
 import type { NewTask } from '../interfaces/task-record.interface.js';
-import type { ITaskStore, ListQuery, TaskCounts } from '../interfaces/task-store.interface.js';
+import type { AddOptions, ITaskStore, ListQuery, TaskCounts } from '../interfaces/task-store.interface.js';
 import { InMemoryTaskStore } from '../stores/in-memory/in-memory-task.store.js';
 import { Messages } from '../task-queue.messages.js';
 import { HandlerRegistry, type HandlerSource, type TaskHandlerDefaults } from './handler-registry.js';
@@ -37,12 +37,14 @@ export class TaskQueue {
   private readonly worker: TaskWorker;
   private initializing: Promise<void> | undefined;
   private initialized = false;
+  private readonly addOptions: AddOptions | undefined;
 
   constructor(options?: TaskQueueOptions) {
     this.options = resolveTaskQueueOptions(options);
     this.logger = new LevelLogger(this.options.loggerService, this.options.logLevel);
     this.builder = new TaskBuilder(this.registry, this.options);
     this.worker = new TaskWorker(this.options, this.registry, this.events, this.logger);
+    this.addOptions = this.options.maxQueueSize === undefined ? undefined : { maxPending: this.options.maxQueueSize };
   }
 
   get store(): ITaskStore {
@@ -74,14 +76,17 @@ export class TaskQueue {
   schedule<H extends ITaskHandler<any, any>>(handler: abstract new (...args: any[]) => H, args: HandlerArgs<H>, options?: ScheduleOptions): Promise<string>;
   schedule(handler: string, args?: unknown, options?: ScheduleOptions): Promise<string>;
   async schedule(handler: HandlerReference, args?: unknown, options?: ScheduleOptions): Promise<string> {
-    const [id] = await this.add([this.builder.build(handler, args, options, Date.now())]);
-    return id!;
+    const task = this.builder.build(handler, args, options, Date.now());
+    await this.add([task]);
+    return task.id;
   }
 
   /** Schedules many tasks in one store call: all are checked first, so one bad item adds nothing. */
   async scheduleMany(items: ScheduleItem[]): Promise<string[]> {
     const now = Date.now();
-    return this.add(items.map((item) => this.builder.build(item.handler, item.args, item.options, now)));
+    const tasks = items.map((item) => this.builder.build(item.handler, item.args, item.options, now));
+    await this.add(tasks);
+    return tasks.map((task) => task.id);
   }
 
   /** True if the task was pending or running (a running task's signal aborts); false if finished or unknown. */
@@ -142,21 +147,22 @@ export class TaskQueue {
     await this.options.store.close?.();
   }
 
-  private async add(tasks: NewTask[]): Promise<string[]> {
+  private async add(tasks: NewTask[]): Promise<void> {
     // Before any await: stamps (a trace context) come from the caller's async context.
     if (this.events.stamping) for (const task of tasks) this.events.stamp(task);
     if (!this.initialized) await this.init();
-    const maxPending = this.options.maxQueueSize;
     this.worker.beginAdd();
-    let added: boolean[] | undefined;
+    let added: boolean[];
     try {
-      added = await this.call('schedule', () => this.options.store.add(tasks, maxPending === undefined ? undefined : { maxPending }));
-    } finally {
-      this.worker.endAdd(added === undefined ? undefined : earliestAdded(tasks, added));
+      added = await this.options.store.add(tasks, this.addOptions);
+    } catch (error) {
+      this.worker.endAdd(undefined);
+      throw storeError('schedule', error);
     }
-    if (this.events.active) for (let i = 0; i < tasks.length; i++) if (added[i]) this.events.emit('scheduled', tasks[i]!);
+    // Events and the local wake-up after the store answered, and before this worker can start the task.
+    if (this.events.active) for (let i = 0; i < tasks.length; i++) if (added[i]) this.events.emit('scheduled', tasks[i]!, { runAt: new Date(tasks[i]!.runAt) });
     if (this.logger.debugEnabled) for (const task of tasks) this.logger.debug(`Task ${task.id} (${task.handler}) scheduled for ${new Date(task.runAt).toISOString()}`);
-    return tasks.map((task) => task.id);
+    this.worker.endAdd(earliestAdded(tasks, added));
   }
 
   /** Store calls: our own errors pass through; anything else means the store could not do it. */
@@ -164,10 +170,14 @@ export class TaskQueue {
     try {
       return await run();
     } catch (error) {
-      if (error instanceof TaskQueueError) throw error;
-      throw new StoreUnavailableError(Messages.storeUnavailable(operation, error instanceof Error ? error.message : String(error)), { cause: error });
+      throw storeError(operation, error);
     }
   }
+}
+
+function storeError(operation: string, error: unknown): Error {
+  if (error instanceof TaskQueueError) return error;
+  return new StoreUnavailableError(Messages.storeUnavailable(operation, error instanceof Error ? error.message : String(error)), { cause: error });
 }
 
 /** The args type a handler class declares in `execute(args, ctx)`. */

@@ -248,11 +248,12 @@ export class TaskWorker {
       return;
     }
     const retryInMs = this.retryDelay(attempt, thrown);
+    // Taken before the store call: the store counts the delay from its own, later, now.
+    const retryAt = retryInMs === null ? undefined : Date.now() + retryInMs;
     if (!(await store.fail(attempt.lease, error, retryInMs))) return this.onRefused(attempt);
     const willRetry = retryInMs !== null;
     if (this.events.active) {
-      const retryAt = willRetry ? new Date(Date.now() + retryInMs) : undefined;
-      this.events.emit('failed', attempt.task, { attempt: attempt.attempt, duration: Date.now() - attempt.startedAt, error, willRetry, retryAt });
+      this.events.emit('failed', attempt.task, { attempt: attempt.attempt, duration: Date.now() - attempt.startedAt, error, willRetry, retryAt: retryAt === undefined ? undefined : new Date(retryAt) });
     }
     const what = `Task ${attempt.taskId} (${attempt.handler}) attempt ${attempt.attempt} failed: ${error.message}`;
     if (willRetry) this.logger.warn(`${what}; retrying in ${retryInMs} ms`);

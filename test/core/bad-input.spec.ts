@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import {
+  InMemoryTaskStore,
+  InvalidTaskOptionsError,
+  StoreUnavailableError,
+  TaskArgsNotSerializableError,
+  TaskHandler,
+  UnknownTaskHandlerError,
+  type ITaskHandler,
+  type IRetryStrategy,
+  type ScheduleOptions,
+} from '../../lib/index.js';
+import { startTestApp, type TestApp } from '../support/task-queue-app.js';
+
+@TaskHandler('echo')
+class EchoTask implements ITaskHandler {
+  execute(args: unknown) {
+    return args;
+  }
+}
+
+@Injectable()
+class NotAHandler {}
+
+/** A store that keeps JSON (as Redis and PostgreSQL do), to check what schedule() refuses for such stores. */
+class JsonStore extends InMemoryTaskStore {
+  override readonly serialization = 'json' as const;
+}
+
+/** A store whose server is down. */
+class DownStore extends InMemoryTaskStore {
+  override async add(): Promise<boolean[]> {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+  }
+}
+
+let app: TestApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+const start = (queue = {}) => startTestApp({ queue, providers: [EchoTask] }).then((started) => (app = started));
+
+const invalid: [string, ScheduleOptions, string][] = [
+  ['a negative delay', { delay: -1 }, 'Expected `delay` to be a finite number of ms from 0 up, got `-1`'],
+  ['a NaN delay', { delay: Number.NaN }, 'Expected `delay` to be a finite number of ms from 0 up, got `NaN`'],
+  ['an infinite delay', { delay: Infinity }, 'Expected `delay` to be a finite number of ms from 0 up, got `Infinity`'],
+  ['delay and runAt', { delay: 1, runAt: new Date() }, 'Give either `delay` or `runAt`, not both.'],
+  ['an invalid runAt', { runAt: new Date('not a date') }, 'Expected `runAt` to be a valid Date, got `Date(Invalid Date)`'],
+  ['a runAt that is not a Date', { runAt: '2030-01-01' as unknown as Date }, 'Expected `runAt` to be a valid Date, got `"2030-01-01"`'],
+  ['a zero timeout', { timeout: 0 }, 'Expected `timeout` to be a positive number of ms, got `0`'],
+  ['a fractional maxRetries', { maxRetries: 1.5 }, 'Expected `maxRetries` to be an integer from 0 up, got `1.5`'],
+  ['a negative maxRetries', { maxRetries: -1 }, 'Expected `maxRetries` to be an integer from 0 up, got `-1`'],
+  ['an empty partitionKey', { partitionKey: '' }, 'Expected `partitionKey` to be a non-empty string, got `""`'],
+  ['a numeric partitionKey', { partitionKey: 7 as unknown as string }, 'Expected `partitionKey` to be a non-empty string, got `7`'],
+  ['an empty taskId', { taskId: '' }, 'Expected `taskId` to be a non-empty string, got `""`'],
+  ['a retryStrategy without nextDelay', { retryStrategy: {} as IRetryStrategy }, 'Expected `retryStrategy` to be an object with nextDelay(), got `[object Object]`'],
+];
+
+describe('schedule() refuses bad input with a typed error and stores nothing', () => {
+  it.each(invalid)('%s', async (_what, options, message) => {
+    const { scheduler } = await start();
+    await expect(scheduler.schedule('echo', {}, options)).rejects.toThrow(new InvalidTaskOptionsError(message));
+    expect((await scheduler.counts()).pending).toBe(0);
+  });
+
+  it('an unknown handler name', async () => {
+    const { scheduler } = await start();
+    await expect(scheduler.schedule('no-such-handler')).rejects.toThrow(
+      new UnknownTaskHandlerError('No task handler is registered under the name "no-such-handler". Decorate a provider with @TaskHandler() and list it in a module.'),
+    );
+  });
+
+  it('a class that is not a registered handler', async () => {
+    const { scheduler } = await start();
+    await expect(scheduler.schedule(NotAHandler as never, {})).rejects.toThrow(
+      new UnknownTaskHandlerError("NotAHandler is not a registered task handler. Decorate it with @TaskHandler() and list it in a module's providers."),
+    );
+  });
+
+  it('a batch with one bad item adds none of it', async () => {
+    const { scheduler } = await start();
+    await expect(scheduler.scheduleMany([{ handler: 'echo' }, { handler: 'echo', options: { delay: -5 } }])).rejects.toThrow(InvalidTaskOptionsError);
+    expect((await scheduler.counts()).pending).toBe(0);
+  });
+});
+
+describe('with a store that keeps JSON', () => {
+  class Money {
+    constructor(readonly cents: number) {}
+  }
+  const cyclic: Record<string, unknown> = { name: 'loop' };
+  cyclic.self = cyclic;
+  const unsafe: [string, unknown, string][] = [
+    ['a function', { cb: () => 1 }, 'args.cb is a function'],
+    ['a BigInt', { amount: 10n }, 'args.amount is a BigInt (pass it as a string)'],
+    ['a Date', { at: new Date(0) }, 'args.at is a Date (pass date.toISOString())'],
+    ['a class instance', { price: new Money(5) }, 'args.price is an instance of Money'],
+    ['a cycle', cyclic, 'args.self is a circular reference'],
+    ['NaN', { list: [1, Number.NaN] }, 'args.list[1] is NaN (JSON turns it into null)'],
+    ['a symbol', { s: Symbol('x') }, 'args.s is a symbol'],
+  ];
+
+  it.each(unsafe)('refuses args holding %s, saying where', async (_what, args, where) => {
+    const { scheduler } = await start({ store: new JsonStore() });
+    const scheduling = scheduler.schedule('echo', args);
+    await expect(scheduling).rejects.toThrow(TaskArgsNotSerializableError);
+    await expect(scheduling).rejects.toThrow(where);
+    expect((await scheduler.counts()).pending).toBe(0);
+  });
+
+  it('accepts plain data, and refuses a custom retry strategy it cannot store', async () => {
+    const { scheduler } = await start({ store: new JsonStore() });
+    await scheduler.schedule('echo', { a: [1, 'two', null, { b: true }], skipped: undefined });
+    await expect(scheduler.schedule('echo', {}, { retryStrategy: { nextDelay: () => 1 } })).rejects.toThrow(TaskArgsNotSerializableError);
+  });
+});
+
+it('a store that is down: StoreUnavailableError naming the cause', async () => {
+  const { scheduler } = await start({ store: new DownStore() });
+  const scheduling = scheduler.schedule('echo', {});
+  await expect(scheduling).rejects.toThrow(StoreUnavailableError);
+  await expect(scheduling).rejects.toThrow('The task store is unavailable (schedule): connect ECONNREFUSED 127.0.0.1:6379');
+});
