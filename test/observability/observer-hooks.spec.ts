@@ -87,8 +87,7 @@ describe('TaskObserver hooks', () => {
     await queue.start();
     await queue.schedule('h', { secret: 's3cret' });
     await queue.whenIdle();
-    // (The in-memory store may start a task before schedule() has emitted `scheduled`: order not asserted.)
-    expect(seen.map(([event, args]) => [event.type, args]).sort()).toEqual([
+    expect(seen.map(([event, args]) => [event.type, args])).toEqual([
       ['scheduled', { secret: 's3cret' }],
       ['started', { secret: 's3cret' }],
       ['succeeded', { secret: 's3cret' }],

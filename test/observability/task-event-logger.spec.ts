@@ -34,8 +34,7 @@ describe('TaskEventLogger', () => {
   it('writes one structured record per event, filterable by task id and handler, args never by default', async () => {
     const id = await run();
     const mine = logger.records.filter((r) => r.record.taskId === id);
-    // (The in-memory store may start a task before schedule() has emitted `scheduled`: order not asserted.)
-    expect(mine.map((r) => `${r.level} ${r.record.event}`).sort()).toEqual(['debug task.scheduled', 'debug task.started', 'debug task.succeeded']);
+    expect(mine.map((r) => `${r.level} ${r.record.event}`)).toEqual(['debug task.scheduled', 'debug task.started', 'debug task.succeeded']);
     expect(mine.find((r) => r.record.event === 'task.succeeded')!.record).toEqual({
       message: `Task ${id} (signup-email) succeeded, attempt 1`,
       event: 'task.succeeded',
