@@ -73,7 +73,7 @@ export class TaskQueue {
   }
 
   /** Schedules a task; resolves to its id once the store has it. */
-  schedule<H extends ITaskHandler<any, any>>(handler: abstract new (...args: any[]) => H, args: HandlerArgs<H>, options?: ScheduleOptions): Promise<string>;
+  schedule<H extends ITaskHandler<any, any>>(handler: abstract new (...args: any[]) => H, ...rest: ScheduleArgs<H>): Promise<string>;
   schedule(handler: string, args?: unknown, options?: ScheduleOptions): Promise<string>;
   async schedule(handler: HandlerReference, args?: unknown, options?: ScheduleOptions): Promise<string> {
     const task = this.builder.build(handler, args, options, Date.now());
@@ -182,6 +182,9 @@ function storeError(operation: string, error: unknown): Error {
 
 /** The args type a handler class declares in `execute(args, ctx)`. */
 export type HandlerArgs<H> = H extends ITaskHandler<infer A, any> ? A : unknown;
+
+/** `schedule(Handler, args, options?)`; args may be left out when the handler accepts undefined. */
+export type ScheduleArgs<H> = undefined extends HandlerArgs<H> ? [args?: HandlerArgs<H>, options?: ScheduleOptions] : [args: HandlerArgs<H>, options?: ScheduleOptions];
 
 function earliestAdded(tasks: NewTask[], added: boolean[]): number | undefined {
   let earliest: number | undefined;

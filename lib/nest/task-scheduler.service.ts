@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Observable, share } from 'rxjs';
-import type { HandlerArgs, ScheduleItem, TaskQueue } from '../engine/task-queue.js';
+import type { ScheduleArgs, ScheduleItem, TaskQueue } from '../engine/task-queue.js';
 import type { ITaskHandler } from '../interfaces/task-handler.interface.js';
 import type { ScheduleOptions } from '../interfaces/schedule-options.interface.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
@@ -22,7 +22,7 @@ export class TaskScheduler {
    * Schedules a task for a handler, given by class (args typed from its `execute`) or registered name.
    * Resolves to the task id once the store has it; rejects with a typed error, storing nothing, on bad input.
    */
-  schedule<H extends ITaskHandler<any, any>>(handler: abstract new (...args: any[]) => H, args: HandlerArgs<H>, options?: ScheduleOptions): Promise<string>;
+  schedule<H extends ITaskHandler<any, any>>(handler: abstract new (...args: any[]) => H, ...rest: ScheduleArgs<H>): Promise<string>;
   schedule(handler: string, args?: unknown, options?: ScheduleOptions): Promise<string>;
   schedule(handler: string | Function, args?: unknown, options?: ScheduleOptions): Promise<string> {
     return this.queue.schedule(handler as string, args, options);

@@ -29,7 +29,7 @@ class StepTask implements ITaskHandler<{ partition: string; seq: number; ms: num
   }
 }
 
-const held = new Map<string, ReturnType<typeof gate>>();
+const held = new Map<string, ReturnType<typeof gate<void>>>();
 @TaskHandler('held')
 class HeldTask implements ITaskHandler<{ key: string; failFirst?: boolean }> {
   constructor(private readonly tracker: Tracker) {}

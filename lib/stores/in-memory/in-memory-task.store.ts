@@ -41,7 +41,7 @@ const WAKE_NOW: StoreSignal = Object.freeze({ type: 'wake' });
  */
 export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   readonly leaseTime: number;
-  readonly serialization = 'structured' as const;
+  readonly serialization: ITaskStore['serialization'] = 'structured';
 
   private readonly tasks = new Map<string, MemoryTask>();
   private readonly delayed = new BinaryHeap<MemoryTask>(dueBefore);
