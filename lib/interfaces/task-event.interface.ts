@@ -23,6 +23,8 @@ export interface TaskEvent {
   /** failed: whether another attempt is scheduled, and when. */
   willRetry?: boolean;
   retryAt?: Date;
+  /** scheduled: when the task is due. */
+  runAt?: Date;
 }
 
 /** The task an event is about, as observers get it beside the event (args and metadata are never in the event). */
