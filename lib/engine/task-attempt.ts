@@ -1,6 +1,7 @@
 import type { HeapItem } from '../collections/binary-heap.js';
 import type { TaskContext } from '../interfaces/task-handler.interface.js';
 import type { TaskRecord } from '../interfaces/task-record.interface.js';
+import type { Lease } from '../interfaces/task-store.interface.js';
 import type { RegisteredHandler } from './handler-registry.js';
 
 /**
@@ -19,6 +20,7 @@ export class TaskAttempt implements TaskContext, HeapItem {
   /** Why the attempt was aborted, if it was. */
   abortReason: Error | undefined = undefined;
   private controller: AbortController | undefined = undefined;
+  private claim: Lease | undefined = undefined;
 
   constructor(
     readonly task: TaskRecord,
@@ -47,7 +49,8 @@ export class TaskAttempt implements TaskContext, HeapItem {
     this.controller?.abort(reason);
   }
 
-  get lease(): { taskId: string; token: string } {
-    return { taskId: this.taskId, token: this.task.leaseToken! };
+  /** The claim's fencing pair, taken once: the store's record may change, this attempt's claim does not. */
+  get lease(): Lease {
+    return (this.claim ??= { taskId: this.taskId, token: this.task.leaseToken! });
   }
 }

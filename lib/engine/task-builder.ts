@@ -9,6 +9,8 @@ import { assertJsonSafe } from './json-safety.js';
 import { newTaskId } from './task-id.js';
 import { isNonNegativeFinite, isNonNegativeInteger, isPositiveFinite, type ResolvedTaskQueueOptions } from './task-queue-options.js';
 
+const NO_OPTIONS: ScheduleOptions = Object.freeze({});
+
 /** A handler as `schedule()` accepts it: its registered name or its class. */
 export type HandlerReference = string | Function;
 
@@ -24,7 +26,7 @@ export class TaskBuilder {
 
   build(handler: HandlerReference, args: unknown, options: ScheduleOptions | undefined, now: number): NewTask {
     const entry = this.resolveHandler(handler);
-    const o = options ?? {};
+    const o = options ?? NO_OPTIONS;
     if (options !== undefined) validate(o);
     const task: NewTask = {
       id: o.taskId ?? newTaskId(),
