@@ -3,7 +3,7 @@ import { Observable, share } from 'rxjs';
 import type { ScheduleArgs, ScheduleItem, TaskQueue } from '../engine/task-queue.js';
 import type { ITaskHandler } from '../interfaces/task-handler.interface.js';
 import type { ScheduleOptions } from '../interfaces/schedule-options.interface.js';
-import type { TaskEvent } from '../interfaces/task-event.interface.js';
+import type { TaskEvent, TaskObserver } from '../interfaces/task-event.interface.js';
 import type { TaskInfo } from '../interfaces/task-info.interface.js';
 import type { ListQuery, TaskCounts } from '../interfaces/task-store.interface.js';
 import { TASK_QUEUE } from './task-queue.tokens.js';
@@ -51,6 +51,14 @@ export class TaskScheduler {
   /** How many tasks the store holds in each status. */
   counts(): Promise<TaskCounts> {
     return this.queue.counts();
+  }
+
+  /**
+   * Registers your own hooks (events, metadata stamped at schedule(), a wrapper around each attempt), on the
+   * same path as metrics and traces; returns the function that removes them.
+   */
+  observe(observer: TaskObserver): () => void {
+    return this.queue.observe(observer);
   }
 
   /** Resolves when nothing runs and nothing due waits in this process (for tests and scripts). */
