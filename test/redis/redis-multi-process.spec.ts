@@ -1,5 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { TaskQueue, TaskStatus, type ScheduleItem } from '../../lib/index.js';
+import { Messages } from '../../lib/task-queue.messages.js';
 import { RedisTaskStore } from '../../lib/stores/redis/redis-task.store.js';
 import { eventually } from '../support/eventually.js';
 import { describeIfReachable } from '../support/service-gate.js';
@@ -132,4 +138,24 @@ describeRedis('RedisTaskStore across processes', () => {
     expect(await producer.getTask(id!)).toMatchObject({ status: TaskStatus.Cancelled, attempts: 1 });
     await eventually(() => producer.getTask(behind!), (task) => task?.status === TaskStatus.Succeeded);
   }, 30_000);
+
+  it('says which package to install when ioredis is missing', () => {
+    // The built library, copied where no node_modules can be found: the store loads ioredis only in init().
+    const dir = mkdtempSync(join(tmpdir(), 'ntq-no-ioredis-'));
+    try {
+      cpSync(join(fileURLToPath(builtLibrary().index), '..'), dir, { recursive: true });
+      writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+      const script = `
+        const { RedisTaskStore } = await import(${JSON.stringify(join(dir, 'stores/redis/redis-task.store.js'))});
+        const store = new RedisTaskStore({ connection: { host: '127.0.0.1', port: 6379 } });
+        await store.init({ retention: { maxCount: 1, maxAge: 1 }, logger: console }).then(
+          () => console.log('started'),
+          (error) => console.log(error.name + ': ' + error.message),
+        );`;
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } }).toString();
+      expect(output.trim()).toBe(`TaskQueueError: ${Messages.missingDriver('RedisTaskStore', 'ioredis')}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

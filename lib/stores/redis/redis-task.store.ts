@@ -24,14 +24,13 @@ import { RedisKeys } from './redis-keys.js';
 import { RedisReportBatcher, type ReportArgs } from './redis-report-batcher.js';
 import type { RedisScript } from './redis-script.js';
 import { RedisSignalBus } from './redis-signal-bus.js';
-import { decodeRecord, decodeRecords, encodeTask, encodeValue } from './redis-task.codec.js';
+import { decodeRecord, decodeRecords, encodeTask, encodeValue, RECORD_FIELDS } from './redis-task.codec.js';
 import type { RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
 import { RedisMessages } from './redis.messages.js';
 import { RedisScripts } from './redis.scripts.js';
 
 type Reply = (string | number | null)[];
 
-const RECORD_FIELDS = ['d', 'h', 's', 'p', 'k', 'r', 'c', 'a', 'st', 'f', 't', 'e', 'x'];
 /** Retention removals per trim call, so no script holds Redis for long. */
 const TRIM_BUDGET = 1_000;
 /** Clock differences below this are measuring noise and left alone. */
@@ -145,7 +144,7 @@ export class RedisTaskStore implements ITaskStore {
   async get(taskId: string): Promise<TaskRecord | undefined> {
     const client = this.client('get');
     const values = await this.guard('get', () => client.hmget(this.keys.task(taskId), ...RECORD_FIELDS));
-    return values[2] === null ? undefined : decodeRecord([taskId, ...values], 0);
+    return values[0] === null ? undefined : decodeRecord([taskId, ...values], 0);
   }
 
   async list(query: ListQuery = {}): Promise<TaskRecord[]> {

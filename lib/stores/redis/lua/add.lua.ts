@@ -11,8 +11,8 @@ local n = (#ARGV - FIRST) / WIDTH
 
 -- Which tasks are added: unknown ids, or finished ones whose worker has reported (no lease left).
 local result = { -1 }
-local seen = {}
-local adding, anyDelayed = 0, false
+local seen, replaced = {}, {}
+local adding, anyDue, anyDelayed = 0, false, false
 for i = 0, n - 1 do
   local at = FIRST + i * WIDTH
   local id = ARGV[at + 1]
@@ -20,12 +20,17 @@ for i = 0, n - 1 do
   if not seen[id] then
     seen[id] = true
     local o = redis.call('HMGET', kTask(id), 's', 't')
-    if not o[1] or (o[1] ~= 'pending' and o[1] ~= 'running' and not o[2]) then ok = 1 end
+    if not o[1] then
+      ok = 1
+    elseif o[1] ~= 'pending' and o[1] ~= 'running' and (not o[2] or o[2] == '') then
+      ok = 1
+      replaced[#replaced + 1] = id
+    end
   end
   result[i + 2] = ok
   if ok == 1 then
     adding = adding + 1
-    if tonumber(ARGV[at + 5]) + OFFSET > NOW then anyDelayed = true end
+    if tonumber(ARGV[at + 5]) + OFFSET > NOW then anyDelayed = true else anyDue = true end
   end
 end
 if MAX_PENDING and tonumber(redis.call('HGET', K_COUNTS, 'pending') or '0') + adding > MAX_PENDING then
@@ -33,18 +38,28 @@ if MAX_PENDING and tonumber(redis.call('HGET', K_COUNTS, 'pending') or '0') + ad
 end
 if adding == 0 then return result end
 
+-- Workers are signalled about work they do not know of: due tasks when none were waiting (those that
+-- wait were signalled already), delayed ones earlier than any they know of.
+local function anyDueWaiting()
+  for _, p in ipairs(redis.call('ZRANGE', K_PRIOS, 0, -1)) do
+    if redis.call('ZRANGEBYSCORE', kQueue(p), '-inf', NOW, 'LIMIT', 0, 1)[1] then return true end
+  end
+  return false
+end
+local signalDue = anyDue and not anyDueWaiting()
 local known = anyDelayed and nextDue() or nil
 
--- Puts a new task in its place; true if it is placed (claimable when due), false if it waits in its partition.
+if #replaced > 0 then
+  bulk('ZREM', K_DONE, replaced)
+  forgetAll(replaced)
+end
+
+-- A new partition task heads its partition if it has none, or if the head was never claimed and is due
+-- later; otherwise it waits behind. True if it is placed.
 local function enqueue(id, p, key, runAt, m)
-  if key == '' then
-    place(p, runAt, m)
-    return true
-  end
   local owner = redis.call('HGET', K_PART, key)
   if owner then
     local o = redis.call('HMGET', kTask(owner), 's', 'a', 'r', 'q', 'p')
-    -- Only a head never claimed, and due after the new task, gives way.
     if o[1] ~= 'pending' or o[2] ~= '0' or runAt >= tonumber(o[3]) then
       redis.call('ZADD', kPart(key), runAt, m)
       return false
@@ -59,24 +74,44 @@ local function enqueue(id, p, key, runAt, m)
 end
 
 local seq = redis.call('INCRBY', B .. 'seq', adding) - adding
+local listed = {}
+-- Tasks without a partition are queued per priority in bulk.
+local queued = {}
 for i = 0, n - 1 do
   if result[i + 2] == 1 then
     local at = FIRST + i * WIDTH
     local id, h, p, key = ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4]
     local runAt, createdAt, d = tonumber(ARGV[at + 5]) + OFFSET, ARGV[at + 6], ARGV[at + 7]
-    local tk = kTask(id)
-    if redis.call('EXISTS', tk) == 1 then forget(id) end
     seq = seq + 1
-    redis.call('HSET', tk, 'd', d, 'h', h, 's', 'pending', 'p', p, 'r', runAt, 'c', createdAt, 'q', seq, 'a', 0)
-    if key ~= '' then redis.call('HSET', tk, 'k', key) end
     local m = member(seq, id)
-    redis.call('ZADD', K_ALL, createdAt, m)
-    move(nil, 'pending')
-    if enqueue(id, p, key, runAt, m) then
-      if runAt <= NOW then wake(0) elseif known == nil or runAt < known then wake(runAt - NOW) end
+    if key == '' then
+      redis.call('HSET', kTask(id), 's', 'pending', 't', '', 'a', 0, 'p', p, 'q', seq, 'r', runAt, 'h', h, 'd', d)
+      local q = queued[p]
+      if not q then
+        q = {}
+        queued[p] = q
+      end
+      q[#q + 1] = runAt
+      q[#q + 1] = m
+      placedPrios[p] = true
+    else
+      redis.call('HSET', kTask(id), 's', 'pending', 't', '', 'a', 0, 'p', p, 'q', seq, 'r', runAt, 'h', h, 'd', d, 'k', key)
+      if not enqueue(id, p, key, runAt, m) then runAt = nil end
+    end
+    listed[#listed + 1] = createdAt
+    listed[#listed + 1] = m
+    if runAt then
+      if runAt <= NOW then
+        if signalDue then wake(0) end
+      elseif known == nil or runAt < known then
+        wake(runAt - NOW)
+      end
     end
   end
 end
+for p, q in pairs(queued) do bulk('ZADD', kQueue(p), q) end
+bulk('ZADD', K_ALL, listed)
+move(nil, 'pending', adding)
 result[1] = flush()
 return result
 `;

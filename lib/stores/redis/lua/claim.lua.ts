@@ -12,17 +12,19 @@ if #expired > 0 then
   for _, id in ipairs(expired) do
     local tk = kTask(id)
     local o = redis.call('HMGET', tk, 's', 'p', 'r', 'q', 'k')
-    redis.call('HDEL', tk, 't', 'w')
     if o[1] == 'cancelled' then
+      redis.call('HSET', tk, 't', '')
       leavePartition(id, o[5])
       retain(id)
     elseif o[1] == 'running' then
-      redis.call('HSET', tk, 's', 'pending')
+      redis.call('HSET', tk, 's', 'pending', 't', '')
       move('running', 'pending')
       place(o[2], o[3], member(o[4], id))
       wake(0)
     end
   end
+  flushPrios()
+  trim(100)
 end
 local hadLeases = redis.call('ZCARD', K_LEASES) > 0
 
@@ -31,29 +33,27 @@ local claimed = 0
 if LIMIT > 0 then
   local tok = tonumber(redis.call('GET', B .. 'tok') or '0')
   local leases = {}
-  -- Priorities placed by recovery above are not in K_PRIOS yet.
-  for p in pairs(placedPrios) do redis.call('ZADD', K_PRIOS, p, p) end
-  placedPrios = {}
   for _, p in ipairs(redis.call('ZREVRANGEBYSCORE', K_PRIOS, '+inf', '-inf')) do
     local qk = kQueue(p)
-    local due = redis.call('ZRANGEBYSCORE', qk, '-inf', NOW, 'LIMIT', 0, LIMIT - claimed)
+    local due = redis.call('ZRANGEBYSCORE', qk, '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, LIMIT - claimed)
     if #due > 0 then
-      redis.call('ZREMRANGEBYRANK', qk, 0, #due - 1)
-      for _, m in ipairs(due) do
-        local id = idOf(m)
+      redis.call('ZREMRANGEBYRANK', qk, 0, #due / 2 - 1)
+      for j = 1, #due, 2 do
+        local id = idOf(due[j])
         local tk = kTask(id)
-        local v = redis.call('HMGET', tk, 'd', 'h', 'p', 'k', 'r', 'c', 'a', 'e')
-        local attempts = tonumber(v[7]) + 1
+        local v = redis.call('HMGET', tk, 'd', 'a', 'e')
+        local attempts = tonumber(v[2]) + 1
         tok = tok + 1
         local token = int(tok)
         redis.call('HSET', tk, 's', 'running', 'a', attempts, 'st', NOW, 't', token, 'w', WORKER)
         leases[#leases + 1] = NOW + LEASE_TIME
         leases[#leases + 1] = id
         local r = #out
-        out[r + 1], out[r + 2], out[r + 3], out[r + 4], out[r + 5], out[r + 6], out[r + 7] = id, v[1], v[2], 'running', v[3], v[4], v[5]
-        out[r + 8], out[r + 9], out[r + 10], out[r + 11], out[r + 12], out[r + 13], out[r + 14] = v[6], attempts, NOW, false, token, v[8], false
+        -- id, then FIELDS: d s r a st f t e x
+        out[r + 1], out[r + 2], out[r + 3], out[r + 4], out[r + 5] = id, v[1], 'running', due[j + 1], attempts
+        out[r + 6], out[r + 7], out[r + 8], out[r + 9], out[r + 10] = NOW, false, token, v[3], false
       end
-      claimed = claimed + #due
+      claimed = claimed + #due / 2
     elseif redis.call('ZCARD', qk) == 0 then
       redis.call('ZREM', K_PRIOS, p)
     end
@@ -61,11 +61,8 @@ if LIMIT > 0 then
   end
   if claimed > 0 then
     redis.call('SET', B .. 'tok', int(tok))
-    for i = 1, #leases, 1000 do
-      redis.call('ZADD', K_LEASES, unpack(leases, i, math.min(i + 999, #leases)))
-    end
-    delta.pending = (delta.pending or 0) - claimed
-    delta.running = (delta.running or 0) + claimed
+    bulk('ZADD', K_LEASES, leases)
+    move('pending', 'running', claimed)
   end
 end
 

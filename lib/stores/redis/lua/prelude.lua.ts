@@ -3,9 +3,10 @@
  * make (placing a task, releasing a partition, retention). Prepended to each script.
  *
  * Layout, for a queue whose keys start with B = `{prefix}:`:
- * - B t:<id>        hash: one task (d: JSON of the fixed fields, h handler, s status, p priority, k partition,
- *                   r runAt, c createdAt, q insertion seq, a attempts, st startedAt, f finishedAt,
- *                   t lease token, w worker, e lastError JSON, x result JSON)
+ * - B t:<id>        hash: one task. d: JSON of the fields no script reads (handler, name, args, priority,
+ *                   partitionKey, createdAt, maxRetries, timeout, retryStrategy, metadata); s status, r runAt,
+ *                   a attempts, p priority, k partition, q insertion seq, h handler (list filter), st startedAt,
+ *                   f finishedAt, t lease token ('' none), w worker, e lastError JSON, x result JSON
  * - B q:<priority>  zset: claimable pending tasks of one priority (due or not), score runAt, member seq..id
  * - B prios         zset: priorities that have a q:<priority>, score = member = priority
  * - B part          hash: partition key -> the one task that heads or holds the partition
@@ -15,7 +16,8 @@
  * - B all           zset: every task by createdAt (listing), member seq..id
  * - B counts        hash: status -> count
  * - B seq, B tok    counters: insertion order and lease tokens
- * Members `seq..id` (seq zero-padded) make equal runAt scores sort in insertion order.
+ * Members `seq..id` (seq zero-padded) make equal runAt scores sort in insertion order. Commands that touch
+ * many members are sent in chunks (Lua's unpack has a limit).
  *
  * ARGV[1] B, ARGV[2] origin (the calling store, so it ignores its own signals), ARGV[3] retention maxCount,
  * ARGV[4] retention maxAge; each script's own arguments start at ARGV[5].
@@ -30,6 +32,7 @@ local K_LEASES, K_DONE, K_ALL = B .. 'leases', B .. 'done', B .. 'all'
 local CHANNEL = B .. 'signal'
 local clock = redis.call('TIME')
 local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local CHUNK = 4000
 
 local function int(x) return string.format('%d', x) end
 local function kTask(id) return B .. 't:' .. id end
@@ -38,24 +41,41 @@ local function kPart(key) return B .. 'pq:' .. key end
 local function member(seq, id) return string.format('%015d', tonumber(seq)) .. id end
 local function idOf(m) return string.sub(m, 16) end
 
--- Status counts, applied once at the end.
-local delta = {}
-local function move(from, to)
-  if from then delta[from] = (delta[from] or 0) - 1 end
-  if to then delta[to] = (delta[to] or 0) + 1 end
+-- One command over many arguments (after an optional key), in chunks.
+local function bulk(command, key, args)
+  for i = 1, #args, CHUNK do
+    if key then
+      redis.call(command, key, unpack(args, i, math.min(i + CHUNK - 1, #args)))
+    else
+      redis.call(command, unpack(args, i, math.min(i + CHUNK - 1, #args)))
+    end
+  end
 end
 
--- The earliest wake-up this call causes (ms from now), and the priorities it placed tasks in.
+-- Status counts, applied once at the end.
+local delta = {}
+local function move(from, to, n)
+  n = n or 1
+  if from then delta[from] = (delta[from] or 0) - n end
+  if to then delta[to] = (delta[to] or 0) + n end
+end
+
+-- The earliest wake-up this call causes (ms from now).
 local wakeIn = nil
 local function wake(inMs)
   if inMs < 0 then inMs = 0 end
   if wakeIn == nil or inMs < wakeIn then wakeIn = inMs end
 end
-local placedPrios = {}
 
+-- Placed tasks go to their priority's queue; the priority is registered once per call, at the end.
+local placedPrios = {}
 local function place(p, runAt, m)
   redis.call('ZADD', kQueue(p), runAt, m)
   placedPrios[p] = true
+end
+local function flushPrios()
+  for p in pairs(placedPrios) do redis.call('ZADD', K_PRIOS, p, p) end
+  placedPrios = {}
 end
 
 -- Earliest runAt after now among placed pending tasks, or nil.
@@ -86,36 +106,49 @@ local function leavePartition(id, key)
   wake(runAt - NOW)
 end
 
+-- Finished tasks enter retention at the end of the call.
+local retained = {}
 local function retain(id)
-  redis.call('ZADD', K_DONE, NOW, id)
+  retained[#retained + 1] = NOW
+  retained[#retained + 1] = id
 end
 
-local function forget(id)
-  local key = kTask(id)
-  local o = redis.call('HMGET', key, 's', 'q')
-  if o[1] then
-    redis.call('ZREM', K_ALL, member(o[2], id))
-    move(o[1], nil)
-    redis.call('DEL', key)
+-- Deletes finished tasks (already out of K_DONE).
+local function forgetAll(ids)
+  if #ids == 0 then return end
+  local keys, members = {}, {}
+  for i, id in ipairs(ids) do
+    local key = kTask(id)
+    local o = redis.call('HMGET', key, 's', 'q')
+    if o[1] then
+      keys[#keys + 1] = key
+      members[#members + 1] = member(o[2], id)
+      move(o[1], nil)
+    end
   end
-  redis.call('ZREM', K_DONE, id)
+  bulk('ZREM', K_ALL, members)
+  bulk('DEL', nil, keys)
 end
 
 -- Retention: drops the oldest finished tasks beyond MAX_COUNT and those older than MAX_AGE, at most
 -- budget of them. True if it stopped at the budget.
 local function trim(budget)
+  bulk('ZADD', K_DONE, retained)
+  retained = {}
   local removed = 0
   local excess = redis.call('ZCARD', K_DONE) - MAX_COUNT
   if excess > 0 then
-    for _, id in ipairs(redis.call('ZRANGE', K_DONE, 0, math.min(excess, budget) - 1)) do
-      forget(id)
-      removed = removed + 1
-    end
+    local n = math.min(excess, budget)
+    forgetAll(redis.call('ZRANGE', K_DONE, 0, n - 1))
+    redis.call('ZREMRANGEBYRANK', K_DONE, 0, n - 1)
+    removed = n
   end
   if removed < budget then
-    for _, id in ipairs(redis.call('ZRANGEBYSCORE', K_DONE, '-inf', NOW - MAX_AGE, 'LIMIT', 0, budget - removed)) do
-      forget(id)
-      removed = removed + 1
+    local old = redis.call('ZRANGEBYSCORE', K_DONE, '-inf', NOW - MAX_AGE, 'LIMIT', 0, budget - removed)
+    if #old > 0 then
+      forgetAll(old)
+      redis.call('ZREMRANGEBYRANK', K_DONE, 0, #old - 1)
+      removed = removed + #old
     end
   end
   return removed >= budget
@@ -126,7 +159,7 @@ local function flush()
   for status, d in pairs(delta) do
     if d ~= 0 then redis.call('HINCRBY', K_COUNTS, status, d) end
   end
-  for p in pairs(placedPrios) do redis.call('ZADD', K_PRIOS, p, p) end
+  flushPrios()
   if wakeIn == nil then return -1 end
   if wakeIn == 0 then
     redis.call('PUBLISH', CHANNEL, ORIGIN .. '|w')
@@ -136,8 +169,8 @@ local function flush()
   return wakeIn
 end
 
--- The fields get/list/cancel/claim return, in the order the client decodes them.
-local FIELDS = { 'd', 'h', 's', 'p', 'k', 'r', 'c', 'a', 'st', 'f', 't', 'e', 'x' }
+-- The fields get/list/cancel return after the id, in the order the client decodes them (claim builds the same).
+local FIELDS = { 'd', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x' }
 local function appendRecord(out, id)
   out[#out + 1] = id
   local v = redis.call('HMGET', kTask(id), unpack(FIELDS))

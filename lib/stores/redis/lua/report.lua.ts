@@ -7,6 +7,7 @@ export const REPORT = `
 local FIRST, WIDTH = 4, 5
 local n = (#ARGV - FIRST) / WIDTH
 local out = { -1 }
+local released = {}
 for i = 0, n - 1 do
   local at = FIRST + i * WIDTH
   local kind, id, token, payload, retry = ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5]
@@ -14,19 +15,19 @@ for i = 0, n - 1 do
   local o = redis.call('HMGET', tk, 's', 't', 'k', 'p', 'q')
   local outcome = 0
   if o[1] and o[2] == token then
-    redis.call('ZREM', K_LEASES, id)
-    redis.call('HDEL', tk, 't', 'w')
+    released[#released + 1] = id
     if o[1] == 'cancelled' then
       -- Cancelled while it ran: the result is refused, the partition released all the same.
+      redis.call('HSET', tk, 't', '')
       leavePartition(id, o[3])
       retain(id)
       outcome = -1
     elseif kind == 'c' or retry == '' then
       local status = kind == 'c' and 'succeeded' or 'failed'
       if payload == '' then
-        redis.call('HSET', tk, 's', status, 'f', NOW)
+        redis.call('HSET', tk, 's', status, 'f', NOW, 't', '')
       else
-        redis.call('HSET', tk, 's', status, 'f', NOW, kind == 'c' and 'x' or 'e', payload)
+        redis.call('HSET', tk, 's', status, 'f', NOW, 't', '', kind == 'c' and 'x' or 'e', payload)
       end
       move('running', status)
       leavePartition(id, o[3])
@@ -35,7 +36,7 @@ for i = 0, n - 1 do
     else
       local delay = tonumber(retry)
       local runAt = NOW + delay
-      redis.call('HSET', tk, 's', 'pending', 'r', runAt, 'e', payload)
+      redis.call('HSET', tk, 's', 'pending', 'r', runAt, 't', '', 'e', payload)
       move('running', 'pending')
       -- It keeps its partition: still the owner, placed again.
       place(o[4], runAt, member(o[5], id))
@@ -45,6 +46,7 @@ for i = 0, n - 1 do
   end
   out[i + 2] = outcome
 end
+bulk('ZREM', K_LEASES, released)
 trim(100 + n)
 out[1] = flush()
 return out
