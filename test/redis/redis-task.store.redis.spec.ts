@@ -110,6 +110,16 @@ describeRedis('RedisTaskStore on Redis', () => {
     expect(await store.list()).toEqual([]);
   });
 
+  it('loads its scripts again when Redis lost them (a restart, SCRIPT FLUSH)', async () => {
+    const store = await open();
+    await store.add([newTask()]);
+    const redis = new Redis(REDIS_URL);
+    await redis.script('FLUSH');
+    await redis.quit();
+    const [task] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
+    expect(await store.complete({ taskId: task!.id, token: task!.leaseToken! })).toBe(true);
+  });
+
   it('uses a client you pass and leaves it open', async () => {
     const client = new Redis(REDIS_URL);
     try {
@@ -166,7 +176,10 @@ describeRedis('RedisTaskStore on Redis', () => {
       const [lost] = (await dead.claim({ workerId: 'dead', limit: 1 })).tasks;
       // The add woke it at once; the next wake comes from the lease timer.
       await nextSignal(survivor, (s) => s.type === 'wake');
+      const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
       const [taken] = (await eventually(() => survivor.claim({ workerId: 'survivor', limit: 1 }), (b) => b.tasks.length === 1, 5_000)).tasks;
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^1 task\(s\) whose worker stopped renewing its lease/));
+      warn.mockRestore();
       expect(taken).toMatchObject({ id: task.id, attempts: 2 });
       expect(await dead.complete({ taskId: task.id, token: lost!.leaseToken! })).toBe(false);
     });

@@ -108,10 +108,11 @@ export class RedisTaskStore implements ITaskStore {
 
   async claim(request: ClaimRequest): Promise<ClaimBatch> {
     const reply = (await this.run('claim', RedisScripts.claim, [String(request.limit), String(this.leaseTime), request.workerId])) as Reply;
-    const [wakeIn, nextDueInMs, nextLeaseInMs] = reply as number[];
+    const [wakeIn, nextDueInMs, nextLeaseInMs, recovered] = reply as number[];
+    if (recovered! > 0) this.logger?.warn(RedisMessages.leasesRecovered(recovered!));
     this.signals.watchLease(nextLeaseInMs!);
     this.signals.wake(wakeIn!);
-    const tasks = decodeRecords(reply, 3);
+    const tasks = decodeRecords(reply, 4);
     return nextDueInMs! < 0 ? { tasks } : { tasks, nextDueInMs };
   }
 

@@ -1,12 +1,13 @@
 /**
  * Recovers expired leases, then claims up to ARGV[5] due tasks (priority desc, then runAt, then seq) for
- * ARGV[6] ms, worker ARGV[7]. Returns {wakeIn, nextDueInMs, nextLeaseInMs, records...} (-1: none).
+ * ARGV[6] ms, worker ARGV[7]. Returns {wakeIn, nextDueInMs, nextLeaseInMs, recovered, records...} (-1: none).
  */
 export const CLAIM = `
 local LIMIT, LEASE_TIME, WORKER = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
 
 -- A worker died or stalled: its tasks are claimable again (another attempt), keeping their partitions.
 local expired = redis.call('ZRANGEBYSCORE', K_LEASES, '-inf', NOW, 'LIMIT', 0, 1000)
+local recovered = 0
 if #expired > 0 then
   redis.call('ZREMRANGEBYRANK', K_LEASES, 0, #expired - 1)
   for _, id in ipairs(expired) do
@@ -20,6 +21,7 @@ if #expired > 0 then
       redis.call('HSET', tk, 's', 'pending', 't', '')
       move('running', 'pending')
       place(o[2], o[3], member(o[4], id))
+      recovered = recovered + 1
       wake(0)
     end
   end
@@ -28,7 +30,7 @@ if #expired > 0 then
 end
 local hadLeases = redis.call('ZCARD', K_LEASES) > 0
 
-local out = { -1, -1, -1 }
+local out = { -1, -1, -1, recovered }
 local claimed = 0
 if LIMIT > 0 then
   local tok = tonumber(redis.call('GET', B .. 'tok') or '0')
