@@ -110,6 +110,17 @@ describeRedis('RedisTaskStore on Redis', () => {
     expect(await store.list()).toEqual([]);
   });
 
+  it('tells the backlog from its indexes: delayed tasks and the oldest due one', async () => {
+    const store = await open();
+    expect(await store.backlog()).toEqual({ delayed: 0, oldestDueAt: undefined });
+    const now = Date.now();
+    const oldest = newTask({ runAt: now - 500, partitionKey: 'p' });
+    await store.add([newTask({ runAt: now + 60_000 }), newTask({ runAt: now + 60_000, priority: 3 }), newTask({ runAt: now - 100 }), oldest]);
+    // Behind its partition's head: not counted as delayed.
+    await store.add([newTask({ runAt: now + 60_000, partitionKey: 'p' })]);
+    expect(await store.backlog()).toEqual({ delayed: 2, oldestDueAt: oldest.runAt });
+  });
+
   it('loads its scripts again when Redis lost them (a restart, SCRIPT FLUSH)', async () => {
     const store = await open();
     await store.add([newTask()]);

@@ -33,22 +33,25 @@ export function encodeValue(value: unknown): string {
   return value === undefined ? '' : (JSON.stringify(value) ?? '');
 }
 
-/** Decodes the records in a flat script reply, from `start`. */
-export function decodeRecords(reply: Reply[], start: number): TaskRecord[] {
+/**
+ * Decodes the records in a flat script reply, from `start`. Times Redis set are moved to this machine's
+ * clock by `clockOffset` (Redis's clock minus ours; 0 unless they differ noticeably).
+ */
+export function decodeRecords(reply: Reply[], start: number, clockOffset: number): TaskRecord[] {
   const records: TaskRecord[] = [];
-  for (let i = start; i + RECORD_WIDTH <= reply.length; i += RECORD_WIDTH) records.push(decodeRecord(reply, i));
+  for (let i = start; i + RECORD_WIDTH <= reply.length; i += RECORD_WIDTH) records.push(decodeRecord(reply, i, clockOffset));
   return records;
 }
 
 /** One record: reply[at] is the id, then d s r a st f t e x. */
-export function decodeRecord(reply: Reply[], at: number): TaskRecord {
+export function decodeRecord(reply: Reply[], at: number, clockOffset: number): TaskRecord {
   const record = JSON.parse(reply[at + 1] as string) as TaskRecord;
   record.id = reply[at] as string;
   record.status = reply[at + 2] as TaskStatus;
-  record.runAt = Number(reply[at + 3]);
+  record.runAt = Number(reply[at + 3]) - clockOffset;
   record.attempts = Number(reply[at + 4]);
-  if (reply[at + 5] !== null) record.startedAt = Number(reply[at + 5]);
-  if (reply[at + 6] !== null) record.finishedAt = Number(reply[at + 6]);
+  if (reply[at + 5] !== null) record.startedAt = Number(reply[at + 5]) - clockOffset;
+  if (reply[at + 6] !== null) record.finishedAt = Number(reply[at + 6]) - clockOffset;
   if (reply[at + 7] !== null && reply[at + 7] !== '') record.leaseToken = String(reply[at + 7]);
   if (reply[at + 8] !== null) record.lastError = JSON.parse(reply[at + 8] as string);
   if (reply[at + 9] !== null) record.result = JSON.parse(reply[at + 9] as string);

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { InvalidTaskOptionsError } from '../../errors/invalid-task-options.error.js';
 import { QueueFullError } from '../../errors/queue-full.error.js';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
+import type { TaskBacklog, TaskBacklogSource } from '../../interfaces/task-backlog.interface.js';
 import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
 import { TaskStatus } from '../../interfaces/task-status.js';
@@ -41,7 +42,7 @@ const SKEW_TOLERANCE_MS = 20;
  * Lua script (atomic, nothing half-written), timed by Redis's clock; claims are leased and fenced by a
  * token; workers are woken through pub/sub. See lua/prelude.lua.ts for the keys.
  */
-export class RedisTaskStore implements ITaskStore {
+export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   readonly leaseTime: number;
   readonly serialization = 'json' as const;
   readonly pollInterval: number;
@@ -112,7 +113,7 @@ export class RedisTaskStore implements ITaskStore {
     if (recovered! > 0) this.logger?.warn(RedisMessages.leasesRecovered(recovered!));
     this.signals.watchLease(nextLeaseInMs!);
     this.signals.wake(wakeIn!);
-    const tasks = decodeRecords(reply, 4);
+    const tasks = decodeRecords(reply, 4, this.clockOffset);
     return nextDueInMs! < 0 ? { tasks } : { tasks, nextDueInMs };
   }
 
@@ -137,7 +138,7 @@ export class RedisTaskStore implements ITaskStore {
     const reply = (await this.run('cancel', RedisScripts.cancel, [taskId])) as Reply;
     this.signals.wake(reply[0] as number);
     if (reply[1] === 0) return undefined;
-    const record = decodeRecord(reply, 2);
+    const record = decodeRecord(reply, 2, this.clockOffset);
     if (record.leaseToken !== undefined) this.signals.cancel(taskId);
     return record;
   }
@@ -145,7 +146,7 @@ export class RedisTaskStore implements ITaskStore {
   async get(taskId: string): Promise<TaskRecord | undefined> {
     const client = this.client('get');
     const values = await this.guard('get', () => client.hmget(this.keys.task(taskId), ...RECORD_FIELDS));
-    return values[0] === null ? undefined : decodeRecord([taskId, ...values], 0);
+    return values[0] === null ? undefined : decodeRecord([taskId, ...values], 0, this.clockOffset);
   }
 
   async list(query: ListQuery = {}): Promise<TaskRecord[]> {
@@ -162,7 +163,7 @@ export class RedisTaskStore implements ITaskStore {
       const reply = (await this.run('list', RedisScripts.list, args)) as Reply;
       cursor = reply[0] as number;
       skip = reply[1] as number;
-      out.push(...decodeRecords(reply, 2));
+      out.push(...decodeRecords(reply, 2, this.clockOffset));
     }
     return out;
   }
@@ -172,6 +173,12 @@ export class RedisTaskStore implements ITaskStore {
     const counts: TaskCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
     for (let i = 0; i < pairs.length; i += 2) counts[pairs[i] as TaskStatus] = Number(pairs[i + 1]);
     return counts;
+  }
+
+  /** For metrics and the health check: answered from the priority queues' indexes. */
+  async backlog(): Promise<TaskBacklog> {
+    const [delayed, oldestDueAt] = (await this.run('backlog', RedisScripts.backlog, [])) as number[];
+    return { delayed: delayed!, oldestDueAt: oldestDueAt! < 0 ? undefined : oldestDueAt! - this.clockOffset };
   }
 
   subscribe(listener: (signal: StoreSignal) => void): () => void {

@@ -2,7 +2,7 @@ import { ADD } from './lua/add.lua.js';
 import { CANCEL } from './lua/cancel.lua.js';
 import { CLAIM } from './lua/claim.lua.js';
 import { PRELUDE } from './lua/prelude.lua.js';
-import { LIST, TRIM } from './lua/read.lua.js';
+import { BACKLOG, LIST, TRIM } from './lua/read.lua.js';
 import { RENEW } from './lua/renew.lua.js';
 import { REPORT } from './lua/report.lua.js';
 import { RedisScript } from './redis-script.js';
@@ -16,4 +16,5 @@ export const RedisScripts = {
   cancel: new RedisScript('cancel', PRELUDE + CANCEL),
   trim: new RedisScript('trim', PRELUDE + TRIM),
   list: new RedisScript('list', PRELUDE + LIST),
+  backlog: new RedisScript('backlog', PRELUDE + BACKLOG),
 } as const;

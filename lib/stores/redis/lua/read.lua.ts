@@ -42,3 +42,15 @@ if found < need and #members == SCAN then out[1] = cursor + SCAN end
 out[2] = skip
 return out
 `;
+
+/** Returns {delayed, oldestDueAt (-1: none)}: placed pending tasks not yet due, and the earliest runAt of due ones. */
+export const BACKLOG = `
+local delayed, oldest = 0, nil
+for _, p in ipairs(redis.call('ZRANGE', K_PRIOS, 0, -1)) do
+  local qk = kQueue(p)
+  delayed = delayed + redis.call('ZCOUNT', qk, '(' .. int(NOW), '+inf')
+  local first = redis.call('ZRANGE', qk, 0, 0, 'WITHSCORES')
+  if first[2] and tonumber(first[2]) <= NOW and (oldest == nil or tonumber(first[2]) < oldest) then oldest = tonumber(first[2]) end
+end
+return { delayed, oldest or -1 }
+`;
