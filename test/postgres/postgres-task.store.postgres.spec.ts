@@ -114,7 +114,8 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
     const task = newTask({ args, metadata: { tenant: 't1', tags: ['a'] }, retryStrategy, maxRetries: 1, timeout: 250.5, priority: -2.5 });
     const nullArgs = newTask({ args: null });
     const noArgs = newTask({ args: undefined });
-    await store.add([task, nullArgs, noArgs]);
+    const nullResult = newTask();
+    await store.add([task, nullArgs, noArgs, nullResult]);
     const got = (await store.get(task.id))!;
     expect(got).toMatchObject({ args, metadata: { tenant: 't1', tags: ['a'] }, timeout: 250.5, priority: -2.5 });
     expect(reviveRetryStrategy(got.retryStrategy)).toEqual(retryStrategy);
@@ -126,6 +127,8 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
     await store.fail(lease(task.id), { name: 'TypeError', message: 'bad "x"', stack: 'TypeError: bad\n    at y (z.ts:1:2)' }, 0);
     await store.complete(lease(nullArgs.id), { ok: true, list: [1, 'two'] });
     await store.complete(lease(noArgs.id), { big: 10n } as unknown);
+    await store.complete(lease(nullResult.id), null);
+    expect((await store.get(nullResult.id))!.result).toBeNull();
     expect((await store.get(task.id))!.lastError).toEqual({ name: 'TypeError', message: 'bad "x"', stack: 'TypeError: bad\n    at y (z.ts:1:2)' });
     expect((await store.get(nullArgs.id))!.result).toEqual({ ok: true, list: [1, 'two'] });
     // A result JSON cannot hold is dropped (and logged); the task still succeeds.

@@ -30,6 +30,8 @@ export interface TaskReport {
   token: string;
   outcome: 'succeeded' | 'failed' | 'retry';
   result?: unknown;
+  /** JSON null and no value arrive alike as SQL NULL: this tells them apart. */
+  result_null?: true;
   error?: TaskError;
   retry_ms?: number;
 }
@@ -45,6 +47,7 @@ export function encodeTasks(tasks: NewTask[], offset: number): string {
       handler: task.handler,
       name: task.name,
       args: task.args,
+      args_null: task.args === null || undefined,
       priority: task.priority,
       partition_key: task.partitionKey,
       run_at: task.runAt + offset,

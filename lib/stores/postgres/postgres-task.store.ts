@@ -60,8 +60,8 @@ export class PostgresTaskStore implements ITaskStore {
   private readonly names: PostgresNames;
   private readonly queries: PostgresQueries;
   private readonly signals = new PostgresSignalBus();
-  private readonly reports = new PostgresBatcher<TaskReport, ReportOutcome>((reports) => this.sendReports(reports), MAX_BATCH);
-  private readonly adds = new PostgresBatcher<AddCall, boolean[] | Error>((calls) => this.sendAdds(calls), MAX_BATCH);
+  private readonly reports = new PostgresBatcher<TaskReport, ReportOutcome>((reports) => this.sendReports(reports), MAX_BATCH, 4);
+  private readonly adds = new PostgresBatcher<AddCall, boolean[] | Error>((calls) => this.sendAdds(calls), MAX_BATCH, 2);
   private readonly maintenance: PostgresMaintenance;
   private readonly config: PoolConfig;
   private readonly target: string;
@@ -199,7 +199,7 @@ export class PostgresTaskStore implements ITaskStore {
   }
 
   async complete(lease: Lease, result?: unknown): Promise<boolean> {
-    return this.report({ id: lease.taskId, token: lease.token, outcome: 'succeeded', result });
+    return this.report({ id: lease.taskId, token: lease.token, outcome: 'succeeded', result, result_null: result === null || undefined });
   }
 
   async fail(lease: Lease, error: TaskError, retryInMs: number | null): Promise<boolean> {

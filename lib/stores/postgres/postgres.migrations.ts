@@ -1,4 +1,5 @@
 import { literal, type PostgresNames } from './postgres-names.js';
+import { ASYNC_COMMIT } from './postgres.queries.js';
 
 /** One step of the schema, applied once, in order, inside the migration transaction. */
 export interface PostgresMigration {
@@ -107,6 +108,7 @@ $$;
 
 CREATE FUNCTION ${s('fold_counts')}() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM ${ASYNC_COMMIT};
   IF NOT pg_try_advisory_xact_lock(${n.lockKey('fold')}) THEN RETURN; END IF;
   WITH moved AS (DELETE FROM ${s('task_count_deltas')} RETURNING status, n),
        summed AS (SELECT status, sum(n) AS n FROM moved GROUP BY status)
@@ -114,7 +116,7 @@ BEGIN
 END $$;
 
 -- Epoch milliseconds of a time, as the records carry them.
-CREATE FUNCTION ${s('ms')}(p_at timestamptz) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+CREATE FUNCTION ${s('ms')}(p_at timestamptz) RETURNS double precision LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT (extract(epoch FROM p_at) * 1000)::double precision
 $$;
 
@@ -185,7 +187,7 @@ BEGIN
   RETURN v_wake;
 END $$;
 
--- Adds tasks (a JSON array of rows): new ids are inserted, finished ones replaced, unfinished ones left alone.
+-- Adds tasks (a JSON array of rows; args_null: true tells a null args from none): new ids are inserted, finished ones replaced, unfinished ones left alone.
 -- With p_max_pending, adders that set it take turns, and nothing is added if the pending count would pass it.
 CREATE FUNCTION ${s('add_tasks')}(p_tasks json, p_max_pending bigint, p_origin text,
   OUT added text[], OUT wake_ms double precision, OUT queue_full boolean) LANGUAGE plpgsql AS $$
@@ -197,8 +199,9 @@ BEGIN
   queue_full := false;
   IF p_max_pending IS NOT NULL THEN
     PERFORM pg_advisory_xact_lock(${n.lockKey('add')});
-    SELECT count(*) INTO v_new FROM json_array_elements(p_tasks) AS e
-    WHERE NOT EXISTS (SELECT 1 FROM ${s('tasks')} t WHERE t.id = e->>'id' AND (t.status IN ('pending', 'running') OR t.lease_token IS NOT NULL));
+    -- The ids are distinct (the store sends each once); those of unfinished tasks add nothing.
+    SELECT json_array_length(p_tasks) - count(*) INTO v_new FROM ${s('tasks')}
+    WHERE id = ANY(ARRAY(SELECT x.id FROM json_to_recordset(p_tasks) AS x(id text))) AND (status IN ('pending', 'running') OR lease_token IS NOT NULL);
     IF ${s('count_of')}('pending') + v_new > p_max_pending THEN
       queue_full := true;
       RETURN;
@@ -206,10 +209,11 @@ BEGIN
   END IF;
   WITH ins AS (
     INSERT INTO ${s('tasks')} AS t (id, handler, name, args, blocked, priority, partition_key, run_at, created_at, max_retries, timeout_ms, retry_strategy, metadata)
-    SELECT e->>'id', e->>'handler', e->>'name', (e->'args')::jsonb, e->>'partition_key' IS NOT NULL, (e->>'priority')::double precision,
-      e->>'partition_key', to_timestamp((e->>'run_at')::double precision / 1000), to_timestamp((e->>'created_at')::double precision / 1000),
-      (e->>'max_retries')::integer, (e->>'timeout')::double precision, (e->'retry_strategy')::jsonb, (e->'metadata')::jsonb
-    FROM json_array_elements(p_tasks) AS e
+    SELECT x.id, x.handler, x.name, CASE WHEN x.args_null THEN 'null'::jsonb ELSE x.args END, x.partition_key IS NOT NULL, x.priority,
+      x.partition_key, to_timestamp(x.run_at / 1000), to_timestamp(x.created_at / 1000), x.max_retries, x.timeout, x.retry_strategy, x.metadata
+    FROM json_to_recordset(p_tasks) AS x(id text, handler text, name text, args jsonb, args_null boolean, priority double precision,
+      partition_key text, run_at double precision, created_at double precision, max_retries integer, timeout double precision,
+      retry_strategy jsonb, metadata jsonb)
     ON CONFLICT (id) DO UPDATE SET
       seq = EXCLUDED.seq, handler = EXCLUDED.handler, name = EXCLUDED.name, args = EXCLUDED.args, status = 'pending',
       blocked = EXCLUDED.blocked, priority = EXCLUDED.priority, partition_key = EXCLUDED.partition_key, run_at = EXCLUDED.run_at,
@@ -230,27 +234,29 @@ BEGIN
 END $$;
 
 -- Records workers' reports (a JSON array of {id, token, outcome: succeeded|failed|retry, result, error,
--- retry_ms}). A report counts only with the current lease token. A task cancelled while running is released
+-- retry_ms}; result_null: true tells a null result from none). A report counts only with the current lease token. A task cancelled while running is released
 -- (its partition freed) and its report refused: it is returned in settled, not accepted.
 CREATE FUNCTION ${s('finish_tasks')}(p_reports json, p_origin text,
   OUT accepted text[], OUT settled text[], OUT wake_ms double precision) LANGUAGE plpgsql AS $$
 DECLARE
+  v_ids text[];
+  v_tokens text[];
   v_keys text[];
   v_release text[];
   v_at timestamptz;
 BEGIN
-  -- Lock order: partition rows (by key), then task rows (by id), as everywhere.
-  SELECT array_agg(DISTINCT t.partition_key) INTO v_keys
-  FROM json_array_elements(p_reports) AS e JOIN ${s('tasks')} t ON t.id = e->>'id' AND t.lease_token = e->>'token'
-  WHERE t.partition_key IS NOT NULL;
+  -- Rows are found by "id = ANY(array)" (the primary key, whatever the planner thinks of the JSON).
+  SELECT array_agg(r.id), array_agg(r.token) INTO v_ids, v_tokens FROM json_to_recordset(p_reports) AS r(id text, token text);
+  -- Lock order: partition rows (by key), then task rows (by id), as everywhere. (Tokens are unique per claim.)
+  SELECT array_agg(DISTINCT partition_key) INTO v_keys FROM ${s('tasks')}
+  WHERE id = ANY(v_ids) AND lease_token = ANY(v_tokens) AND partition_key IS NOT NULL;
   IF v_keys IS NOT NULL THEN
     PERFORM ${s('lock_partitions')}(v_keys);
   END IF;
-  PERFORM 1 FROM ${s('tasks')} WHERE id IN (SELECT e->>'id' FROM json_array_elements(p_reports) AS e) ORDER BY id FOR UPDATE;
+  PERFORM 1 FROM ${s('tasks')} WHERE id = ANY(v_ids) ORDER BY id FOR UPDATE;
   WITH r AS (
-    SELECT e->>'id' AS id, e->>'token' AS token, e->>'outcome' AS outcome, (e->'result')::jsonb AS result,
-      (e->'error')::jsonb AS error, (e->>'retry_ms')::double precision AS retry_ms
-    FROM json_array_elements(p_reports) AS e
+    SELECT r.id, r.token, r.outcome, CASE WHEN r.result_null THEN 'null'::jsonb ELSE r.result END AS result, r.error, r.retry_ms
+    FROM json_to_recordset(p_reports) AS r(id text, token text, outcome text, result jsonb, result_null boolean, error jsonb, retry_ms double precision)
   ), done AS (
     UPDATE ${s('tasks')} t SET
       status = CASE WHEN t.status <> 'running' THEN t.status WHEN r.outcome = 'retry' THEN 'pending' ELSE r.outcome END,
@@ -259,7 +265,7 @@ BEGIN
       finished_at = CASE WHEN t.status = 'running' AND r.outcome <> 'retry' THEN now() ELSE t.finished_at END,
       run_at = CASE WHEN t.status = 'running' AND r.outcome = 'retry' THEN now() + r.retry_ms * interval '1 millisecond' ELSE t.run_at END,
       lease_token = NULL, lease_until = NULL
-    FROM r WHERE t.id = r.id AND t.lease_token = r.token
+    FROM r WHERE t.id = ANY(v_ids) AND t.id = r.id AND t.lease_token = r.token
     RETURNING t.id, t.status, t.partition_key, t.run_at
   )
   SELECT array_agg(id) FILTER (WHERE status <> 'cancelled'), array_agg(id) FILTER (WHERE status = 'cancelled'),
@@ -324,6 +330,7 @@ DECLARE
   v_keys text[];
   v_at timestamptz;
 BEGIN
+  PERFORM ${ASYNC_COMMIT};
   WITH expired AS (
     SELECT id FROM ${s('tasks')} WHERE lease_token IS NOT NULL AND status = 'running' AND lease_until <= now()
     ORDER BY id FOR UPDATE SKIP LOCKED
@@ -360,6 +367,7 @@ DECLARE
   v_more integer;
   v_excess bigint;
 BEGIN
+  PERFORM ${ASYNC_COMMIT};
   IF NOT pg_try_advisory_xact_lock(${n.lockKey('trim')}) THEN
     RETURN 0;
   END IF;

@@ -1,6 +1,14 @@
 import type { PostgresNames } from './postgres-names.js';
 
 /**
+ * Makes the statement's transaction commit without waiting for the WAL flush. Only for changes that are safe
+ * to lose in a database crash (not a clean restart): a claim, a lease renewal, housekeeping. Undone, the task
+ * is pending again and runs again, as after a worker crash. A later durable commit (an add, a report) flushes
+ * them too, so no durable change ever depends on a lost one.
+ */
+export const ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true)";
+
+/**
  * Every statement the store sends, built once per schema. Statements run as named prepared statements
  * (parsed and planned once per connection); `name` makes them unique per schema.
  */
@@ -55,11 +63,12 @@ WITH RECURSIVE prios(p) AS (
   ) n
 )
 SELECT (SELECT greatest(0, ceil(extract(epoch FROM next.at - now()) * 1000))::double precision FROM next) AS next_due_ms, c.*
-FROM (SELECT 1) one LEFT JOIN (SELECT t.seq::double precision AS seq, ${this.record} FROM claimed t) c ON true`;
+FROM (SELECT ${ASYNC_COMMIT}) one LEFT JOIN (SELECT t.seq::double precision AS seq, ${this.record} FROM claimed t) c ON true`;
+    // Tokens are unique per claim, so "id in ids and token in tokens" is "the pair matches"; the caller checks pairs.
     this.renew = `
-WITH l AS (SELECT * FROM unnest($1::text[], $2::text[]) AS l(id, token)),
-locked AS (SELECT t.id FROM ${s('tasks')} t JOIN l ON t.id = l.id AND t.lease_token = l.token ORDER BY t.id FOR UPDATE OF t)
-UPDATE ${s('tasks')} t SET lease_until = now() + $3 * interval '1 millisecond' FROM locked WHERE t.id = locked.id RETURNING t.id, t.lease_token`;
+WITH locked AS (SELECT t.id FROM ${s('tasks')} t WHERE t.id = ANY($1::text[]) AND t.lease_token = ANY($2::text[]) ORDER BY t.id FOR UPDATE),
+async AS (SELECT ${ASYNC_COMMIT})
+UPDATE ${s('tasks')} t SET lease_until = now() + $3 * interval '1 millisecond' FROM locked, async WHERE t.id = locked.id RETURNING t.id, t.lease_token`;
     this.get = `SELECT ${this.record} FROM ${s('tasks')} t WHERE t.id = $1`;
     this.list = `
 SELECT ${this.record} FROM ${s('tasks')} t
