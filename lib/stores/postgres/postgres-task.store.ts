@@ -55,6 +55,7 @@ const NO_ORIGIN = '';
 export class PostgresTaskStore implements ITaskStore {
   readonly leaseTime: number;
   readonly serialization = 'json' as const;
+  readonly supportsTransactions = true;
   readonly pollInterval: number;
 
   private readonly names: PostgresNames;
