@@ -9,6 +9,8 @@ export const Messages = {
   delayAndRunAt: () => 'Give either `delay` or `runAt`, not both.',
   notSerializable: (what: string, path: string, reason: string) =>
     `${what} cannot be stored as JSON by this store: ${path} is ${reason}. Pass plain data (strings, numbers, booleans, null, arrays, plain objects).`,
+  transactionUnsupported: () => 'This store cannot add tasks inside your transaction (`transaction`); PostgresTaskStore can.',
+  mixedTransactions: () => 'All items of one scheduleMany() call must share one `transaction` (or none).',
   queueFull: (maxPending: number) => `The queue holds ${maxPending} pending tasks (maxQueueSize); nothing was added. Try again later.`,
   timedOut: (taskId: string, timeout: number) => `Task ${taskId} timed out after ${timeout} ms`,
   cancelled: (taskId: string) => `Task ${taskId} was cancelled`,

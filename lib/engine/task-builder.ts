@@ -27,7 +27,10 @@ export class TaskBuilder {
   build(handler: HandlerReference, args: unknown, options: ScheduleOptions | undefined, now: number): NewTask {
     const entry = this.resolveHandler(handler);
     const o = options ?? NO_OPTIONS;
-    if (options !== undefined) validate(o);
+    if (options !== undefined) {
+      validate(o);
+      if (o.transaction !== undefined && !this.options.store.supportsTransactions) throw new InvalidTaskOptionsError(Messages.transactionUnsupported());
+    }
     const task: NewTask = {
       id: o.taskId ?? newTaskId(),
       handler: entry.name,

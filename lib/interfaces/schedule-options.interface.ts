@@ -24,4 +24,9 @@ export interface ScheduleOptions {
   taskId?: string;
   /** Free-form data kept with the task, shown by `getTask` and given to the handler as `ctx.metadata`. */
   metadata?: Record<string, unknown>;
+  /**
+   * Add the task inside your transaction, so it exists only if that commits (the outbox pattern). For stores
+   * that support it: with PostgresTaskStore, a pg client after BEGIN. Other stores refuse the option.
+   */
+  transaction?: unknown;
 }

@@ -18,6 +18,11 @@ export interface StoreInitContext {
 export interface AddOptions {
   /** Reject with `QueueFullError` (adding nothing) when pending tasks would exceed this. */
   maxPending?: number;
+  /**
+   * A transaction of the store's own kind to add the tasks in (PostgresTaskStore: a pg client after BEGIN),
+   * so they exist only if it commits. Only for stores with `supportsTransactions`.
+   */
+  transaction?: unknown;
 }
 
 export interface ClaimRequest {
@@ -82,6 +87,8 @@ export interface ITaskStore {
    * reconnect). Undefined: never; the store's signals and `nextDueInMs` are complete (in-memory).
    */
   readonly pollInterval?: number;
+  /** The store can add tasks inside a caller's transaction (`AddOptions.transaction`). */
+  readonly supportsTransactions?: boolean;
 
   /** Connect, migrate, subscribe. Called once when the module starts. A store that cannot start throws. */
   init?(context: StoreInitContext): Promise<void>;

@@ -78,6 +78,13 @@ describe('schedule() refuses bad input with a typed error and stores nothing', (
     );
   });
 
+  it('a transaction, with a store that cannot add inside one', async () => {
+    const { scheduler } = await start();
+    await expect(scheduler.schedule('echo', {}, { transaction: {} })).rejects.toThrow(
+      new InvalidTaskOptionsError('This store cannot add tasks inside your transaction (`transaction`); PostgresTaskStore can.'),
+    );
+  });
+
   it('a batch with one bad item adds none of it', async () => {
     const { scheduler } = await start();
     await expect(scheduler.scheduleMany([{ handler: 'echo' }, { handler: 'echo', options: { delay: -5 } }])).rejects.toThrow(InvalidTaskOptionsError);
