@@ -2,7 +2,7 @@
 // throughput of no-op tasks (bulk and single adds) and start lateness of delayed tasks. Our side is the engine
 // (TaskQueue) without Nest. Run: npm run bench:redis (builds first). BENCH_QUICK=1 for a short run.
 import { percentiles, printTable, ratio } from './bench-format.mjs';
-import { addAll, openBullmq, openOurs, REDIS_URL } from './redis-bench-support.mjs';
+import { addAll, cpuMark, openBullmq, openOurs, REDIS_URL } from './redis-bench-support.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const SIZES = quick ? [20_000] : [20_000, 100_000];
@@ -18,13 +18,20 @@ async function endToEnd(open, count, concurrency, bulk) {
     if (++done === count) finish();
   };
   const side = await open({ concurrency, handler: open === openOurs ? count1 : () => undefined, onCompleted: count1 });
+  const cpu = await cpuMark();
   const started = performance.now();
   await addAll(count, bulk, () => side.addOne({}), (from, to) => side.addMany(Array.from({ length: to - from }, () => ({ args: {} }))));
   const added = performance.now();
   await finished;
   const ms = performance.now() - started;
+  const cpuEnd = await cpuMark();
   await side.close();
-  return { perSecond: count / (ms / 1000), addPerSecond: count / ((added - started) / 1000) };
+  return {
+    perSecond: count / (ms / 1000),
+    addPerSecond: count / ((added - started) / 1000),
+    redisUs: ((cpuEnd.redis - cpu.redis) * 1000) / count,
+    clientUs: ((cpuEnd.client - cpu.client) * 1000) / count,
+  };
 }
 
 async function throughput() {
@@ -34,11 +41,25 @@ async function throughput() {
       for (const bulk of [true, false]) {
         const ours = await endToEnd(openOurs, count, concurrency, bulk);
         const theirs = await endToEnd(openBullmq, count, concurrency, bulk);
-        rows.push([count.toLocaleString('en'), concurrency, bulk ? 'bulk' : 'single', fmt(ours.perSecond), fmt(theirs.perSecond), ratio(ours.perSecond, theirs.perSecond), fmt(ours.addPerSecond), fmt(theirs.addPerSecond)]);
+        rows.push([
+          count.toLocaleString('en'),
+          concurrency,
+          bulk ? 'bulk' : 'single',
+          fmt(ours.perSecond),
+          fmt(theirs.perSecond),
+          ratio(ours.perSecond, theirs.perSecond),
+          `${fmt(ours.redisUs)} / ${fmt(theirs.redisUs)}`,
+          `${fmt(ours.clientUs)} / ${fmt(theirs.clientUs)}`,
+          `${fmt(ours.addPerSecond)} / ${fmt(theirs.addPerSecond)}`,
+        ]);
       }
     }
   }
-  printTable('End-to-end throughput, no-op tasks/s (higher is better)', ['tasks', 'conc.', 'add', 'nest-task-queue', 'BullMQ', 'ratio', 'ours add/s', 'BullMQ add/s'], rows);
+  printTable(
+    'End-to-end throughput, no-op tasks/s (higher is better); CPU per task, us (lower is better); pairs are ours / BullMQ',
+    ['tasks', 'conc.', 'add', 'nest-task-queue', 'BullMQ', 'ratio', 'Redis CPU/task', 'Node CPU/task', 'add/s'],
+    rows,
+  );
 }
 
 /**

@@ -1,20 +1,20 @@
 import { ADD } from './lua/add.lua.js';
 import { CANCEL } from './lua/cancel.lua.js';
 import { CLAIM } from './lua/claim.lua.js';
-import { PRELUDE } from './lua/prelude.lua.js';
+import { CORE, NEXT_DUE, PARTITION, RECORD, RETENTION, STATE } from './lua/prelude.lua.js';
 import { BACKLOG, LIST, TRIM } from './lua/read.lua.js';
 import { RENEW } from './lua/renew.lua.js';
 import { REPORT } from './lua/report.lua.js';
 import { RedisScript } from './redis-script.js';
 
-/** One Lua script per atomic state change; each is the shared prelude plus its own body. */
+/** One Lua script per atomic state change: the shared pieces it uses, then its own body. */
 export const RedisScripts = {
-  add: new RedisScript('add', PRELUDE + ADD),
-  claim: new RedisScript('claim', PRELUDE + CLAIM),
-  report: new RedisScript('report', PRELUDE + REPORT),
-  renew: new RedisScript('renew', PRELUDE + RENEW),
-  cancel: new RedisScript('cancel', PRELUDE + CANCEL),
-  trim: new RedisScript('trim', PRELUDE + TRIM),
-  list: new RedisScript('list', PRELUDE + LIST),
-  backlog: new RedisScript('backlog', PRELUDE + BACKLOG),
+  add: new RedisScript('add', CORE + STATE + NEXT_DUE + RETENTION + ADD),
+  claim: new RedisScript('claim', CORE + STATE + NEXT_DUE + PARTITION + RETENTION + CLAIM),
+  report: new RedisScript('report', CORE + STATE + PARTITION + RETENTION + REPORT),
+  renew: new RedisScript('renew', CORE + RENEW),
+  cancel: new RedisScript('cancel', CORE + STATE + PARTITION + RETENTION + RECORD + CANCEL),
+  trim: new RedisScript('trim', CORE + STATE + RETENTION + TRIM),
+  list: new RedisScript('list', CORE + RECORD + LIST),
+  backlog: new RedisScript('backlog', CORE + BACKLOG),
 } as const;

@@ -40,14 +40,16 @@ if adding == 0 then return result end
 
 -- Workers are signalled about work they do not know of: due tasks when none were waiting (those that
 -- wait were signalled already), delayed ones earlier than any they know of.
+local prios = redis.call('ZRANGE', K_PRIOS, 0, -1)
+for _, p in ipairs(prios) do knownPrios[p] = true end
 local function anyDueWaiting()
-  for _, p in ipairs(redis.call('ZRANGE', K_PRIOS, 0, -1)) do
+  for _, p in ipairs(prios) do
     if redis.call('ZRANGEBYSCORE', kQueue(p), '-inf', NOW, 'LIMIT', 0, 1)[1] then return true end
   end
   return false
 end
 local signalDue = anyDue and not anyDueWaiting()
-local known = anyDelayed and nextDue() or nil
+local known = anyDelayed and nextDue(prios) or nil
 
 if #replaced > 0 then
   bulk('ZREM', K_DONE, replaced)

@@ -28,53 +28,59 @@ if #expired > 0 then
   flushPrios()
   trim(100)
 end
-local hadLeases = redis.call('ZCARD', K_LEASES) > 0
+local firstLease = redis.call('ZRANGE', K_LEASES, 0, 0, 'WITHSCORES')
 
-local out = { -1, -1, -1, recovered }
+-- Due tasks, highest priority first; each queue is in (runAt, seq) order.
+local prios = redis.call('ZREVRANGEBYSCORE', K_PRIOS, '+inf', '-inf')
+local live = {}
+local picked = {}
 local claimed = 0
-if LIMIT > 0 then
-  local tok = tonumber(redis.call('GET', B .. 'tok') or '0')
-  local leases = {}
-  for _, p in ipairs(redis.call('ZREVRANGEBYSCORE', K_PRIOS, '+inf', '-inf')) do
-    local qk = kQueue(p)
-    local due = redis.call('ZRANGEBYSCORE', qk, '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, LIMIT - claimed)
-    if #due > 0 then
-      redis.call('ZREMRANGEBYRANK', qk, 0, #due / 2 - 1)
-      for j = 1, #due, 2 do
-        local id = idOf(due[j])
-        local tk = kTask(id)
-        local v = redis.call('HMGET', tk, 'd', 'a', 'e')
-        local attempts = tonumber(v[2]) + 1
-        tok = tok + 1
-        local token = int(tok)
-        redis.call('HSET', tk, 's', 'running', 'a', attempts, 'st', NOW, 't', token, 'w', WORKER)
-        leases[#leases + 1] = NOW + LEASE_TIME
-        leases[#leases + 1] = id
-        local r = #out
-        -- id, then FIELDS: d s r a st f t e x
-        out[r + 1], out[r + 2], out[r + 3], out[r + 4], out[r + 5] = id, v[1], 'running', due[j + 1], attempts
-        out[r + 6], out[r + 7], out[r + 8], out[r + 9], out[r + 10] = NOW, false, token, v[3], false
-      end
-      claimed = claimed + #due / 2
-    elseif redis.call('ZCARD', qk) == 0 then
-      redis.call('ZREM', K_PRIOS, p)
-    end
-    if claimed >= LIMIT then break end
-  end
-  if claimed > 0 then
-    redis.call('SET', B .. 'tok', int(tok))
-    bulk('ZADD', K_LEASES, leases)
-    move('pending', 'running', claimed)
+for _, p in ipairs(prios) do
+  local qk = kQueue(p)
+  local due = claimed < LIMIT and redis.call('ZRANGEBYSCORE', qk, '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, LIMIT - claimed) or {}
+  if #due > 0 then
+    redis.call('ZREMRANGEBYRANK', qk, 0, #due / 2 - 1)
+    for j = 1, #due do picked[#picked + 1] = due[j] end
+    claimed = claimed + #due / 2
+    live[#live + 1] = p
+  elseif claimed < LIMIT and redis.call('ZCARD', qk) == 0 then
+    redis.call('ZREM', K_PRIOS, p)
+  else
+    live[#live + 1] = p
   end
 end
 
-local due = nextDue()
+local out = { -1, -1, -1, recovered }
+if claimed > 0 then
+  local tok = redis.call('INCRBY', B .. 'tok', claimed) - claimed
+  local leases = {}
+  for j = 1, #picked, 2 do
+    local id = idOf(picked[j])
+    local tk = kTask(id)
+    local v = redis.call('HMGET', tk, 'd', 'a', 'e')
+    local attempts = tonumber(v[2]) + 1
+    tok = tok + 1
+    local token = int(tok)
+    redis.call('HSET', tk, 's', 'running', 'a', attempts, 'st', NOW, 't', token, 'w', WORKER)
+    leases[#leases + 1] = NOW + LEASE_TIME
+    leases[#leases + 1] = id
+    local r = #out
+    -- id, then FIELDS: d s r a st f t e x
+    out[r + 1], out[r + 2], out[r + 3], out[r + 4], out[r + 5] = id, v[1], 'running', picked[j + 1], attempts
+    out[r + 6], out[r + 7], out[r + 8], out[r + 9], out[r + 10] = NOW, false, token, v[3], false
+  end
+  bulk('ZADD', K_LEASES, leases)
+  move('pending', 'running', claimed)
+end
+
+local due = nextDue(live)
 if due then out[2] = due - NOW end
-local first = redis.call('ZRANGE', K_LEASES, 0, 0, 'WITHSCORES')
-if first[2] then
-  out[3] = math.max(0, tonumber(first[2]) - NOW)
+if firstLease[2] then
+  out[3] = math.max(0, tonumber(firstLease[2]) - NOW)
+elseif claimed > 0 then
+  out[3] = LEASE_TIME
   -- First lease after none: tell every store when it expires, so a dead worker's tasks are not left waiting.
-  if not hadLeases then redis.call('PUBLISH', CHANNEL, ORIGIN .. '|l|' .. int(out[3])) end
+  redis.call('PUBLISH', CHANNEL, ORIGIN .. '|l|' .. int(LEASE_TIME))
 end
 out[1] = flush()
 return out

@@ -19,10 +19,13 @@
  * Members `seq..id` (seq zero-padded) make equal runAt scores sort in insertion order. Commands that touch
  * many members are sent in chunks (Lua's unpack has a limit).
  *
+ * Each script includes only the pieces it uses (defining helpers costs time on every call).
+ *
  * ARGV[1] B, ARGV[2] origin (the calling store, so it ignores its own signals), ARGV[3] retention maxCount,
  * ARGV[4] retention maxAge; each script's own arguments start at ARGV[5].
  */
-export const PRELUDE = `
+/** Keys, the clock and small helpers: every script. */
+export const CORE = `
 local B = ARGV[1]
 local ORIGIN = ARGV[2]
 local MAX_COUNT = tonumber(ARGV[3])
@@ -51,7 +54,10 @@ local function bulk(command, key, args)
     end
   end
 end
+`;
 
+/** Status counts, wake-ups and placing tasks, applied and published by flush() at the end. */
+export const STATE = `
 -- Status counts, applied once at the end.
 local delta = {}
 local function move(from, to, n)
@@ -73,15 +79,37 @@ local function place(p, runAt, m)
   redis.call('ZADD', kQueue(p), runAt, m)
   placedPrios[p] = true
 end
+-- Priorities known to be registered already (set by a script that read K_PRIOS).
+local knownPrios = {}
 local function flushPrios()
-  for p in pairs(placedPrios) do redis.call('ZADD', K_PRIOS, p, p) end
+  for p in pairs(placedPrios) do
+    if not knownPrios[p] then redis.call('ZADD', K_PRIOS, p, p) end
+  end
   placedPrios = {}
 end
 
+-- Applies the counts and priorities, publishes the wake-up; returns it (-1: none) for the caller's own listeners.
+local function flush()
+  for status, d in pairs(delta) do
+    if d ~= 0 then redis.call('HINCRBY', K_COUNTS, status, d) end
+  end
+  flushPrios()
+  if wakeIn == nil then return -1 end
+  if wakeIn == 0 then
+    redis.call('PUBLISH', CHANNEL, ORIGIN .. '|w')
+  else
+    redis.call('PUBLISH', CHANNEL, ORIGIN .. '|w|' .. int(wakeIn))
+  end
+  return wakeIn
+end
+`;
+
+/** nextDue([prios]): the earliest runAt after now among placed pending tasks. */
+export const NEXT_DUE = `
 -- Earliest runAt after now among placed pending tasks, or nil.
-local function nextDue()
+local function nextDue(prios)
   local best = nil
-  for _, p in ipairs(redis.call('ZRANGE', K_PRIOS, 0, -1)) do
+  for _, p in ipairs(prios or redis.call('ZRANGE', K_PRIOS, 0, -1)) do
     local r = redis.call('ZRANGEBYSCORE', kQueue(p), '(' .. int(NOW), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
     if r[2] then
       local s = tonumber(r[2])
@@ -90,7 +118,10 @@ local function nextDue()
   end
   return best
 end
+`;
 
+/** leavePartition(id, key): the next task of the partition is placed (needs STATE). */
+export const PARTITION = `
 -- The task no longer heads or holds its partition: the next one in (runAt, seq) order is placed.
 local function leavePartition(id, key)
   if not key or redis.call('HGET', K_PART, key) ~= id then return end
@@ -105,7 +136,10 @@ local function leavePartition(id, key)
   place(redis.call('HGET', kTask(nid), 'p'), runAt, nxt[1])
   wake(runAt - NOW)
 end
+`;
 
+/** retain(id), forgetAll(ids), trim(budget): retention of finished tasks (needs STATE). */
+export const RETENTION = `
 -- Finished tasks enter retention at the end of the call.
 local retained = {}
 local function retain(id)
@@ -153,22 +187,10 @@ local function trim(budget)
   end
   return removed >= budget
 end
+`;
 
--- Applies the counts and priorities, publishes the wake-up; returns it (-1: none) for the caller's own listeners.
-local function flush()
-  for status, d in pairs(delta) do
-    if d ~= 0 then redis.call('HINCRBY', K_COUNTS, status, d) end
-  end
-  flushPrios()
-  if wakeIn == nil then return -1 end
-  if wakeIn == 0 then
-    redis.call('PUBLISH', CHANNEL, ORIGIN .. '|w')
-  else
-    redis.call('PUBLISH', CHANNEL, ORIGIN .. '|w|' .. int(wakeIn))
-  end
-  return wakeIn
-end
-
+/** appendRecord(out, id): a task as the client decodes it. */
+export const RECORD = `
 -- The fields get/list/cancel return after the id, in the order the client decodes them (claim builds the same).
 local FIELDS = { 'd', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x' }
 local function appendRecord(out, id)
