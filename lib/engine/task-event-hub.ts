@@ -2,16 +2,6 @@ import type { TaskContext } from '../interfaces/task-handler.interface.js';
 import type { TaskEvent, TaskEventSubject, TaskEventType, TaskObserver } from '../interfaces/task-event.interface.js';
 import type { NewTask, TaskError } from '../interfaces/task-record.interface.js';
 
-export interface EventDetails {
-  attempt?: number;
-  lateness?: number;
-  duration?: number;
-  error?: TaskError;
-  willRetry?: boolean;
-  retryAt?: Date;
-  runAt?: Date;
-}
-
 /**
  * Fans task events out to observers, and applies their schedule-time stamps and execution wrappers.
  * Callers check `active` / `stamping` / `wrapping` first, so nothing is built or called for nobody.
@@ -42,16 +32,55 @@ export class TaskEventHub {
     return () => this.update(this.observers.filter((o) => o !== observer));
   }
 
-  emit(type: TaskEventType, task: TaskEventSubject, details: EventDetails = {}): void {
+  scheduled(task: TaskEventSubject, runAt: Date): void {
+    this.emit('scheduled', task, 0, runAt, undefined, undefined, undefined, undefined, undefined);
+  }
+
+  started(task: TaskEventSubject, attempt: number, lateness: number): void {
+    this.emit('started', task, attempt, undefined, lateness, undefined, undefined, undefined, undefined);
+  }
+
+  succeeded(task: TaskEventSubject, attempt: number, duration: number): void {
+    this.emit('succeeded', task, attempt, undefined, undefined, duration, undefined, undefined, undefined);
+  }
+
+  failed(task: TaskEventSubject, attempt: number, duration: number, error: TaskError, willRetry: boolean, retryAt: Date | undefined): void {
+    this.emit('failed', task, attempt, undefined, undefined, duration, error, willRetry, retryAt);
+  }
+
+  cancelled(task: TaskEventSubject, attempt: number): void {
+    this.emit('cancelled', task, attempt, undefined, undefined, undefined, undefined, undefined, undefined);
+  }
+
+  /**
+   * Every event has the same shape (fields that do not apply are undefined) and is the only allocation:
+   * no details object, no spread, so observers' code stays monomorphic and the garbage stays small.
+   */
+  private emit(
+    type: TaskEventType,
+    task: TaskEventSubject,
+    attempt: number,
+    runAt: Date | undefined,
+    lateness: number | undefined,
+    duration: number | undefined,
+    error: TaskError | undefined,
+    willRetry: boolean | undefined,
+    retryAt: Date | undefined,
+  ): void {
     const event: TaskEvent = {
       type,
       taskId: task.id,
       handler: task.handler,
       name: task.name,
       partitionKey: task.partitionKey,
-      attempt: details.attempt ?? 0,
+      attempt,
       timestamp: Date.now(),
-      ...details,
+      runAt,
+      lateness,
+      duration,
+      error,
+      willRetry,
+      retryAt,
     };
     for (const observer of this.observers) {
       try {

@@ -98,7 +98,7 @@ export class TaskQueue {
     const cancelled = await this.call('cancel', () => this.options.store.cancel(taskId));
     if (cancelled === undefined) return false;
     this.worker.abortIfRunning(taskId, new TaskCancelledError(Messages.cancelled(taskId)));
-    if (this.events.active) this.events.emit('cancelled', cancelled, { attempt: cancelled.attempts });
+    if (this.events.active) this.events.cancelled(cancelled, cancelled.attempts);
     this.logger.debug(`Task ${taskId} (${cancelled.handler}) cancelled`);
     return true;
   }
@@ -165,7 +165,7 @@ export class TaskQueue {
       throw storeError('schedule', error);
     }
     // Events and the local wake-up after the store answered, and before this worker can start the task.
-    if (this.events.active) for (let i = 0; i < tasks.length; i++) if (added[i]) this.events.emit('scheduled', tasks[i]!, { runAt: new Date(tasks[i]!.runAt) });
+    if (this.events.active) for (let i = 0; i < tasks.length; i++) if (added[i]) this.events.scheduled(tasks[i]!, new Date(tasks[i]!.runAt));
     if (this.logger.debugEnabled) for (const task of tasks) this.logger.debug(`Task ${task.id} (${task.handler}) scheduled for ${new Date(task.runAt).toISOString()}`);
     this.worker.endAdd(earliestAdded(tasks, added));
     return result;

@@ -185,7 +185,7 @@ export class TaskWorker {
     const attempt = new TaskAttempt(task, this.registry.get(task.handler), Date.now());
     this.attempts.set(task.id, attempt);
     if (attempt.deadline !== Infinity) this.trackDeadline(attempt);
-    if (this.events.active) this.events.emit('started', task, { attempt: task.attempts, lateness: attempt.startedAt - task.runAt });
+    if (this.events.active) this.events.started(task, task.attempts, attempt.startedAt - task.runAt);
     if (this.logger.debugEnabled) this.logger.debug(`Task ${task.id} (${task.handler}) started, attempt ${task.attempts}`);
     if (this.state !== 'running') attempt.abort(new TaskAbortedError(Messages.shuttingDown(task.id)));
     void this.execute(attempt);
@@ -230,7 +230,7 @@ export class TaskWorker {
 
   private async reportSuccess(attempt: TaskAttempt, result: unknown): Promise<void> {
     if (!(await this.options.store.complete(attempt.lease, result))) return this.onRefused(attempt);
-    if (this.events.active) this.events.emit('succeeded', attempt.task, { attempt: attempt.attempt, duration: Date.now() - attempt.startedAt });
+    if (this.events.active) this.events.succeeded(attempt.task, attempt.attempt, Date.now() - attempt.startedAt);
     if (this.logger.debugEnabled) this.logger.debug(`Task ${attempt.taskId} (${attempt.handler}) succeeded`);
   }
 
@@ -253,7 +253,7 @@ export class TaskWorker {
     if (!(await store.fail(attempt.lease, error, retryInMs))) return this.onRefused(attempt);
     const willRetry = retryInMs !== null;
     if (this.events.active) {
-      this.events.emit('failed', attempt.task, { attempt: attempt.attempt, duration: Date.now() - attempt.startedAt, error, willRetry, retryAt: retryAt === undefined ? undefined : new Date(retryAt) });
+      this.events.failed(attempt.task, attempt.attempt, Date.now() - attempt.startedAt, error, willRetry, retryAt === undefined ? undefined : new Date(retryAt));
     }
     const what = `Task ${attempt.taskId} (${attempt.handler}) attempt ${attempt.attempt} failed: ${error.message}`;
     if (willRetry) this.logger.warn(`${what}; retrying in ${retryInMs} ms`);

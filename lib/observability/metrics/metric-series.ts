@@ -9,9 +9,10 @@ export class CounterSeries {
   constructor(readonly labels: Readonly<Record<string, string>>) {}
 }
 
+/** One label set of a histogram. Bounds and observations share a unit (the Prometheus histogram's: ms). */
 export class HistogramSeries {
-  /** Observations per bucket (not cumulative); above the last bound only `count` has them. */
-  readonly buckets: Float64Array;
+  /** Observations per bucket (not cumulative); above the last bound only `count` has them. Small integers, never boxed. */
+  readonly buckets: number[];
   sum = 0;
   count = 0;
 
@@ -19,7 +20,7 @@ export class HistogramSeries {
     readonly labels: Readonly<Record<string, string>>,
     private readonly bounds: readonly number[],
   ) {
-    this.buckets = new Float64Array(bounds.length);
+    this.buckets = new Array<number>(bounds.length).fill(0);
   }
 
   observe(value: number): void {

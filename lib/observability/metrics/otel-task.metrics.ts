@@ -66,14 +66,14 @@ export class OtelTaskMetrics extends TaskMetricsObserver {
     this.scheduled.add(1, this.attributesOf(handler).handler);
   }
 
-  protected recordStart(handler: string, latenessSeconds: number): void {
-    this.lateness.record(latenessSeconds, this.attributesOf(handler).handler);
+  protected recordStart(handler: string, latenessMs: number): void {
+    this.lateness.record(latenessMs / 1000, this.attributesOf(handler).handler);
   }
 
-  protected recordEnd(handler: string, outcome: TaskOutcome, durationSeconds: number | undefined): void {
+  protected recordEnd(handler: string, outcome: TaskOutcome, durationMs: number | undefined): void {
     const attributes = this.attributesOf(handler).outcome[outcome];
     this.outcomes.add(1, attributes);
-    if (durationSeconds !== undefined) this.duration.record(durationSeconds, attributes);
+    if (durationMs !== undefined) this.duration.record(durationMs / 1000, attributes);
   }
 
   private attributesOf(handler: string): { handler: Attributes; outcome: Record<TaskOutcome, Attributes> } {

@@ -1,28 +1,31 @@
 import type * as PromClient from 'prom-client';
 import { HistogramSeries } from './metric-series.js';
 
-/** A prom-client Histogram whose series are `HistogramSeries` the observer records into directly. */
-export interface SeriesHistogram extends PromClient.Histogram<string> {
+/**
+ * A prom-client Histogram whose series are `HistogramSeries` the observer records into directly, in
+ * milliseconds; it exports seconds, like every Prometheus duration (its buckets are given in seconds).
+ */
+export interface MillisecondHistogram extends PromClient.Histogram<string> {
   series(labels: Record<string, string>): HistogramSeries;
 }
 
 type HistogramData = Awaited<ReturnType<PromClient.Histogram['get']>>;
-const classes = new WeakMap<object, new (config: PromClient.HistogramConfiguration<string>) => SeriesHistogram>();
+const classes = new WeakMap<object, new (config: PromClient.HistogramConfiguration<string>) => MillisecondHistogram>();
 
 /**
  * A subclass of the given prom-client's Histogram that renders its `HistogramSeries` in the shape
  * prom-client's own histograms give (`get()`, and `getForPromString()`, which the registry prefers).
  * prom-client has no bulk update; this keeps `observe` off its label hashing. Made once per client module.
  */
-export function seriesHistogramClass(client: typeof PromClient): new (config: PromClient.HistogramConfiguration<string>) => SeriesHistogram {
+export function millisecondHistogramClass(client: typeof PromClient): new (config: PromClient.HistogramConfiguration<string>) => MillisecondHistogram {
   let made = classes.get(client);
   if (made === undefined) {
-    made = class extends client.Histogram<string> implements SeriesHistogram {
+    made = class extends client.Histogram<string> implements MillisecondHistogram {
       // Metric's constructor calls reset() before this field exists.
       private local?: HistogramSeries[];
 
       series(labels: Record<string, string>): HistogramSeries {
-        const series = new HistogramSeries(labels, this.bounds());
+        const series = new HistogramSeries(labels, this.bounds().map((seconds) => seconds * 1000));
         (this.local ??= []).push(series);
         return series;
       }
@@ -55,7 +58,7 @@ export function seriesHistogramClass(client: typeof PromClient): new (config: Pr
             values.push({ labels: { ...series.labels, le: bounds[i]! }, value: cumulative, metricName: `${name}_bucket` });
           }
           values.push({ labels: { ...series.labels, le: '+Inf' }, value: series.count, metricName: `${name}_bucket` });
-          values.push({ labels: series.labels, value: series.sum, metricName: `${name}_sum` });
+          values.push({ labels: series.labels, value: series.sum / 1000, metricName: `${name}_sum` });
           values.push({ labels: series.labels, value: series.count, metricName: `${name}_count` });
         }
         return { name, help, type: 'histogram', values, aggregator } as unknown as HistogramData;

@@ -6,7 +6,7 @@ import { loadPeer } from '../peer-loader.js';
 import { backlogSourceOf, readQueueGauges } from '../queue-gauges.reader.js';
 import type { TaskOutcome } from '../task-outcome.js';
 import { CounterSeries, type HistogramSeries } from './metric-series.js';
-import { seriesHistogramClass, type SeriesHistogram } from './prometheus-histogram.factory.js';
+import { millisecondHistogramClass, type MillisecondHistogram } from './prometheus-histogram.factory.js';
 import type { PrometheusTaskMetricsOptions } from './prometheus-task-metrics-options.interface.js';
 import { DEFAULT_DURATION_BUCKETS, DEFAULT_LATENESS_BUCKETS, DEFAULT_STORE_TIMEOUT_MS, TASK_METRICS } from './task-metric.names.js';
 import { TaskMetricsObserver } from './task-metrics.observer.js';
@@ -31,8 +31,8 @@ export class PrometheusTaskMetrics extends TaskMetricsObserver {
   readonly registry: Registry;
   private readonly scheduled: PromClient.Counter<'handler'>;
   private readonly outcomes: PromClient.Counter<'handler' | 'outcome'>;
-  private readonly duration: SeriesHistogram;
-  private readonly lateness: SeriesHistogram;
+  private readonly duration: MillisecondHistogram;
+  private readonly lateness: MillisecondHistogram;
   private readonly gauges: Partial<Record<GaugeName, PromClient.Gauge>> = {};
   private readonly counterSeries: CounterSeries[] = [];
   private readonly handlers = new Map<string, HandlerSeries>();
@@ -57,7 +57,7 @@ export class PrometheusTaskMetrics extends TaskMetricsObserver {
     const config = (metric: keyof typeof TASK_METRICS) => ({ name: prefix + TASK_METRICS[metric].prom, help: TASK_METRICS[metric].help, registers: [] });
     const flushCounters = () => this.flushCounters();
     const readGauges = () => this.refresh(storeTimeout);
-    const Histogram = seriesHistogramClass(client);
+    const Histogram = millisecondHistogramClass(client);
 
     this.scheduled = new client.Counter({ ...config('scheduled'), labelNames: ['handler'] as const, collect: flushCounters });
     this.outcomes = new client.Counter({ ...config('outcomes'), labelNames: ['handler', 'outcome'] as const, collect: flushCounters });
@@ -82,14 +82,14 @@ export class PrometheusTaskMetrics extends TaskMetricsObserver {
     this.seriesOf(handler).scheduled.unflushed++;
   }
 
-  protected recordStart(handler: string, latenessSeconds: number): void {
-    this.seriesOf(handler).lateness.observe(latenessSeconds);
+  protected recordStart(handler: string, latenessMs: number): void {
+    this.seriesOf(handler).lateness.observe(latenessMs);
   }
 
-  protected recordEnd(handler: string, outcome: TaskOutcome, durationSeconds: number | undefined): void {
+  protected recordEnd(handler: string, outcome: TaskOutcome, durationMs: number | undefined): void {
     const series = this.seriesOf(handler).outcomes[outcome];
     series.count.unflushed++;
-    if (durationSeconds !== undefined) series.duration?.observe(durationSeconds);
+    if (durationMs !== undefined) series.duration?.observe(durationMs);
   }
 
   private seriesOf(handler: string): HandlerSeries {

@@ -3,22 +3,23 @@ import { outcomeOf, type TaskOutcome } from '../task-outcome.js';
 
 /**
  * Turns task events into metric updates; Prometheus and OpenTelemetry each implement the three updates.
- * Times are handed over in seconds. Only events are observed: the hot path gains nothing else.
+ * Times are handed over in whole milliseconds, as the engine measures them: small integers that V8 passes
+ * without allocating (seconds, a fraction, would be boxed on every call). Exporters convert when they export.
  */
 export abstract class TaskMetricsObserver implements TaskObserver {
   onTaskEvent(event: TaskEvent): void {
     if (event.type === 'scheduled') return this.countScheduled(event.handler);
     // Producers' clocks may run ahead of the worker's: never a negative lateness.
-    if (event.type === 'started') return this.recordStart(event.handler, Math.max(0, event.lateness ?? 0) / 1000);
+    if (event.type === 'started') return this.recordStart(event.handler, Math.max(0, event.lateness ?? 0));
     const outcome = outcomeOf(event)!;
-    this.recordEnd(event.handler, outcome, outcome === 'cancelled' ? undefined : (event.duration ?? 0) / 1000);
+    this.recordEnd(event.handler, outcome, outcome === 'cancelled' ? undefined : (event.duration ?? 0));
   }
 
   /** Unregisters the metrics (the observer is removed from the queue separately). */
   abstract dispose(): void;
 
   protected abstract countScheduled(handler: string): void;
-  protected abstract recordStart(handler: string, latenessSeconds: number): void;
-  /** `durationSeconds` is undefined for `cancelled` (no attempt ended). */
-  protected abstract recordEnd(handler: string, outcome: TaskOutcome, durationSeconds: number | undefined): void;
+  protected abstract recordStart(handler: string, latenessMs: number): void;
+  /** `durationMs` is undefined for `cancelled` (no attempt ended). */
+  protected abstract recordEnd(handler: string, outcome: TaskOutcome, durationMs: number | undefined): void;
 }

@@ -73,6 +73,9 @@ export class PostgresTaskStore implements ITaskStore {
   /** ms to add to this machine's times to get the database's (0 unless the clocks differ noticeably). */
   private clockOffset = 0;
   private nextRecoveryAt = 0;
+  /** The earliest wake-up not yet announced to other processes, and the announcement in flight. */
+  private unannounced: number | undefined;
+  private announcing: Promise<void> | undefined;
 
   constructor(private readonly options: PostgresTaskStoreOptions) {
     if ((options.connectionString === undefined) === (options.pool === undefined)) throw new InvalidTaskOptionsError(PostgresMessages.invalidConnection());
@@ -159,6 +162,7 @@ export class PostgresTaskStore implements ITaskStore {
     if (pool === undefined) return;
     await this.maintenance.stop();
     await Promise.all([this.reports.drain(), this.adds.drain()]).catch(() => undefined);
+    await this.announcing;
     this.pool = undefined;
     this.signals.close();
     await this.listener?.close();
@@ -265,7 +269,7 @@ export class PostgresTaskStore implements ITaskStore {
       const settled = new Set(row!.settled);
       for (const i of now) outcomes[i] = accepted.has(reports[i]!.id) ? 'accepted' : settled.has(reports[i]!.id) ? 'settled' : 'stale';
       if (accepted.size > 0 || settled.size > 0) this.maintenance.markFinished();
-      this.signals.wake(row!.wake_ms);
+      this.wake(row!.wake_ms);
       round = later;
     }
     return outcomes;
@@ -295,14 +299,37 @@ export class PostgresTaskStore implements ITaskStore {
     for (const call of calls) for (const task of call.tasks) if (!unique.has(task.id)) unique.set(task.id, task);
     const maxPending = calls[0]!.maxPending;
     const origin = transaction === undefined ? this.signals.origin : NO_ORIGIN;
-    const values = [encodeTasks([...unique.values()], this.clockOffset), maxPending ?? null, origin];
+    const values = [encodeTasks([...unique.values()], this.clockOffset), maxPending ?? null, origin, transaction !== undefined];
     const [row] = await this.query<{ added: string[]; wake_ms: number | null; queue_full: boolean }>('add', 'add', values, transaction);
     if (row!.queue_full) return calls.map(() => new QueueFullError(Messages.queueFull(maxPending!)));
-    // In a transaction nothing is due before the commit; the notification then wakes this store too.
-    if (transaction === undefined) this.signals.wake(row!.wake_ms);
+    // In a transaction nothing is due before the commit; its notification then wakes this store too.
+    if (transaction === undefined) this.wake(row!.wake_ms);
     const added = new Set(row!.added);
     const firsts = new Set<NewTask>(unique.values());
     return calls.map((call) => call.tasks.map((task) => firsts.has(task) && added.has(task.id)));
+  }
+
+  /** Work is due in `inMs` (null: none): this store's workers hear it now, other processes' by NOTIFY. */
+  private wake(inMs: number | null): void {
+    if (inMs === null) return;
+    this.signals.wake(inMs);
+    this.unannounced = Math.min(this.unannounced ?? Infinity, inMs);
+    this.announcing ??= this.announce().finally(() => (this.announcing = undefined));
+  }
+
+  /**
+   * Notifies other processes, one notification at a time (wake-ups meanwhile are merged: the earliest counts),
+   * in a transaction of its own that does not wait for the disk: a NOTIFY holds a database-wide lock through
+   * its commit, and inside a durable commit it would make every process's commits wait in line.
+   */
+  private async announce(): Promise<void> {
+    while (this.unannounced !== undefined && this.pool !== undefined) {
+      const inMs = this.unannounced;
+      this.unannounced = undefined;
+      const payload = `${this.signals.origin}|w${inMs > 0 ? `|${Math.ceil(inMs)}` : ''}`;
+      // A lost notification costs other processes at most a poll interval; nothing to report.
+      await this.query('notify', 'notify', [this.names.channel, payload]).catch(() => undefined);
+    }
   }
 
   /** Expired leases are recovered at most every min(1 s, leaseTime / 4), by the claims of any worker. */

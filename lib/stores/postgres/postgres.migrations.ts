@@ -120,15 +120,20 @@ CREATE FUNCTION ${s('ms')}(p_at timestamptz) RETURNS double precision LANGUAGE s
   SELECT (extract(epoch FROM p_at) * 1000)::double precision
 $$;
 
--- Signals workers (in every process) that work is due at p_at; returns ms until then (null: no signal).
--- Payload: origin|w or origin|w|inMs (a store ignores the echo of its own origin).
-CREATE FUNCTION ${s('wake')}(p_origin text, p_at timestamptz) RETURNS double precision LANGUAGE plpgsql AS $$
+-- Ms until p_at (null: no work to signal). With p_notify, also signals workers in every process, at commit:
+-- origin|w or origin|w|inMs (a store ignores the echo of its own origin). A NOTIFY holds a database-wide lock
+-- from the commit's start to its end, so durable commits (adds, reports) leave it to the store, which notifies
+-- right after them in a transaction of its own that does not wait for the disk; only adds in a caller's
+-- transaction notify here (the signal must go out with their commit, and only if it commits).
+CREATE FUNCTION ${s('wake')}(p_origin text, p_at timestamptz, p_notify boolean) RETURNS double precision LANGUAGE plpgsql AS $$
 DECLARE
   v_ms double precision;
 BEGIN
   IF p_at IS NULL THEN RETURN NULL; END IF;
   v_ms := greatest(0, ceil(extract(epoch FROM p_at - clock_timestamp()) * 1000));
-  PERFORM pg_notify('${n.channel}', p_origin || '|w' || CASE WHEN v_ms = 0 THEN '' ELSE '|' || v_ms::bigint END);
+  IF p_notify THEN
+    PERFORM pg_notify('${n.channel}', p_origin || '|w' || CASE WHEN v_ms = 0 THEN '' ELSE '|' || v_ms::bigint END);
+  END IF;
   RETURN v_ms;
 END $$;
 
@@ -193,7 +198,7 @@ END $$;
 
 -- Adds tasks (a JSON array of rows; args_null: true tells a null args from none): new ids are inserted, finished ones replaced, unfinished ones left alone.
 -- With p_max_pending, adders that set it take turns, and nothing is added if the pending count would pass it.
-CREATE FUNCTION ${s('add_tasks')}(p_tasks json, p_max_pending bigint, p_origin text,
+CREATE FUNCTION ${s('add_tasks')}(p_tasks json, p_max_pending bigint, p_origin text, p_notify boolean,
   OUT added text[], OUT wake_ms double precision, OUT queue_full boolean) LANGUAGE plpgsql AS $$
 DECLARE
   v_keys text[];
@@ -234,10 +239,10 @@ BEGIN
     v_at := least(v_at, ${s('rehead')}(v_keys));
   END IF;
   added := coalesce(added, '{}');
-  wake_ms := ${s('wake')}(p_origin, v_at);
+  wake_ms := ${s('wake')}(p_origin, v_at, p_notify);
 END $$;
 
--- Records workers' reports (a JSON array of {id, token, outcome: succeeded|failed|retry, result, error,
+-- Records workers' reports (the store notifies other processes of the wake-up it returns) (a JSON array of {id, token, outcome: succeeded|failed|retry, result, error,
 -- retry_ms}; result_null: true tells a null result from none). A report counts only with the current lease token. A task cancelled while running is released
 -- (its partition freed) and its report refused: it is returned in settled, not accepted.
 CREATE FUNCTION ${s('finish_tasks')}(p_reports json, p_origin text,
@@ -281,7 +286,7 @@ BEGIN
   END IF;
   accepted := coalesce(accepted, '{}');
   settled := coalesce(settled, '{}');
-  wake_ms := ${s('wake')}(p_origin, v_at);
+  wake_ms := ${s('wake')}(p_origin, v_at, false);
 END $$;
 
 -- Cancels a pending or running task; returns it as it is then (no row: unknown or finished). A running task
@@ -314,7 +319,7 @@ BEGIN
       IF FOUND THEN
         IF v_key IS NOT NULL THEN
           -- Origin '' : every store, this one too, hears that the partition moved on.
-          PERFORM ${s('wake')}('', ${s('rehead')}(ARRAY[v_key]));
+          PERFORM ${s('wake')}('', ${s('rehead')}(ARRAY[v_key]), true);
         END IF;
         RETURN NEXT v_row;
         RETURN;
@@ -357,7 +362,7 @@ BEGIN
       v_at := least(v_at, ${s('rehead')}(v_keys));
     END IF;
   END IF;
-  wake_ms := ${s('wake')}(p_origin, v_at);
+  wake_ms := ${s('wake')}(p_origin, v_at, true);
   SELECT greatest(0, ceil(extract(epoch FROM min(lease_until) - now()) * 1000)) INTO next_expiry_ms
   FROM ${s('tasks')} WHERE lease_token IS NOT NULL;
 END $$;

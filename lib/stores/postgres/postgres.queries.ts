@@ -26,6 +26,7 @@ export class PostgresQueries {
   readonly recover: string;
   readonly trim: string;
   readonly fold: string;
+  readonly notify: string;
   readonly version: string;
   readonly now: string;
 
@@ -77,12 +78,13 @@ ORDER BY t.created_at DESC, t.seq DESC LIMIT $3 OFFSET $4`;
     this.counts = `
 SELECT status, sum(n)::double precision AS n
 FROM (SELECT status, n FROM ${s('task_counts')} UNION ALL SELECT status, n FROM ${s('task_count_deltas')}) c GROUP BY status`;
-    this.add = `SELECT added, wake_ms, queue_full FROM ${s('add_tasks')}($1::json, $2::bigint, $3::text)`;
+    this.add = `SELECT added, wake_ms, queue_full FROM ${s('add_tasks')}($1::json, $2::bigint, $3::text, $4::boolean)`;
     this.finish = `SELECT accepted, settled, wake_ms FROM ${s('finish_tasks')}($1::json, $2::text)`;
     this.cancel = `SELECT ${this.record} FROM ${s('cancel_task')}($1::text, $2::text) t`;
     this.recover = `SELECT recovered, wake_ms, next_expiry_ms FROM ${s('recover_leases')}($1::text)`;
     this.trim = `SELECT ${s('trim_finished')}($1::bigint, $2::double precision, $3::integer) AS removed`;
     this.fold = `SELECT ${s('fold_counts')}()`;
+    this.notify = `SELECT pg_notify($1::text, $2::text), ${ASYNC_COMMIT}`;
     this.version = `SELECT coalesce(max(version), 0) AS version FROM ${s('migrations')}`;
     this.now = 'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::double precision AS now';
   }
