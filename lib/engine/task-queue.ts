@@ -1,3 +1,4 @@
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { StoreUnavailableError } from '../errors/store-unavailable.error.js';
 import { TaskCancelledError } from '../errors/task-cancelled.error.js';
 import { TaskQueueError } from '../errors/task-queue.error.js';
@@ -83,14 +84,16 @@ export class TaskQueue {
       return Promise.reject(error);
     }
     // Not an async function: one async frame (add's) per call on the hot path, not two.
-    return this.add([task], task.id);
+    return this.add([task], task.id, options?.transaction);
   }
 
   /** Schedules many tasks in one store call: all are checked first, so one bad item adds nothing. */
   async scheduleMany(items: ScheduleItem[]): Promise<string[]> {
     const now = Date.now();
     const tasks = items.map((item) => this.builder.build(item.handler, item.args, item.options, now));
-    return this.add(tasks, tasks.map((task) => task.id));
+    const transaction = items[0]?.options?.transaction;
+    if (items.some((item) => item.options?.transaction !== transaction)) throw new InvalidTaskOptionsError(Messages.mixedTransactions());
+    return this.add(tasks, tasks.map((task) => task.id), transaction);
   }
 
   /** True if the task was pending or running (a running task's signal aborts); false if finished or unknown. */
@@ -152,14 +155,14 @@ export class TaskQueue {
   }
 
   /** Adds the tasks to the store and resolves to `result` (the id or ids the caller returns). */
-  private async add<T>(tasks: NewTask[], result: T): Promise<T> {
+  private async add<T>(tasks: NewTask[], result: T, transaction?: unknown): Promise<T> {
     // Before any await: stamps (a trace context) come from the caller's async context.
     if (this.events.stamping) for (const task of tasks) this.events.stamp(task);
     if (!this.initialized) await this.init();
     this.worker.beginAdd();
     let added: boolean[];
     try {
-      added = await this.options.store.add(tasks, this.addOptions);
+      added = await this.options.store.add(tasks, transaction === undefined ? this.addOptions : { ...this.addOptions, transaction });
     } catch (error) {
       this.worker.endAdd(undefined);
       throw storeError('schedule', error);
