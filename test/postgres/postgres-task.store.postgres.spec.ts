@@ -149,6 +149,9 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
     expect(await store.renew([{ taskId: 'stale', token: first!.leaseToken! }])).toEqual(['stale']);
     expect(warnings.filter((w) => w === Messages.leaseLost('stale'))).toHaveLength(2);
     expect(await store.complete({ taskId: 'stale', token: second!.leaseToken! })).toBe(true);
+    // A renewal that races the worker's own report finds the lease gone: no warning for that one.
+    expect(await store.renew([{ taskId: 'stale', token: second!.leaseToken! }])).toEqual(['stale']);
+    expect(warnings.filter((w) => w === Messages.leaseLost('stale'))).toHaveLength(2);
   });
 
   it('never lets a busy partition hold up the others', async () => {
@@ -172,6 +175,22 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
     const results = await Promise.allSettled([store.add([newTask()], { maxPending: 6 }), store.add([newTask()], { maxPending: 6 })]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
     expect((await store.counts()).pending).toBe(6);
+  });
+
+  it('reports its backlog for metrics: delayed tasks, and the oldest due one that is claimable', async () => {
+    const store = await open();
+    const now = Date.now();
+    await store.add([
+      newTask({ runAt: now - 5_000 }),
+      newTask({ runAt: now - 1_000, priority: 3 }),
+      newTask({ runAt: now + 60_000 }),
+      newTask({ runAt: now + 60_000, priority: 2 }),
+      newTask({ partitionKey: 'p', runAt: now - 9_000 }),
+      newTask({ partitionKey: 'p', runAt: now - 10_000, createdAt: now }), // earlier: it heads the partition
+      newTask({ partitionKey: 'q', runAt: now + 1_000 }),
+      newTask({ partitionKey: 'q', runAt: now + 2_000 }), // behind its partition's head: not counted
+    ]);
+    expect(await store.backlog()).toEqual({ delayed: 3, oldestDueAt: now - 10_000 });
   });
 
   it('drops finished tasks older than retention.maxAge', async () => {

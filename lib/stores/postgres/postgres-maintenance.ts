@@ -6,8 +6,8 @@ export interface MaintenanceJobs {
   trim(): Promise<number>;
   /** Checks the listening connection. */
   ping(): Promise<void>;
+  /** A tick failed (reported once until a tick succeeds again). */
   failed(error: unknown): void;
-  recovered(): void;
 }
 
 const TICK_MS = 1_000;
@@ -66,10 +66,7 @@ export class PostgresMaintenance {
         this.nextTrimAt = now + IDLE_TRIM_MS;
         for (let i = 0; i < TRIM_BATCHES_PER_TICK; i++) if ((await this.jobs.trim()) < TRIM_BATCH) break;
       }
-      if (this.failing) {
-        this.failing = false;
-        this.jobs.recovered();
-      }
+      this.failing = false;
     } catch (error) {
       // Retention is owed until a tick gets through.
       this.finished = true;

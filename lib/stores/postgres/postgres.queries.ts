@@ -20,6 +20,7 @@ export class PostgresQueries {
   readonly get: string;
   readonly list: string;
   readonly counts: string;
+  readonly backlog: string;
   readonly add: string;
   readonly finish: string;
   readonly cancel: string;
@@ -42,13 +43,15 @@ export class PostgresQueries {
     const claimable = `t.status = 'pending' AND NOT t.blocked`;
     // The claim walks the claimable index once per distinct priority (a loose index scan), taking due tasks
     // in (run_at, seq) order until the limit: O(priorities * log n + limit), however many tasks are delayed.
-    this.claim = `
-WITH RECURSIVE prios(p) AS (
+    // The distinct priorities of claimable tasks, highest first, one index probe each.
+    const prios = `prios(p) AS (
   (SELECT t.priority FROM ${s('tasks')} t WHERE ${claimable} ORDER BY t.priority DESC LIMIT 1)
   UNION ALL
   SELECT (SELECT t.priority FROM ${s('tasks')} t WHERE ${claimable} AND t.priority < prios.p ORDER BY t.priority DESC LIMIT 1)
   FROM prios WHERE prios.p IS NOT NULL
-), picked AS (
+)`;
+    this.claim = `
+WITH RECURSIVE ${prios}, picked AS (
   SELECT c.id FROM prios CROSS JOIN LATERAL (
     SELECT t.id FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at <= now()
     ORDER BY t.run_at, t.seq LIMIT $1 FOR UPDATE SKIP LOCKED
@@ -70,6 +73,13 @@ FROM (SELECT ${ASYNC_COMMIT}) one LEFT JOIN (SELECT t.seq::double precision AS s
 WITH locked AS (SELECT t.id FROM ${s('tasks')} t WHERE t.id = ANY($1::text[]) AND t.lease_token = ANY($2::text[]) ORDER BY t.id FOR UPDATE),
 async AS (SELECT ${ASYNC_COMMIT})
 UPDATE ${s('tasks')} t SET lease_until = now() + $3 * interval '1 millisecond' FROM locked, async WHERE t.id = locked.id RETURNING t.id, t.lease_token`;
+    // For metrics: claimable tasks not yet due (counted from the index, per priority), and the oldest due one.
+    this.backlog = `
+WITH RECURSIVE ${prios}
+SELECT (SELECT coalesce(sum(d.n), 0) FROM prios CROSS JOIN LATERAL (
+    SELECT count(*) AS n FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at > now()) d)::double precision AS delayed,
+  (SELECT min(${s('ms')}(o.run_at)) FROM prios CROSS JOIN LATERAL (
+    SELECT t.run_at FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at <= now() ORDER BY t.run_at LIMIT 1) o) AS oldest_due`;
     this.get = `SELECT ${this.record} FROM ${s('tasks')} t WHERE t.id = $1`;
     this.list = `
 SELECT ${this.record} FROM ${s('tasks')} t

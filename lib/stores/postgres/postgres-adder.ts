@@ -1,0 +1,75 @@
+import { QueueFullError } from '../../errors/queue-full.error.js';
+import type { NewTask } from '../../interfaces/task-record.interface.js';
+import { Messages } from '../../task-queue.messages.js';
+import { PostgresBatcher } from './postgres-batcher.js';
+import type { PostgresRunner } from './postgres-runner.js';
+import type { PostgresQueryable } from './postgres-task-store-options.interface.js';
+import { encodeTasks } from './postgres-task.codec.js';
+
+interface AddCall {
+  tasks: NewTask[];
+  maxPending: number | undefined;
+}
+
+const MAX_BATCH = 1_000;
+/** Notifications of adds made in a caller's transaction carry no origin: the adding store hears them too, at commit. */
+const NO_ORIGIN = '';
+
+/**
+ * Adds tasks: one function call for the adds of one event-loop turn (when they share `maxPending`), or one in
+ * the caller's transaction. Each call gets the answer it would have had alone.
+ */
+export class PostgresAdder {
+  private readonly batcher = new PostgresBatcher<AddCall, boolean[] | Error>((calls) => this.send(calls), MAX_BATCH, 2);
+
+  constructor(
+    private readonly runner: PostgresRunner,
+    private readonly origin: string,
+    /** ms to add to this machine's times to get the database's. */
+    private readonly clock: { offset: number },
+    /** Work became due in ms (null: none): this store's workers and other processes are told. */
+    private readonly wake: (inMs: number | null) => void,
+  ) {}
+
+  async add(tasks: NewTask[], maxPending: number | undefined, transaction: PostgresQueryable | undefined): Promise<boolean[]> {
+    const call: AddCall = { tasks, maxPending };
+    const added = transaction === undefined ? await this.batcher.push(call) : (await this.addNow([call], transaction))[0]!;
+    if (added instanceof Error) throw added;
+    return added;
+  }
+
+  drain(): Promise<void> {
+    return this.batcher.drain();
+  }
+
+  /** If the calls of a turn would together pass `maxPending`, each is tried alone. */
+  private async send(calls: AddCall[]): Promise<(boolean[] | Error)[]> {
+    const results: (boolean[] | Error)[] = [];
+    for (let start = 0; start < calls.length; ) {
+      let end = start + 1;
+      while (end < calls.length && calls[end]!.maxPending === calls[start]!.maxPending) end++;
+      const group = calls.slice(start, end);
+      const together = await this.addNow(group);
+      if (!(together[0] instanceof QueueFullError) || group.length === 1) results.push(...together);
+      else for (const call of group) results.push(...(await this.addNow([call])));
+      start = end;
+    }
+    return results;
+  }
+
+  /** Adds the calls' tasks in one statement; the first of a repeated id is the one added. */
+  private async addNow(calls: AddCall[], transaction?: PostgresQueryable): Promise<(boolean[] | Error)[]> {
+    const unique = new Map<string, NewTask>();
+    for (const call of calls) for (const task of call.tasks) if (!unique.has(task.id)) unique.set(task.id, task);
+    const maxPending = calls[0]!.maxPending;
+    // In a caller's transaction the function notifies, so that the signal goes out with the commit (if any).
+    const inTransaction = transaction !== undefined;
+    const values = [encodeTasks([...unique.values()], this.clock.offset), maxPending ?? null, inTransaction ? NO_ORIGIN : this.origin, inTransaction];
+    const [row] = await this.runner.run<{ added: string[]; wake_ms: number | null; queue_full: boolean }>('add', 'add', values, transaction);
+    if (row!.queue_full) return calls.map(() => new QueueFullError(Messages.queueFull(maxPending!)));
+    if (!inTransaction) this.wake(row!.wake_ms);
+    const added = new Set(row!.added);
+    const firsts = new Set<NewTask>(unique.values());
+    return calls.map((call) => call.tasks.map((task) => firsts.has(task) && added.has(task.id)));
+  }
+}

@@ -1,0 +1,55 @@
+import type { PostgresNames } from '../postgres-names.js';
+
+/** Adding tasks (with de-duplication, replacement of finished ones, maxPending). */
+export function addSql(n: PostgresNames): string {
+  const s = (name: string) => n.of(name);
+  return `
+-- Adds tasks (a JSON array of rows; args_null: true tells a null args from none): new ids are inserted,
+-- finished ones replaced, unfinished ones left alone. With p_max_pending, adders that set it take turns, and
+-- nothing is added if the pending count would pass it. p_notify: signal workers here (in a caller's
+-- transaction); otherwise the store does, after the commit.
+CREATE FUNCTION ${s('add_tasks')}(p_tasks json, p_max_pending bigint, p_origin text, p_notify boolean,
+  OUT added text[], OUT wake_ms double precision, OUT queue_full boolean) LANGUAGE plpgsql AS $$
+DECLARE
+  v_keys text[];
+  v_at timestamptz;
+  v_new bigint;
+BEGIN
+  queue_full := false;
+  IF p_max_pending IS NOT NULL THEN
+    PERFORM pg_advisory_xact_lock(${n.lockKey('add')});
+    -- The ids are distinct (the store sends each once); those of unfinished tasks add nothing.
+    SELECT json_array_length(p_tasks) - count(*) INTO v_new FROM ${s('tasks')}
+    WHERE id = ANY(ARRAY(SELECT x.id FROM json_to_recordset(p_tasks) AS x(id text))) AND (status IN ('pending', 'running') OR lease_token IS NOT NULL);
+    IF ${s('count_of')}('pending') + v_new > p_max_pending THEN
+      queue_full := true;
+      RETURN;
+    END IF;
+  END IF;
+  WITH ins AS (
+    INSERT INTO ${s('tasks')} AS t (id, handler, name, args, blocked, priority, partition_key, run_at, created_at, max_retries, timeout_ms, retry_strategy, metadata)
+    SELECT x.id, x.handler, x.name, CASE WHEN x.args_null THEN 'null'::jsonb ELSE x.args END, x.partition_key IS NOT NULL, x.priority,
+      x.partition_key, to_timestamp(x.run_at / 1000), to_timestamp(x.created_at / 1000), x.max_retries, x.timeout, x.retry_strategy, x.metadata
+    FROM json_to_recordset(p_tasks) AS x(id text, handler text, name text, args jsonb, args_null boolean, priority double precision,
+      partition_key text, run_at double precision, created_at double precision, max_retries integer, timeout double precision,
+      retry_strategy jsonb, metadata jsonb)
+    ON CONFLICT (id) DO UPDATE SET
+      seq = EXCLUDED.seq, handler = EXCLUDED.handler, name = EXCLUDED.name, args = EXCLUDED.args, status = 'pending',
+      blocked = EXCLUDED.blocked, priority = EXCLUDED.priority, partition_key = EXCLUDED.partition_key, run_at = EXCLUDED.run_at,
+      created_at = EXCLUDED.created_at, started_at = NULL, finished_at = NULL, attempts = 0, max_retries = EXCLUDED.max_retries,
+      timeout_ms = EXCLUDED.timeout_ms, retry_strategy = EXCLUDED.retry_strategy, last_error = NULL, result = NULL,
+      metadata = EXCLUDED.metadata, lease_token = NULL, lease_until = NULL, worker_id = NULL
+    WHERE t.status IN ('succeeded', 'failed', 'cancelled') AND t.lease_token IS NULL
+    RETURNING t.id, t.partition_key, t.run_at
+  )
+  SELECT array_agg(ins.id), array_agg(DISTINCT ins.partition_key) FILTER (WHERE ins.partition_key IS NOT NULL),
+    min(ins.run_at) FILTER (WHERE ins.partition_key IS NULL)
+  INTO added, v_keys, v_at FROM ins;
+  IF v_keys IS NOT NULL THEN
+    v_at := least(v_at, ${s('rehead')}(v_keys));
+  END IF;
+  added := coalesce(added, '{}');
+  wake_ms := ${s('wake')}(p_origin, v_at, p_notify);
+END $$;
+`;
+}

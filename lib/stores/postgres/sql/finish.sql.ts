@@ -1,0 +1,55 @@
+import type { PostgresNames } from '../postgres-names.js';
+
+/** Recording workers' reports: complete, fail, retry. */
+export function finishSql(n: PostgresNames): string {
+  const s = (name: string) => n.of(name);
+  return `
+-- Records workers' reports: a JSON array of {id, token, outcome: succeeded|failed|retry, result, error,
+-- retry_ms} (result_null: true tells a null result from none). A report counts only with the current lease
+-- token. A task cancelled while running is released (its partition freed) and its report refused: it is
+-- returned in settled, not accepted. The store notifies other processes of the wake-up it returns.
+CREATE FUNCTION ${s('finish_tasks')}(p_reports json, p_origin text,
+  OUT accepted text[], OUT settled text[], OUT wake_ms double precision) LANGUAGE plpgsql AS $$
+DECLARE
+  v_ids text[];
+  v_tokens text[];
+  v_keys text[];
+  v_release text[];
+  v_at timestamptz;
+BEGIN
+  -- Rows are found by "id = ANY(array)" (the primary key, whatever the planner thinks of the JSON).
+  SELECT array_agg(r.id), array_agg(r.token) INTO v_ids, v_tokens FROM json_to_recordset(p_reports) AS r(id text, token text);
+  -- Lock order: partition rows (by key), then task rows (by id), as everywhere. (Tokens are unique per claim.)
+  SELECT array_agg(DISTINCT partition_key) INTO v_keys FROM ${s('tasks')}
+  WHERE id = ANY(v_ids) AND lease_token = ANY(v_tokens) AND partition_key IS NOT NULL;
+  IF v_keys IS NOT NULL THEN
+    PERFORM ${s('lock_partitions')}(v_keys);
+  END IF;
+  PERFORM 1 FROM ${s('tasks')} WHERE id = ANY(v_ids) ORDER BY id FOR UPDATE;
+  WITH r AS (
+    SELECT r.id, r.token, r.outcome, CASE WHEN r.result_null THEN 'null'::jsonb ELSE r.result END AS result, r.error, r.retry_ms
+    FROM json_to_recordset(p_reports) AS r(id text, token text, outcome text, result jsonb, result_null boolean, error jsonb, retry_ms double precision)
+  ), done AS (
+    UPDATE ${s('tasks')} t SET
+      status = CASE WHEN t.status <> 'running' THEN t.status WHEN r.outcome = 'retry' THEN 'pending' ELSE r.outcome END,
+      result = CASE WHEN t.status = 'running' AND r.outcome = 'succeeded' THEN r.result ELSE t.result END,
+      last_error = CASE WHEN t.status = 'running' AND r.outcome <> 'succeeded' THEN r.error ELSE t.last_error END,
+      finished_at = CASE WHEN t.status = 'running' AND r.outcome <> 'retry' THEN now() ELSE t.finished_at END,
+      run_at = CASE WHEN t.status = 'running' AND r.outcome = 'retry' THEN now() + r.retry_ms * interval '1 millisecond' ELSE t.run_at END,
+      lease_token = NULL, lease_until = NULL
+    FROM r WHERE t.id = ANY(v_ids) AND t.id = r.id AND t.lease_token = r.token
+    RETURNING t.id, t.status, t.partition_key, t.run_at
+  )
+  SELECT array_agg(id) FILTER (WHERE status <> 'cancelled'), array_agg(id) FILTER (WHERE status = 'cancelled'),
+    array_agg(DISTINCT partition_key) FILTER (WHERE partition_key IS NOT NULL AND status <> 'pending'),
+    min(run_at) FILTER (WHERE status = 'pending')
+  INTO accepted, settled, v_release, v_at FROM done;
+  IF v_release IS NOT NULL THEN
+    v_at := least(v_at, ${s('rehead')}(v_release));
+  END IF;
+  accepted := coalesce(accepted, '{}');
+  settled := coalesce(settled, '{}');
+  wake_ms := ${s('wake')}(p_origin, v_at, false);
+END $$;
+`;
+}

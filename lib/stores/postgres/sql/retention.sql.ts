@@ -1,0 +1,43 @@
+import type { PostgresNames } from '../postgres-names.js';
+import { ASYNC_COMMIT } from '../postgres.queries.js';
+
+/** Retention of finished tasks, in small batches. */
+export function retentionSql(n: PostgresNames): string {
+  const s = (name: string) => n.of(name);
+  return `
+-- Retention, one small batch per call (so no lock is held for long): finished tasks older than p_max_age_ms,
+-- then the oldest beyond p_max_count. One process trims at a time. Returns how many it removed.
+CREATE FUNCTION ${s('trim_finished')}(p_max_count bigint, p_max_age_ms double precision, p_batch integer)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  v_removed integer;
+  v_more integer;
+  v_excess bigint;
+BEGIN
+  PERFORM ${ASYNC_COMMIT};
+  IF NOT pg_try_advisory_xact_lock(${n.lockKey('trim')}) THEN
+    RETURN 0;
+  END IF;
+  WITH victims AS (
+    SELECT id FROM ${s('tasks')}
+    WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < now() - p_max_age_ms * interval '1 millisecond' AND lease_token IS NULL
+    ORDER BY finished_at, seq LIMIT p_batch FOR UPDATE SKIP LOCKED
+  )
+  DELETE FROM ${s('tasks')} t USING victims WHERE t.id = victims.id;
+  GET DIAGNOSTICS v_removed = ROW_COUNT;
+  IF v_removed < p_batch THEN
+    v_excess := ${s('count_of')}('succeeded') + ${s('count_of')}('failed') + ${s('count_of')}('cancelled') - p_max_count;
+    IF v_excess > 0 THEN
+      WITH victims AS (
+        SELECT id FROM ${s('tasks')} WHERE status IN ('succeeded', 'failed', 'cancelled') AND lease_token IS NULL
+        ORDER BY finished_at, seq LIMIT least(v_excess, p_batch - v_removed) FOR UPDATE SKIP LOCKED
+      )
+      DELETE FROM ${s('tasks')} t USING victims WHERE t.id = victims.id;
+      GET DIAGNOSTICS v_more = ROW_COUNT;
+      v_removed := v_removed + v_more;
+    END IF;
+  END IF;
+  RETURN v_removed;
+END $$;
+`;
+}
