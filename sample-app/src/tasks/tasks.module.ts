@@ -14,8 +14,8 @@ import { TasksController } from './tasks.controller.js';
     TaskQueueModule.forRootAsync({
       imports: [ConfigModule],
       inject: [SampleConfig],
-      useFactory: async (config: SampleConfig) => ({
-        store: await createTaskStore(config),
+      useFactory: (config: SampleConfig) => ({
+        store: createTaskStore(config),
         concurrency: config.concurrency,
         // The printer below shows every event; the queue's own log then only needs real errors.
         logger: config.logTaskEvents ? 'error' : 'log',
