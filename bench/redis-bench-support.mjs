@@ -2,11 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import * as lib from '../dist/esm/index.js';
-
-const { TaskQueue } = lib;
-// Until lib/index.ts exports it, the store is taken from its module.
-const RedisTaskStore = lib.RedisTaskStore ?? (await import('../dist/esm/stores/redis/redis-task.store.js')).RedisTaskStore;
+import { RedisTaskStore, TaskQueue } from '../dist/esm/index.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ADD_CHUNK = 1_000;

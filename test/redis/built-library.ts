@@ -19,18 +19,18 @@ function newest(dir: string): number {
   return latest;
 }
 
-let built: { index: string; redisStore: string } | undefined;
+let built: string | undefined;
 
 /**
- * Compiles lib/ to JavaScript (once per test file, and only if the copy is older than a source); returns file
- * URLs for the fixtures.
+ * Compiles lib/ to JavaScript (once per test file, and only if the copy is older than a source); returns the
+ * file URL of its index.js.
  */
-export function builtLibrary(): { index: string; redisStore: string } {
+export function builtLibrary(): string {
   built ??= build();
   return built;
 }
 
-function build(): { index: string; redisStore: string } {
+function build(): string {
   const index = join(OUT, 'index.js');
   if (!existsSync(index) || statSync(index).mtimeMs < newest(join(ROOT, 'lib'))) {
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -47,5 +47,5 @@ function build(): { index: string; redisStore: string } {
       console.warn(`lib/ has type errors; testing the JavaScript tsc emitted anyway:\n${output}`);
     }
   }
-  return { index: pathToFileURL(index).href, redisStore: pathToFileURL(join(OUT, 'stores/redis/redis-task.store.js')).href };
+  return pathToFileURL(index).href;
 }

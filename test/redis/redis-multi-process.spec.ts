@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { TaskQueue, TaskStatus, type ScheduleItem } from '../../lib/index.js';
+import { RedisTaskStore, TaskQueue, TaskStatus, type ScheduleItem } from '../../lib/index.js';
 import { Messages } from '../../lib/task-queue.messages.js';
-import { RedisTaskStore } from '../../lib/stores/redis/redis-task.store.js';
 import { eventually } from '../support/eventually.js';
 import { describeIfReachable } from '../support/service-gate.js';
 import { builtLibrary } from './built-library.js';
@@ -143,7 +142,7 @@ describeRedis('RedisTaskStore across processes', () => {
     // The built library, copied where no node_modules can be found: the store loads ioredis only in init().
     const dir = mkdtempSync(join(tmpdir(), 'ntq-no-ioredis-'));
     try {
-      cpSync(join(fileURLToPath(builtLibrary().index), '..'), dir, { recursive: true });
+      cpSync(join(fileURLToPath(builtLibrary()), '..'), dir, { recursive: true });
       writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
       const script = `
         const { RedisTaskStore } = await import(${JSON.stringify(join(dir, 'stores/redis/redis-task.store.js'))});

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import {
   ExponentialBackoffRetryStrategy,
+  RedisTaskStore,
   reviveRetryStrategy,
   StoreUnavailableError,
   TaskStatus,
@@ -11,7 +12,6 @@ import {
   type StoreSignal,
 } from '../../lib/index.js';
 import { RedisKeys } from '../../lib/stores/redis/redis-keys.js';
-import { RedisTaskStore } from '../../lib/stores/redis/redis-task.store.js';
 import type { RedisTaskStoreOptions } from '../../lib/stores/redis/redis-task-store-options.interface.js';
 import { eventually } from '../support/eventually.js';
 import { describeIfReachable } from '../support/service-gate.js';
@@ -131,19 +131,43 @@ describeRedis('RedisTaskStore on Redis', () => {
     expect(await store.complete({ taskId: task!.id, token: task!.leaseToken! })).toBe(true);
   });
 
-  it('uses a client you pass and leaves it open', async () => {
-    const client = new Redis(REDIS_URL);
+  it('uses a client you pass (with its keyPrefix) and leaves it open', async () => {
+    const client = new Redis(REDIS_URL, { keyPrefix: 'app:' });
     try {
       const store = new RedisTaskStore({ connection: client, prefix });
       await store.init({ retention: RETENTION, logger });
-      await store.add([newTask()]);
+      const task = newTask();
+      await store.add([task]);
       expect((await store.counts()).pending).toBe(1);
+      expect(await store.get(task.id)).toMatchObject({ id: task.id, status: TaskStatus.Pending });
+      const [claimed] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
+      expect(await store.complete({ taskId: task.id, token: claimed!.leaseToken! })).toBe(true);
+      expect(await store.list()).toMatchObject([{ id: task.id, status: TaskStatus.Succeeded }]);
       await store.close();
       expect(client.status).toBe('ready');
-      expect(await client.ping()).toBe('PONG');
+      const plain = new Redis(REDIS_URL);
+      const keys = await plain.keys(`app:{${prefix}}:*`);
+      await plain.del(...keys);
+      await plain.quit();
+      expect(keys.length).toBeGreaterThan(3);
     } finally {
       await client.quit();
     }
+  });
+
+  it('adds the schedule() calls of one tick in one script call, each all-or-nothing', async () => {
+    const store = await open();
+    const tasks = Array.from({ length: 5 }, () => newTask());
+    const results = await Promise.allSettled([
+      store.add([tasks[0]!, tasks[1]!], { maxPending: 3 }),
+      store.add([tasks[2]!, tasks[3]!], { maxPending: 3 }),
+      store.add([tasks[0]!]),
+      store.add([tasks[4]!]),
+    ]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name))).toEqual([[true, true], 'QueueFullError', [false], [true]]);
+    expect(await store.counts()).toMatchObject({ pending: 3 });
+    const claimed = (await store.claim({ workerId: 'w', limit: 10 })).tasks.map((t) => t.id);
+    expect(claimed).toEqual([tasks[0]!.id, tasks[1]!.id, tasks[4]!.id]);
   });
 
   describe('signals between processes', () => {

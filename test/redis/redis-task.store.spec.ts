@@ -1,4 +1,4 @@
-import { RedisTaskStore } from '../../lib/stores/redis/redis-task.store.js';
+import { RedisTaskStore } from '../../lib/index.js';
 import { describeIfReachable } from '../support/service-gate.js';
 import { describeStoreConformance } from '../support/store-conformance.js';
 import { deletePrefix, probeRedis, REDIS_URL, uniquePrefix } from './redis-test-support.js';

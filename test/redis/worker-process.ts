@@ -51,8 +51,7 @@ export class WorkerProcess {
   }
 
   static async start(options: WorkerOptions): Promise<WorkerProcess> {
-    const { index, redisStore } = builtLibrary();
-    const config = { lib: index, redisStore, redisUrl: REDIS_URL, prefix: options.prefix, concurrency: options.concurrency ?? 10, leaseTime: options.leaseTime ?? 30_000 };
+    const config = { lib: builtLibrary(), redisUrl: REDIS_URL, prefix: options.prefix, concurrency: options.concurrency ?? 10, leaseTime: options.leaseTime ?? 30_000 };
     const child = fork(FIXTURE, [], {
       env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', NTQ_FIXTURE: JSON.stringify(config) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -3,8 +3,10 @@
  * slot and one script may touch any of them. The Lua scripts build the same names from `base`.
  */
 export class RedisKeys {
-  /** `{prefix}:`, the start of every key (passed to the scripts). */
+  /** `{prefix}:`, the start of every key, as commands name them. */
   readonly base: string;
+  /** The same as the scripts must name it: with the client's ioredis `keyPrefix`, which ioredis adds to commands' keys but not to script arguments. */
+  scriptBase: string;
   /** The key the scripts are routed by (a real key of the queue). */
   readonly counts: string;
   /** The pub/sub channel of wake and cancel signals. */
@@ -12,8 +14,13 @@ export class RedisKeys {
 
   constructor(readonly prefix: string) {
     this.base = `{${prefix}}:`;
+    this.scriptBase = this.base;
     this.counts = `${this.base}counts`;
     this.channel = `${this.base}signal`;
+  }
+
+  useClientPrefix(keyPrefix: string | undefined): void {
+    this.scriptBase = (keyPrefix ?? '') + this.base;
   }
 
   task(id: string): string {

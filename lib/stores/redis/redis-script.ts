@@ -16,12 +16,15 @@ export class RedisScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(client: Redis, key: string, args: (string | number)[]): Promise<unknown> {
+  /** Runs with one key (it routes the call on a cluster) and `args`, which may be many (no spreading). */
+  async run(client: Redis, key: string, args: string[]): Promise<unknown> {
+    const argv: (string | number)[] = [this.sha, 1, key].concat(args);
     try {
-      return await client.evalsha(this.sha, 1, key, ...args);
+      return await client.call('evalsha', argv);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return client.eval(this.source, 1, key, ...args);
+      argv[0] = this.source;
+      return client.call('eval', argv);
     }
   }
 }

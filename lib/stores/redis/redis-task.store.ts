@@ -22,7 +22,7 @@ import { DEFAULT_RETENTION } from '../../task-queue.constants.js';
 import { Messages } from '../../task-queue.messages.js';
 import { closeConnection, openConnections, type RedisConnections } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
-import { RedisReportBatcher, type ReportArgs } from './redis-report-batcher.js';
+import { RedisCallBatcher } from './redis-call-batcher.js';
 import type { RedisScript } from './redis-script.js';
 import { RedisSignalBus } from './redis-signal-bus.js';
 import { decodeRecord, decodeRecords, encodeTask, encodeValue, RECORD_FIELDS } from './redis-task.codec.js';
@@ -49,10 +49,27 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
 
   private readonly keys: RedisKeys;
   private readonly signals = new RedisSignalBus();
-  private readonly reports = new RedisReportBatcher(async (args) => {
-    const reply = (await this.run('complete/fail', RedisScripts.report, args)) as number[];
+  /** complete() and fail() calls of one event-loop turn, recorded in one script call. */
+  private readonly reports = new RedisCallBatcher<number>(async (items) => {
+    const reply = (await this.run('complete/fail', RedisScripts.report, items.flat())) as number[];
     this.signals.wake(reply[0]!);
     return reply.slice(1);
+  });
+  /** add() calls of one event-loop turn (concurrent schedule() calls), added in one script call. */
+  private readonly adds = new RedisCallBatcher<boolean[] | undefined>(async (groups) => {
+    const reply = (await this.run('add', RedisScripts.add, [String(this.clockOffset)].concat(...groups))) as number[];
+    this.signals.wake(reply[0]!);
+    const results: (boolean[] | undefined)[] = [];
+    let at = 1;
+    for (const group of groups) {
+      const n = Number(group[1]);
+      if (reply[at++] === -2) results.push(undefined);
+      else {
+        results.push(reply.slice(at, at + n).map((flag) => flag === 1));
+        at += n;
+      }
+    }
+    return results;
   });
   private connections: RedisConnections | undefined;
   private logger: TaskQueueLogger | undefined;
@@ -77,6 +94,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     this.retention = context.retention;
     this.logger = context.logger;
     const connections = await openConnections(this.options.connection);
+    this.keys.useClientPrefix(connections.client.options.keyPrefix);
     this.watch(connections);
     try {
       await connections.subscriber.subscribe(this.keys.channel);
@@ -91,7 +109,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   async close(): Promise<void> {
     const connections = this.connections;
     if (connections === undefined) return;
-    await this.reports.drain().catch(() => undefined);
+    await Promise.all([this.adds.drain(), this.reports.drain()]).catch(() => undefined);
     this.connections = undefined;
     this.signals.close();
     await this.release(connections);
@@ -99,12 +117,12 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
 
   async add(tasks: NewTask[], options: AddOptions = {}): Promise<boolean[]> {
     if (tasks.length === 0) return [];
-    const args: string[] = [String(this.clockOffset), options.maxPending === undefined ? '' : String(options.maxPending)];
-    for (const task of tasks) args.push(...encodeTask(task));
-    const reply = (await this.run('add', RedisScripts.add, args)) as number[];
-    if (reply[0] === -2) throw new QueueFullError(Messages.queueFull(options.maxPending!));
-    this.signals.wake(reply[0]!);
-    return tasks.map((_, i) => reply[i + 1] === 1);
+    this.client('add');
+    const group = [options.maxPending === undefined ? '' : String(options.maxPending), String(tasks.length)];
+    for (const task of tasks) group.push(...encodeTask(task));
+    const added = await this.adds.push(group);
+    if (added === undefined) throw new QueueFullError(Messages.queueFull(options.maxPending!));
+    return added;
   }
 
   async claim(request: ClaimRequest): Promise<ClaimBatch> {
@@ -185,7 +203,9 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     return this.signals.subscribe(listener);
   }
 
-  private async report(args: ReportArgs): Promise<boolean> {
+  /** args: kind ('c' | 'f'), task id, token, payload, retry in ms (see lua/report.lua.ts). */
+  private async report(args: string[]): Promise<boolean> {
+    this.client('complete/fail');
     const outcome = await this.reports.push(args);
     if (outcome === 0) this.logger?.warn(Messages.leaseLost(args[1]));
     return outcome === 1;
@@ -202,8 +222,8 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   private async run(operation: string, script: RedisScript, args: string[]): Promise<unknown> {
     const client = this.client(operation);
     const { maxCount, maxAge } = this.retention;
-    const common = [this.keys.base, this.signals.origin, String(Math.min(maxCount, 1e15)), String(Math.min(maxAge, 1e15))];
-    return this.guard(operation, () => script.run(client, this.keys.counts, [...common, ...args]));
+    const common = [this.keys.scriptBase, this.signals.origin, String(Math.min(maxCount, 1e15)), String(Math.min(maxAge, 1e15))];
+    return this.guard(operation, () => script.run(client, this.keys.counts, common.concat(args)));
   }
 
   private client(operation: string): Redis {

@@ -1,59 +1,45 @@
 /**
- * Adds a batch. ARGV[5] clock offset (ms to add to runAt), ARGV[6] maxPending ('' none), then per task
- * 7 values: id, handler, priority, partition key ('' none), runAt, createdAt, fixed fields JSON.
- * Returns {-2} when the batch would exceed maxPending (nothing added), else {wakeIn, added flags...}.
+ * Adds groups of tasks, each group the tasks of one add() call: all-or-nothing against its maxPending, and
+ * de-duplicated against what the groups before it added. ARGV[5] clock offset (ms to add to runAt); from
+ * ARGV[6], per group: maxPending ('' none), n, then per task 7 values: id, handler, priority, partition key
+ * ('' none), runAt, createdAt, fixed fields JSON.
+ * Returns {wakeIn, then per group: -2 if it would exceed maxPending (nothing added), else 1 and n flags}.
  */
 export const ADD = `
 local OFFSET = tonumber(ARGV[5])
-local MAX_PENDING = tonumber(ARGV[6])
-local FIRST, WIDTH = 6, 7
-local n = (#ARGV - FIRST) / WIDTH
+local WIDTH = 7
 
--- Which tasks are added: unknown ids, or finished ones whose worker has reported (no lease left).
-local result = { -1 }
-local seen, replaced = {}, {}
-local adding, anyDue, anyDelayed = 0, false, false
-for i = 0, n - 1 do
-  local at = FIRST + i * WIDTH
-  local id = ARGV[at + 1]
-  local ok = 0
-  if not seen[id] then
-    seen[id] = true
-    local o = redis.call('HMGET', kTask(id), 's', 't')
-    if not o[1] then
-      ok = 1
-    elseif o[1] ~= 'pending' and o[1] ~= 'running' and (not o[2] or o[2] == '') then
-      ok = 1
-      replaced[#replaced + 1] = id
+-- Workers are signalled about work they do not know of: due tasks when none were waiting (those that wait
+-- were signalled already), delayed ones earlier than any they know of. Both are read once, before this call
+-- places its first task of the kind.
+local prios = nil
+local function priorities()
+  if not prios then
+    prios = redis.call('ZRANGE', K_PRIOS, 0, -1)
+    for _, p in ipairs(prios) do knownPrios[p] = true end
+  end
+  return prios
+end
+local signalDue = nil
+local function shouldSignalDue()
+  if signalDue == nil then
+    signalDue = true
+    for _, p in ipairs(priorities()) do
+      if redis.call('ZRANGEBYSCORE', kQueue(p), '-inf', NOW, 'LIMIT', 0, 1)[1] then
+        signalDue = false
+        break
+      end
     end
   end
-  result[i + 2] = ok
-  if ok == 1 then
-    adding = adding + 1
-    if tonumber(ARGV[at + 5]) + OFFSET > NOW then anyDelayed = true else anyDue = true end
+  return signalDue
+end
+local known, knownRead = nil, false
+local function knownNextDue()
+  if not knownRead then
+    known = nextDue(priorities())
+    knownRead = true
   end
-end
-if MAX_PENDING and tonumber(redis.call('HGET', K_COUNTS, 'pending') or '0') + adding > MAX_PENDING then
-  return { -2 }
-end
-if adding == 0 then return result end
-
--- Workers are signalled about work they do not know of: due tasks when none were waiting (those that
--- wait were signalled already), delayed ones earlier than any they know of.
-local prios = redis.call('ZRANGE', K_PRIOS, 0, -1)
-for _, p in ipairs(prios) do knownPrios[p] = true end
-local function anyDueWaiting()
-  for _, p in ipairs(prios) do
-    if redis.call('ZRANGEBYSCORE', kQueue(p), '-inf', NOW, 'LIMIT', 0, 1)[1] then return true end
-  end
-  return false
-end
-local signalDue = anyDue and not anyDueWaiting()
-local known = anyDelayed and nextDue(prios) or nil
-
-if #replaced > 0 then
-  bulk('ZREM', K_DONE, replaced)
-  forgetAll(replaced)
+  return known
 end
 
 -- A new partition task heads its partition if it has none, or if the head was never claimed and is due
@@ -75,45 +61,82 @@ local function enqueue(id, p, key, runAt, m)
   return true
 end
 
-local seq = redis.call('INCRBY', B .. 'seq', adding) - adding
+local out = { -1 }
+local pending = nil
 local listed = {}
--- Tasks without a partition are queued per priority in bulk.
+-- Tasks without a partition are queued per priority in bulk at the end.
 local queued = {}
-for i = 0, n - 1 do
-  if result[i + 2] == 1 then
-    local at = FIRST + i * WIDTH
-    local id, h, p, key = ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4]
-    local runAt, createdAt, d = tonumber(ARGV[at + 5]) + OFFSET, ARGV[at + 6], ARGV[at + 7]
-    seq = seq + 1
-    local m = member(seq, id)
-    if key == '' then
-      redis.call('HSET', kTask(id), 's', 'pending', 't', '', 'a', 0, 'p', p, 'q', seq, 'r', runAt, 'h', h, 'd', d)
-      local q = queued[p]
-      if not q then
-        q = {}
-        queued[p] = q
-      end
-      q[#q + 1] = runAt
-      q[#q + 1] = m
-      placedPrios[p] = true
-    else
-      redis.call('HSET', kTask(id), 's', 'pending', 't', '', 'a', 0, 'p', p, 'q', seq, 'r', runAt, 'h', h, 'd', d, 'k', key)
-      if not enqueue(id, p, key, runAt, m) then runAt = nil end
-    end
-    listed[#listed + 1] = createdAt
-    listed[#listed + 1] = m
-    if runAt then
-      if runAt <= NOW then
-        if signalDue then wake(0) end
-      elseif known == nil or runAt < known then
-        wake(runAt - NOW)
+local at = 5
+while at < #ARGV do
+  local maxPending, n = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
+  local first = at + 2
+  at = first + n * WIDTH
+
+  -- Added: unknown ids, or finished tasks whose worker has reported (no lease left). A later duplicate in
+  -- the group loses to the first.
+  local flags, seen, replaced, adding = {}, {}, {}, 0
+  for i = 0, n - 1 do
+    local id = ARGV[first + i * WIDTH + 1]
+    local ok = 0
+    if not seen[id] then
+      seen[id] = true
+      local o = redis.call('HMGET', kTask(id), 's', 't')
+      if not o[1] then
+        ok = 1
+      elseif o[1] ~= 'pending' and o[1] ~= 'running' and (not o[2] or o[2] == '') then
+        ok = 1
+        replaced[#replaced + 1] = id
       end
     end
+    flags[i + 1] = ok
+    adding = adding + ok
+  end
+  if maxPending and pending == nil then pending = tonumber(redis.call('HGET', K_COUNTS, 'pending') or '0') end
+  if maxPending and pending + adding > maxPending then
+    out[#out + 1] = -2
+  else
+    out[#out + 1] = 1
+    for i = 1, n do out[#out + 1] = flags[i] end
+    if pending then pending = pending + adding end
+    if #replaced > 0 then
+      bulk('ZREM', K_DONE, replaced)
+      forgetAll(replaced)
+    end
+    local seq = adding > 0 and redis.call('INCRBY', B .. 'seq', adding) - adding or 0
+    for i = 0, n - 1 do
+      if flags[i + 1] == 1 then
+        local a = first + i * WIDTH
+        local id, h, p, key = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
+        local runAt, createdAt, d = tonumber(ARGV[a + 5]) + OFFSET, ARGV[a + 6], ARGV[a + 7]
+        seq = seq + 1
+        local m = member(seq, id)
+        -- Read before this call places a task of the kind.
+        local signal
+        if runAt <= NOW then signal = shouldSignalDue() else signal = knownNextDue() == nil or runAt < known end
+        if key == '' then
+          redis.call('HSET', kTask(id), 's', 'pending', 't', '', 'a', 0, 'p', p, 'q', seq, 'r', runAt, 'h', h, 'd', d)
+          local q = queued[p]
+          if not q then
+            q = {}
+            queued[p] = q
+          end
+          q[#q + 1] = runAt
+          q[#q + 1] = m
+          placedPrios[p] = true
+        else
+          redis.call('HSET', kTask(id), 's', 'pending', 't', '', 'a', 0, 'p', p, 'q', seq, 'r', runAt, 'h', h, 'd', d, 'k', key)
+          if not enqueue(id, p, key, runAt, m) then signal = false end
+        end
+        if signal then wake(runAt - NOW) end
+        listed[#listed + 1] = createdAt
+        listed[#listed + 1] = m
+      end
+    end
+    move(nil, 'pending', adding)
   end
 end
 for p, q in pairs(queued) do bulk('ZADD', kQueue(p), q) end
 bulk('ZADD', K_ALL, listed)
-move(nil, 'pending', adding)
-result[1] = flush()
-return result
+out[1] = flush()
+return out
 `;
