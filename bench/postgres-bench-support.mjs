@@ -52,7 +52,8 @@ export async function openOurs({ concurrency, handler, worker = true, fresh = tr
  * pg-boss 10. Its work() loop waits out the polling interval (0.5 s at least) after every fetch, which caps a
  * worker at batchSize jobs per 0.5 s; so we drive its fetch() and complete() in a tight loop instead, the
  * fastest way to run pg-boss we know: up to `concurrency` jobs fetched per call (its SKIP LOCKED batch fetch),
- * run at once, and completed with one call per batch, as work() does. Idle, it polls every 50 ms.
+ * run at once, and completed with one call per batch without waiting for it, as work() does (at most 4
+ * completions on their way). Idle, it polls every 50 ms.
  */
 export async function openPgBoss({ concurrency, handler, worker = true }) {
   await dropSchema(SCHEMAS.pgboss);
@@ -61,6 +62,7 @@ export async function openPgBoss({ concurrency, handler, worker = true }) {
   await boss.start();
   await boss.createQueue(QUEUE);
   let running = worker;
+  const completing = new Set();
   const loop = worker
     ? (async () => {
         while (running) {
@@ -70,8 +72,11 @@ export async function openPgBoss({ concurrency, handler, worker = true }) {
             continue;
           }
           await Promise.all(jobs.map(async (job) => handler(job.data)));
-          await boss.complete(QUEUE, jobs.map((job) => job.id));
+          const completed = boss.complete(QUEUE, jobs.map((job) => job.id)).finally(() => completing.delete(completed));
+          completing.add(completed);
+          if (completing.size >= 4) await Promise.race(completing);
         }
+        await Promise.all(completing);
       })()
     : undefined;
   const options = (runAt) => (runAt === undefined ? undefined : { startAfter: new Date(runAt) });

@@ -15,6 +15,8 @@ const SAMPLES = 200;
 const SIDES = ['ours', 'pgboss', 'graphile'];
 /** The machine may be shared: each measurement runs ROUNDS times, the sides taking turns, and the median counts. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3));
+/** BENCH_ONLY=e2e,adds,claims runs some of the tables. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'e2e,adds,claims').split(','));
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const progress = (message) => process.stderr.write(`${message}\n`);
 const fmt = (n) => (n === undefined ? 'n/a' : Math.round(n).toLocaleString('en'));
@@ -102,6 +104,12 @@ async function claimLatency(side) {
 }
 
 async function main() {
+  if (ONLY.has('e2e')) await throughputTable();
+  if (ONLY.has('adds')) await addsTable();
+  if (ONLY.has('claims')) await claimsTable();
+}
+
+async function throughputTable() {
   const rows = [];
   for (const concurrency of CONCURRENCIES) {
     const runs = { ours: [], pgboss: [], graphile: [] };
@@ -116,6 +124,9 @@ async function main() {
   }
   printTable(`End-to-end throughput, ${COUNT.toLocaleString('en')} no-op tasks added in bulk, tasks/s (higher is better; median of ${ROUNDS})`, ['conc.', NAMES.ours, NAMES.pgboss, NAMES.graphile, 'vs pg-boss', 'vs graphile'], rows);
 
+}
+
+async function addsTable() {
   const addRuns = { ours: [], pgboss: [], graphile: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const side of SIDES) {
@@ -131,6 +142,9 @@ async function main() {
     addRow(`bulk, ${CHUNK.toLocaleString('en')} a call (${COUNT.toLocaleString('en')})`, 'bulk'),
   ]);
 
+}
+
+async function claimsTable() {
   const claims = {};
   for (const side of SIDES) {
     claims[side] = await claimLatency(side);

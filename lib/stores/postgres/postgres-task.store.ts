@@ -23,6 +23,9 @@ import { SCHEMA_VERSION } from './postgres.migrations.js';
 import { PostgresMessages } from './postgres.messages.js';
 import { PostgresQueries } from './postgres.queries.js';
 
+/** backlog() counts at most this many due tasks. */
+const BACKLOG_COUNT_LIMIT = 10_000;
+
 /**
  * A durable store on PostgreSQL, shared by workers in many processes. A claim is one statement
  * (`FOR UPDATE SKIP LOCKED`), every other change one SQL function call (postgres.migrations.ts); reports and
@@ -217,12 +220,15 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   /**
-   * For metrics and health checks. The oldest due task costs O(priorities x log n); the delayed count reads the
-   * delayed part of the claimable index, so it grows with the number of delayed tasks.
+   * For metrics and health checks, from counters and indexes: the oldest due task costs O(priorities x log n);
+   * the delayed count is the claimable counter minus the due tasks, counted up to 10,000 (past that, the
+   * delayed ones are counted instead).
    */
   async backlog(): Promise<TaskBacklog> {
-    const [row] = await this.runner.run<{ delayed: number; oldest_due: number | null }>('backlog', 'backlog', []);
-    return { delayed: row!.delayed, oldestDueAt: row!.oldest_due === null ? undefined : row!.oldest_due - this.clock.offset };
+    const [row] = await this.runner.run<{ claimable: number; due: number; oldest_due: number | null }>('backlog', 'backlog', [BACKLOG_COUNT_LIMIT]);
+    let delayed = row!.claimable - row!.due;
+    if (row!.due >= BACKLOG_COUNT_LIMIT) delayed = (await this.runner.run<{ delayed: number }>('backlog', 'backlogDelayed', []))[0]!.delayed;
+    return { delayed: Math.max(0, delayed), oldestDueAt: row!.oldest_due === null ? undefined : row!.oldest_due - this.clock.offset };
   }
 
   subscribe(listener: (signal: StoreSignal) => void): () => void {

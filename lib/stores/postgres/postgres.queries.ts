@@ -21,6 +21,7 @@ export class PostgresQueries {
   readonly list: string;
   readonly counts: string;
   readonly backlog: string;
+  readonly backlogDelayed: string;
   readonly add: string;
   readonly finish: string;
   readonly cancel: string;
@@ -73,13 +74,19 @@ FROM (SELECT ${ASYNC_COMMIT}) one LEFT JOIN (SELECT t.seq::double precision AS s
 WITH locked AS (SELECT t.id FROM ${s('tasks')} t WHERE t.id = ANY($1::text[]) AND t.lease_token = ANY($2::text[]) ORDER BY t.id FOR UPDATE),
 async AS (SELECT ${ASYNC_COMMIT})
 UPDATE ${s('tasks')} t SET lease_until = now() + $3 * interval '1 millisecond' FROM locked, async WHERE t.id = locked.id RETURNING t.id, t.lease_token`;
-    // For metrics: claimable tasks not yet due (counted from the index, per priority), and the oldest due one.
+    // For metrics. Delayed = claimable (a counter) - due, counting the due part of the index up to $1 rows (it is
+    // small while workers keep up); past that, backlogDelayed counts the delayed part instead.
     this.backlog = `
 WITH RECURSIVE ${prios}
-SELECT (SELECT coalesce(sum(d.n), 0) FROM prios CROSS JOIN LATERAL (
-    SELECT count(*) AS n FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at > now()) d)::double precision AS delayed,
+SELECT ${s('count_of')}('claimable')::double precision AS claimable,
+  (SELECT count(*) FROM (SELECT 1 FROM prios CROSS JOIN LATERAL (
+    SELECT 1 FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at <= now() LIMIT $1) d LIMIT $1) d)::double precision AS due,
   (SELECT min(${s('ms')}(o.run_at)) FROM prios CROSS JOIN LATERAL (
     SELECT t.run_at FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at <= now() ORDER BY t.run_at LIMIT 1) o) AS oldest_due`;
+    this.backlogDelayed = `
+WITH RECURSIVE ${prios}
+SELECT (SELECT coalesce(sum(d.n), 0) FROM prios CROSS JOIN LATERAL (
+    SELECT count(*) AS n FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at > now()) d)::double precision AS delayed`;
     this.get = `SELECT ${this.record} FROM ${s('tasks')} t WHERE t.id = $1`;
     this.list = `
 SELECT ${this.record} FROM ${s('tasks')} t
@@ -87,7 +94,8 @@ WHERE ($1::text[] IS NULL OR t.status = ANY($1)) AND ($2::text IS NULL OR t.hand
 ORDER BY t.created_at DESC, t.seq DESC LIMIT $3 OFFSET $4`;
     this.counts = `
 SELECT status, sum(n)::double precision AS n
-FROM (SELECT status, n FROM ${s('task_counts')} UNION ALL SELECT status, n FROM ${s('task_count_deltas')}) c GROUP BY status`;
+FROM (SELECT status, n FROM ${s('task_counts')} UNION ALL SELECT status, n FROM ${s('task_count_deltas')}) c
+WHERE status <> 'claimable' GROUP BY status`;
     this.add = `SELECT added, wake_ms, queue_full FROM ${s('add_tasks')}($1::json, $2::bigint, $3::text, $4::boolean)`;
     this.finish = `SELECT accepted, settled, wake_ms FROM ${s('finish_tasks')}($1::json, $2::text)`;
     this.cancel = `SELECT ${this.record} FROM ${s('cancel_task')}($1::text, $2::text) t`;

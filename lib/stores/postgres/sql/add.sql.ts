@@ -1,5 +1,32 @@
 import type { PostgresNames } from '../postgres-names.js';
 
+/** On a taken id: replace a finished task (its row, with a new seq), leave an unfinished one alone. */
+const REPLACE_FINISHED = `ON CONFLICT (id) DO UPDATE SET
+      seq = EXCLUDED.seq, handler = EXCLUDED.handler, name = EXCLUDED.name, args = EXCLUDED.args, status = 'pending',
+      blocked = EXCLUDED.blocked, priority = EXCLUDED.priority, partition_key = EXCLUDED.partition_key, run_at = EXCLUDED.run_at,
+      created_at = EXCLUDED.created_at, started_at = NULL, finished_at = NULL, attempts = 0, max_retries = EXCLUDED.max_retries,
+      timeout_ms = EXCLUDED.timeout_ms, retry_strategy = EXCLUDED.retry_strategy, last_error = NULL, result = NULL,
+      metadata = EXCLUDED.metadata, lease_token = NULL, lease_until = NULL, worker_id = NULL
+    WHERE t.status IN ('succeeded', 'failed', 'cancelled') AND t.lease_token IS NULL`;
+
+/** The insert of the JSON rows, with `onConflict`, gathering what the function returns. */
+function insert(s: (name: string) => string, onConflict: string): string {
+  return `WITH ins AS (
+      INSERT INTO ${s('tasks')} AS t (id, handler, name, args, blocked, priority, partition_key, run_at, created_at, max_retries, timeout_ms,
+        retry_strategy, metadata)
+      SELECT x.id, x.handler, x.name, CASE WHEN x.args_null THEN 'null'::jsonb ELSE x.args END, x.partition_key IS NOT NULL, x.priority,
+        x.partition_key, to_timestamp(x.run_at / 1000), to_timestamp(x.created_at / 1000), x.max_retries, x.timeout, x.retry_strategy, x.metadata
+      FROM json_to_recordset(p_tasks) AS x(id text, handler text, name text, args jsonb, args_null boolean, priority double precision,
+        partition_key text, run_at double precision, created_at double precision, max_retries integer, timeout double precision,
+        retry_strategy jsonb, metadata jsonb)
+      ${onConflict}
+      RETURNING t.id, t.partition_key, t.run_at
+    )
+    SELECT array_agg(ins.id), array_agg(DISTINCT ins.partition_key) FILTER (WHERE ins.partition_key IS NOT NULL),
+      min(ins.run_at) FILTER (WHERE ins.partition_key IS NULL)
+    INTO added, v_keys, v_at FROM ins;`;
+}
+
 /** Adding tasks (with de-duplication, replacement of finished ones, maxPending). */
 export function addSql(n: PostgresNames): string {
   const s = (name: string) => n.of(name);
@@ -26,25 +53,13 @@ BEGIN
       RETURN;
     END IF;
   END IF;
-  WITH ins AS (
-    INSERT INTO ${s('tasks')} AS t (id, handler, name, args, blocked, priority, partition_key, run_at, created_at, max_retries, timeout_ms, retry_strategy, metadata)
-    SELECT x.id, x.handler, x.name, CASE WHEN x.args_null THEN 'null'::jsonb ELSE x.args END, x.partition_key IS NOT NULL, x.priority,
-      x.partition_key, to_timestamp(x.run_at / 1000), to_timestamp(x.created_at / 1000), x.max_retries, x.timeout, x.retry_strategy, x.metadata
-    FROM json_to_recordset(p_tasks) AS x(id text, handler text, name text, args jsonb, args_null boolean, priority double precision,
-      partition_key text, run_at double precision, created_at double precision, max_retries integer, timeout double precision,
-      retry_strategy jsonb, metadata jsonb)
-    ON CONFLICT (id) DO UPDATE SET
-      seq = EXCLUDED.seq, handler = EXCLUDED.handler, name = EXCLUDED.name, args = EXCLUDED.args, status = 'pending',
-      blocked = EXCLUDED.blocked, priority = EXCLUDED.priority, partition_key = EXCLUDED.partition_key, run_at = EXCLUDED.run_at,
-      created_at = EXCLUDED.created_at, started_at = NULL, finished_at = NULL, attempts = 0, max_retries = EXCLUDED.max_retries,
-      timeout_ms = EXCLUDED.timeout_ms, retry_strategy = EXCLUDED.retry_strategy, last_error = NULL, result = NULL,
-      metadata = EXCLUDED.metadata, lease_token = NULL, lease_until = NULL, worker_id = NULL
-    WHERE t.status IN ('succeeded', 'failed', 'cancelled') AND t.lease_token IS NULL
-    RETURNING t.id, t.partition_key, t.run_at
-  )
-  SELECT array_agg(ins.id), array_agg(DISTINCT ins.partition_key) FILTER (WHERE ins.partition_key IS NOT NULL),
-    min(ins.run_at) FILTER (WHERE ins.partition_key IS NULL)
-  INTO added, v_keys, v_at FROM ins;
+  -- New ids (the usual case) go in with a plain insert, the cheapest; if an id exists the insert fails whole
+  -- (the unique index says so) and the batch goes again, replacing finished tasks and skipping unfinished ones.
+  BEGIN
+    ${insert(s, '')}
+  EXCEPTION WHEN unique_violation THEN
+    ${insert(s, REPLACE_FINISHED)}
+  END;
   IF v_keys IS NOT NULL THEN
     v_at := least(v_at, ${s('rehead')}(v_keys));
   END IF;

@@ -25,7 +25,7 @@ BEGIN
   IF v_keys IS NOT NULL THEN
     PERFORM ${s('lock_partitions')}(v_keys);
   END IF;
-  PERFORM 1 FROM ${s('tasks')} WHERE id = ANY(v_ids) ORDER BY id FOR UPDATE;
+  PERFORM 1 FROM ${s('tasks')} WHERE id = ANY(v_ids) AND lease_token = ANY(v_tokens) ORDER BY id FOR UPDATE;
   WITH r AS (
     SELECT r.id, r.token, r.outcome, CASE WHEN r.result_null THEN 'null'::jsonb ELSE r.result END AS result, r.error, r.retry_ms
     FROM json_to_recordset(p_reports) AS r(id text, token text, outcome text, result jsonb, result_null boolean, error jsonb, retry_ms double precision)

@@ -9,7 +9,9 @@ export function leasesSql(n: PostgresNames): string {
 -- attempt), a task cancelled while running is released. Returns how many were recovered, and ms until the
 -- next lease runs out (null: none is leased).
 CREATE FUNCTION ${s('recover_leases')}(p_origin text,
-  OUT recovered integer, OUT wake_ms double precision, OUT next_expiry_ms double precision) LANGUAGE plpgsql AS $$
+  OUT recovered integer, OUT wake_ms double precision, OUT next_expiry_ms double precision) LANGUAGE plpgsql
+  -- Its lookups go through the small partial indexes even before the planner has statistics (a table just filled).
+  SET enable_seqscan = off AS $$
 DECLARE
   v_ids text[];
   v_keys text[];

@@ -18,7 +18,7 @@ $$;
 -- before it was granted (READ COMMITTED), so no concurrent change is missed. One statement moves every
 -- partition whose head finished; a head never claimed that an earlier new task should displace is handled
 -- one partition at a time (only adds do that). Returns the earliest run_at of the heads it made claimable.
-CREATE FUNCTION ${s('rehead')}(p_keys text[]) RETURNS timestamptz LANGUAGE plpgsql AS $$
+CREATE FUNCTION ${s('rehead')}(p_keys text[]) RETURNS timestamptz LANGUAGE plpgsql SET enable_seqscan = off AS $$
 DECLARE
   v_wake timestamptz;
   v_contested text[];

@@ -8,7 +8,7 @@ export function retentionSql(n: PostgresNames): string {
 -- Retention, one small batch per call (so no lock is held for long): finished tasks older than p_max_age_ms,
 -- then the oldest beyond p_max_count. One process trims at a time. Returns how many it removed.
 CREATE FUNCTION ${s('trim_finished')}(p_max_count bigint, p_max_age_ms double precision, p_batch integer)
-RETURNS integer LANGUAGE plpgsql AS $$
+RETURNS integer LANGUAGE plpgsql SET enable_seqscan = off AS $$
 DECLARE
   v_removed integer;
   v_more integer;
