@@ -55,6 +55,7 @@ export class TaskWorker {
   private heartbeat: NodeJS.Timeout | undefined;
   private safetyPoll: NodeJS.Timeout | undefined;
   private claimFailures = 0;
+  private claimAgainAt = 0;
   private unsubscribe: (() => void) | undefined;
   private idleWaiters: (() => void)[] = [];
   private emptyWaiters: (() => void)[] = [];
@@ -154,6 +155,7 @@ export class TaskWorker {
     if (this.claiming !== undefined || this.state !== 'running') return;
     const free = this.options.concurrency - this.attempts.size;
     if (!this.mayHaveWork || free <= 0) return this.settleIdle();
+    if (this.claimFailures > 0 && Date.now() < this.claimAgainAt) return; // backing off: the wake timer claims
     this.mayHaveWork = false;
     this.claiming = this.claim(free);
   };
@@ -177,7 +179,9 @@ export class TaskWorker {
   private onClaimError(error: unknown): void {
     const delay = Math.min(MAX_CLAIM_BACKOFF_MS, 100 * 2 ** this.claimFailures++);
     this.logger.warn(`Could not claim tasks (${describe(error)}); trying again in ${delay} ms`);
+    // Work may still wait (so not idle), but nothing claims before the backoff's timer fires.
     this.mayHaveWork = true;
+    this.claimAgainAt = Date.now() + delay;
     if (this.state === 'running') this.wakeIn(delay);
   }
 
