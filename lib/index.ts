@@ -4,7 +4,9 @@ export { TaskStatus, FINISHED_STATUSES } from './interfaces/task-status.js';
 export type { ITaskHandler, TaskContext } from './interfaces/task-handler.interface.js';
 export type { ScheduleOptions } from './interfaces/schedule-options.interface.js';
 export type { TaskInfo } from './interfaces/task-info.interface.js';
-export type { TaskEvent, TaskEventType, TaskObserver } from './interfaces/task-event.interface.js';
+export type { TaskEvent, TaskEventSubject, TaskEventType, TaskObserver } from './interfaces/task-event.interface.js';
+export type { TaskBacklog, TaskBacklogSource } from './interfaces/task-backlog.interface.js';
+export type { TaskWorkerStatus } from './engine/task-worker.js';
 export type { TaskError, TaskRecord, NewTask } from './interfaces/task-record.interface.js';
 export type { TaskQueueModuleOptions } from './interfaces/task-queue-options.interface.js';
 export type {

@@ -1,3 +1,4 @@
+import type { TaskBacklog } from './task-backlog.interface.js';
 import type { NewTask, TaskError, TaskRecord } from './task-record.interface.js';
 import type { TaskQueueLogger } from './task-queue-logger.interface.js';
 import type { TaskStatus } from './task-status.js';
@@ -125,4 +126,7 @@ export interface ITaskStore {
 
   /** Registers a listener for signals; returns the function that removes it. */
   subscribe(listener: (signal: StoreSignal) => void): () => void;
+
+  /** Optional: delayed count and oldest due time, from indexes (metrics and the health check use it). */
+  backlog?(): Promise<TaskBacklog>;
 }
