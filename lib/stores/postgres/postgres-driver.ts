@@ -25,17 +25,18 @@ export async function loadPg(): Promise<PgModule> {
   return (loaded.Pool !== undefined ? loaded : loaded.default) as PgModule;
 }
 
-export function isPool(pool: PostgresTaskStoreOptions['pool']): pool is Pg.Pool {
-  return typeof (pool as Pg.Pool | undefined)?.connect === 'function' && typeof (pool as Pg.Pool).query === 'function';
+/** The option's pool if it is a `pg.Pool` (rather than Pool options). */
+export function ownPool(options: PostgresTaskStoreOptions): Pg.Pool | undefined {
+  const pool = options.pool as Pg.Pool | undefined;
+  return typeof pool?.connect === 'function' && typeof pool.query === 'function' ? pool : undefined;
 }
 
 /** The settings of every connection the store opens (its pool's and its listener's). */
 export function connectionConfig(options: PostgresTaskStoreOptions): Pg.PoolConfig {
-  if (isPool(options.pool)) {
-    // pg-pool keeps the options it was created with.
-    return { ...CONNECTION_DEFAULTS, ...(options.pool as Pg.Pool & { options: Pg.PoolConfig }).options };
-  }
-  const config: Pg.PoolConfig = { ...CONNECTION_DEFAULTS, ...options.pool };
+  const pool = ownPool(options);
+  // pg-pool keeps the options it was created with.
+  if (pool !== undefined) return { ...CONNECTION_DEFAULTS, ...(pool as Pg.Pool & { options: Pg.PoolConfig }).options };
+  const config: Pg.PoolConfig = { ...CONNECTION_DEFAULTS, ...(options.pool as Pg.PoolConfig | undefined) };
   if (options.connectionString !== undefined) config.connectionString = options.connectionString;
   return config;
 }

@@ -1,5 +1,28 @@
-import type { ClientBase, Pool, PoolConfig } from 'pg';
 import type { AddOptions } from '../../interfaces/task-store.interface.js';
+
+/**
+ * `pg` Pool options (its `PoolConfig`: host, port, user, password, database, ssl, max, ...). Typed
+ * structurally so that this package's types do not need pg's types installed.
+ */
+export interface PostgresPoolOptions {
+  connectionString?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string | (() => string | Promise<string>);
+  database?: string;
+  ssl?: boolean | Record<string, unknown>;
+  /** Connections at most. pg's default: 10. */
+  max?: number;
+  [option: string]: unknown;
+}
+
+/** A `pg.Pool` that you created and keep: the store uses it and never ends it. */
+export interface PostgresPoolLike {
+  connect(...args: never[]): unknown;
+  query(...args: never[]): unknown;
+  on(...args: never[]): unknown;
+}
 
 export interface PostgresTaskStoreOptions {
   /** `postgres://user:password@host:5432/db`. Give this or `pool`. */
@@ -9,7 +32,7 @@ export interface PostgresTaskStoreOptions {
    * uses it and never ends it). Give this or `connectionString`. The store also opens one connection of its
    * own for LISTEN, with the same settings.
    */
-  pool?: PoolConfig | Pool;
+  pool?: PostgresPoolOptions | PostgresPoolLike;
   /** The schema that holds the store's tables and functions (created if missing). Default `task_queue`. */
   schema?: string;
   /** How long a claimed task stays leased without a renewal, ms. A dead worker's tasks run again after it. Default 30,000. */
@@ -26,8 +49,10 @@ export interface PostgresTaskStoreOptions {
   pollInterval?: number;
 }
 
-/** What can run the store's statements: a `pg.Pool`, a pool client or a `pg.Client`. */
-export type PostgresQueryable = Pick<ClientBase, 'query'>;
+/** What can run the store's statements inside your transaction: a pg `PoolClient` or `Client` after BEGIN. */
+export interface PostgresQueryable {
+  query(config: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[] }>;
+}
 
 export interface PostgresAddOptions extends AddOptions {
   /**

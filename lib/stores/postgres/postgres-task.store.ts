@@ -10,7 +10,7 @@ import { Messages } from '../../task-queue.messages.js';
 import { PostgresAdder } from './postgres-adder.js';
 import { PostgresAnnouncer } from './postgres-announcer.js';
 import { measureClockOffset, migrateSchema, schemaVersion } from './postgres-connection.js';
-import { connectionConfig, describeTarget, isPool, loadPg } from './postgres-driver.js';
+import { connectionConfig, describeTarget, loadPg, ownPool } from './postgres-driver.js';
 import { PostgresListener } from './postgres-listener.js';
 import { PostgresMaintenance, TRIM_BATCH } from './postgres-maintenance.js';
 import { isSchemaName, PostgresNames } from './postgres-names.js';
@@ -93,7 +93,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     this.context = context;
     this.logger = context.logger;
     const pg = await loadPg();
-    const pool = isPool(this.options.pool) ? this.options.pool : new pg.Pool(this.config);
+    const pool = ownPool(this.options) ?? new pg.Pool(this.config);
     pool.on('error', this.onPoolError);
     try {
       if (this.options.migrate === false) await this.checkVersion(pool);
@@ -126,13 +126,13 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   async migrate(): Promise<void> {
     if (this.runner.pool !== undefined) return this.migrateWith(this.runner.pool);
     const pg = await loadPg();
-    const pool = isPool(this.options.pool) ? this.options.pool : new pg.Pool({ ...this.config, max: 1 });
+    const pool = ownPool(this.options) ?? new pg.Pool({ ...this.config, max: 1 });
     try {
       await this.migrateWith(pool);
     } catch (error) {
       throw this.runner.unavailable('migrate', error);
     } finally {
-      if (pool !== this.options.pool) await pool.end().catch(() => undefined);
+      if (pool !== ownPool(this.options)) await pool.end().catch(() => undefined);
     }
   }
 
@@ -273,7 +273,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   /** Stops listening for idle-connection errors and ends the pool if the store created it. */
   private async release(pool: Pool): Promise<void> {
     pool.off('error', this.onPoolError);
-    if (pool !== this.options.pool) await pool.end().catch(() => undefined);
+    if (pool !== ownPool(this.options)) await pool.end().catch(() => undefined);
   }
 
   private readonly onPoolError = (error: Error): void => {

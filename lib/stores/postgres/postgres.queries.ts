@@ -42,15 +42,15 @@ export class PostgresQueries {
       't.result::text AS result, t.metadata::text AS metadata, t.lease_token',
     ].join(', ');
     const claimable = `t.status = 'pending' AND NOT t.blocked`;
-    // The claim walks the claimable index once per distinct priority (a loose index scan), taking due tasks
-    // in (run_at, seq) order until the limit: O(priorities * log n + limit), however many tasks are delayed.
-    // The distinct priorities of claimable tasks, highest first, one index probe each.
+    // The distinct priorities of claimable tasks, highest first, one index probe each (a loose index scan).
     const prios = `prios(p) AS (
   (SELECT t.priority FROM ${s('tasks')} t WHERE ${claimable} ORDER BY t.priority DESC LIMIT 1)
   UNION ALL
   SELECT (SELECT t.priority FROM ${s('tasks')} t WHERE ${claimable} AND t.priority < prios.p ORDER BY t.priority DESC LIMIT 1)
   FROM prios WHERE prios.p IS NOT NULL
 )`;
+    // The claim walks the claimable index once per priority, taking due tasks in (run_at, seq) order until the
+    // limit: O(priorities x log n + limit), however many tasks are delayed or queued behind partition heads.
     this.claim = `
 WITH RECURSIVE ${prios}, picked AS (
   SELECT c.id FROM prios CROSS JOIN LATERAL (
