@@ -5,6 +5,7 @@ import { DemoModule } from './demo/demo.module.js';
 import { EventsModule } from './events/events.module.js';
 import { ExternalApiModule } from './external-api/external-api.module.js';
 import { FilesModule } from './files/files.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OnboardingModule } from './onboarding/onboarding.module.js';
 import { OrdersModule } from './orders/orders.module.js';
@@ -23,6 +24,7 @@ import { UsersModule } from './users/users.module.js';
     OrdersModule,
     ExternalApiModule,
     FilesModule,
+    MetricsModule,
     DemoModule,
   ],
 })
