@@ -99,6 +99,18 @@ describeRedis('RedisTaskStore on Redis', () => {
     expect(await store.counts()).toEqual({ pending: 0, running: 5, succeeded: 25, failed: 20, cancelled: 0 });
   });
 
+  it('does not count as lost a lease renewed while its report is on its way', async () => {
+    const store = await open();
+    await store.add([newTask()]);
+    const [task] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
+    const lease = { taskId: task!.id, token: task!.leaseToken! };
+    const completed = store.complete(lease);
+    await new Promise((resolve) => setImmediate(resolve)); // the report is sent, not yet answered
+    expect(await store.renew([lease])).toEqual([]);
+    expect(await completed).toBe(true);
+    expect(await store.renew([lease])).toEqual([task!.id]);
+  });
+
   it('drops finished tasks older than retention.maxAge', async () => {
     const store = await open({}, { maxAge: 100 });
     const task = newTask();
@@ -242,9 +254,9 @@ describeRedis('RedisTaskStore on Redis', () => {
         const started = Date.now();
         await expect(store.add([newTask(), newTask()])).rejects.toThrow(StoreUnavailableError);
         await expect(store.claim({ workerId: 'w', limit: 10 })).rejects.toThrow(/unavailable \(claim\)/);
-        expect(Date.now() - started).toBeLessThan(500);
-        await eventually(async () => warn.mock.calls.length, (n) => n > 0);
-        expect(String(warn.mock.calls[0]![0])).toMatch(/unreachable/);
+        // At once rather than after ioredis's reconnection attempts (generous for a busy machine).
+        expect(Date.now() - started).toBeLessThan(2_000);
+        await eventually(async () => warn.mock.calls.map(([message]) => String(message)), (messages) => messages.some((m) => /unreachable/.test(m)));
 
         const back = nextSignal(store, (s) => s.type === 'wake');
         await proxy.start();

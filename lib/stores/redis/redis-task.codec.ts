@@ -57,3 +57,21 @@ export function decodeRecord(reply: Reply[], at: number, clockOffset: number): T
   if (reply[at + 9] !== null) record.result = JSON.parse(reply[at + 9] as string);
   return record;
 }
+
+/**
+ * The add script's reply for the groups it was sent (each group: maxPending, n, tasks...): per group, its
+ * added flags, or undefined if it would have exceeded maxPending.
+ */
+export function decodeAddReply(reply: number[], groups: string[][]): (boolean[] | undefined)[] {
+  const results: (boolean[] | undefined)[] = [];
+  let at = 1;
+  for (const group of groups) {
+    const n = Number(group[1]);
+    if (reply[at++] === -2) results.push(undefined);
+    else {
+      results.push(reply.slice(at, at + n).map((flag) => flag === 1));
+      at += n;
+    }
+  }
+  return results;
+}

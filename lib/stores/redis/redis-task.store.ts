@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { InvalidTaskOptionsError } from '../../errors/invalid-task-options.error.js';
 import { QueueFullError } from '../../errors/queue-full.error.js';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
 import type { TaskBacklog, TaskBacklogSource } from '../../interfaces/task-backlog.interface.js';
@@ -20,22 +19,23 @@ import type {
 } from '../../interfaces/task-store.interface.js';
 import { DEFAULT_RETENTION } from '../../task-queue.constants.js';
 import { Messages } from '../../task-queue.messages.js';
+import { measureClockOffset } from './redis-clock.js';
 import { closeConnection, openConnections, type RedisConnections } from './redis-connection.js';
+import { monitorConnections } from './redis-connection-monitor.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisCallBatcher } from './redis-call-batcher.js';
 import type { RedisScript } from './redis-script.js';
 import { RedisSignalBus } from './redis-signal-bus.js';
-import { decodeRecord, decodeRecords, encodeTask, encodeValue, RECORD_FIELDS } from './redis-task.codec.js';
+import { decodeAddReply, decodeRecord, decodeRecords, encodeTask, encodeValue, RECORD_FIELDS } from './redis-task.codec.js';
 import type { RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
 import { RedisMessages } from './redis.messages.js';
 import { RedisScripts } from './redis.scripts.js';
+import { resolveRedisStoreOptions } from './redis-store-options.js';
 
 type Reply = (string | number | null)[];
 
 /** Retention removals per trim call, so no script holds Redis for long. */
 const TRIM_BUDGET = 1_000;
-/** Clock differences below this are measuring noise and left alone. */
-const SKEW_TOLERANCE_MS = 20;
 
 /**
  * A durable store on Redis, shared by workers in many processes and machines. Every state change is one
@@ -59,32 +59,18 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   private readonly adds = new RedisCallBatcher<boolean[] | undefined>(async (groups) => {
     const reply = (await this.run('add', RedisScripts.add, [String(this.clockOffset)].concat(...groups))) as number[];
     this.signals.wake(reply[0]!);
-    const results: (boolean[] | undefined)[] = [];
-    let at = 1;
-    for (const group of groups) {
-      const n = Number(group[1]);
-      if (reply[at++] === -2) results.push(undefined);
-      else {
-        results.push(reply.slice(at, at + n).map((flag) => flag === 1));
-        at += n;
-      }
-    }
-    return results;
+    return decodeAddReply(reply, groups);
   });
+  /** Tasks whose complete() or fail() is on its way. */
+  private readonly reporting = new Set<string>();
   private connections: RedisConnections | undefined;
   private logger: TaskQueueLogger | undefined;
   private retention: Required<RetentionOptions> = DEFAULT_RETENTION;
   /** ms to add to this machine's times to get Redis's (0 unless the clocks differ noticeably). */
   private clockOffset = 0;
-  private reachable = true;
 
   constructor(private readonly options: RedisTaskStoreOptions) {
-    const prefix = options.prefix ?? 'ntq';
-    if (prefix === '' || /[{}]/.test(prefix)) throw new InvalidTaskOptionsError(Messages.invalidOption('prefix', 'a non-empty string without { or }', prefix));
-    const leaseTime = options.leaseTime ?? 30_000;
-    if (!Number.isInteger(leaseTime) || leaseTime < 100) throw new InvalidTaskOptionsError(Messages.invalidOption('leaseTime', 'an integer from 100 up (ms)', leaseTime));
-    const pollInterval = options.pollInterval ?? 5_000;
-    if (!Number.isInteger(pollInterval) || pollInterval < 10) throw new InvalidTaskOptionsError(Messages.invalidOption('pollInterval', 'an integer from 10 up (ms)', pollInterval));
+    const { prefix, leaseTime, pollInterval } = resolveRedisStoreOptions(options);
     this.keys = new RedisKeys(prefix);
     this.leaseTime = leaseTime;
     this.pollInterval = pollInterval;
@@ -95,10 +81,10 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     this.logger = context.logger;
     const connections = await openConnections(this.options.connection);
     this.keys.useClientPrefix(connections.client.options.keyPrefix);
-    this.watch(connections);
+    monitorConnections(connections, this.signals, this.logger);
     try {
       await connections.subscriber.subscribe(this.keys.channel);
-      this.clockOffset = await this.measureClockOffset(connections.client);
+      this.clockOffset = await measureClockOffset(connections.client, this.logger);
     } catch (error) {
       await this.release(connections);
       throw new StoreUnavailableError(Messages.storeUnavailable('init', error instanceof Error ? error.message : String(error)), { cause: error });
@@ -136,9 +122,10 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   async renew(leases: Lease[]): Promise<string[]> {
-    if (leases.length === 0) return [];
     const args = [String(this.leaseTime)];
-    for (const lease of leases) args.push(lease.taskId, lease.token);
+    // A task whose report is on its way needs no renewal, and must not look lost when the report lands first.
+    for (const lease of leases) if (!this.reporting.has(lease.taskId)) args.push(lease.taskId, lease.token);
+    if (args.length === 1) return [];
     const lost = (await this.run('renew', RedisScripts.renew, args)) as string[];
     for (const taskId of lost) this.logger?.warn(Messages.leaseLost(taskId));
     return lost;
@@ -206,9 +193,15 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   /** args: kind ('c' | 'f'), task id, token, payload, retry in ms (see lua/report.lua.ts). */
   private async report(args: string[]): Promise<boolean> {
     this.client('complete/fail');
-    const outcome = await this.reports.push(args);
-    if (outcome === 0) this.logger?.warn(Messages.leaseLost(args[1]));
-    return outcome === 1;
+    const taskId = args[1]!;
+    this.reporting.add(taskId);
+    try {
+      const outcome = await this.reports.push(args);
+      if (outcome === 0) this.logger?.warn(Messages.leaseLost(taskId));
+      return outcome === 1;
+    } finally {
+      this.reporting.delete(taskId);
+    }
   }
 
   /** Applies retention until done; returns the counts as field/value pairs. */
@@ -227,51 +220,24 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   private client(operation: string): Redis {
+    return this.started(operation).client;
+  }
+
+  private started(operation: string): RedisConnections {
     if (this.connections === undefined) throw new StoreUnavailableError(Messages.storeUnavailable(operation, RedisMessages.notStarted()));
-    return this.connections.client;
+    return this.connections;
   }
 
   /** Runs a command, turning any failure into a StoreUnavailableError that says what failed. */
   private async guard<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    const { client, where } = this.started(operation);
     try {
       return await command();
     } catch (error) {
-      const { client, where } = this.connections!;
       const reason = error instanceof Error ? error.message : String(error);
       const state = client.status === 'ready' ? `Redis at ${where}` : `Redis at ${where} is not connected (${client.status})`;
       throw new StoreUnavailableError(Messages.storeUnavailable(operation, `${state}: ${reason}`), { cause: error });
     }
-  }
-
-  /** Logs outages once each and wakes the workers when the subscriber is back (it resubscribes by itself). */
-  private watch({ client, subscriber, ownsClient, where }: RedisConnections): void {
-    const lost = (reason: string) => {
-      if (!this.reachable) return;
-      this.reachable = false;
-      this.logger?.warn(RedisMessages.connectionLost(where, reason));
-    };
-    subscriber.on('message', (_channel: string, message: string) => this.signals.receive(message));
-    subscriber.on('error', (error: Error) => lost(error.message));
-    subscriber.on('reconnecting', () => lost('connection closed'));
-    // Errors of the store's own client are the same outage (a client you pass keeps your listeners).
-    if (ownsClient) client.on('error', (error: Error) => lost(error.message));
-    subscriber.on('ready', () => {
-      if (this.reachable) return;
-      this.reachable = true;
-      this.logger?.log(RedisMessages.reconnected(where));
-      this.signals.wake(0);
-    });
-  }
-
-  /** How far Redis's clock is ahead of this machine's, if more than noise. */
-  private async measureClockOffset(client: Redis): Promise<number> {
-    const before = Date.now();
-    const [seconds, micros] = await client.time();
-    const after = Date.now();
-    const offset = Math.round(Number(seconds) * 1000 + Number(micros) / 1000 - (before + after) / 2);
-    if (Math.abs(offset) <= SKEW_TOLERANCE_MS + (after - before)) return 0;
-    this.logger?.warn(RedisMessages.clockSkew(offset));
-    return offset;
   }
 
   private async release(connections: RedisConnections): Promise<void> {
