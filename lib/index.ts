@@ -39,5 +39,11 @@ export { TASK_STORE, DEFAULT_RETRY_STRATEGY } from './nest/task-queue.tokens.js'
 export { RedisTaskStore } from './stores/redis/redis-task.store.js';
 export type { RedisTaskStoreOptions, RedisConnectionOptions, RedisClientLike } from './stores/redis/redis-task-store-options.interface.js';
 export { PostgresTaskStore } from './stores/postgres/postgres-task.store.js';
-export type { PostgresTaskStoreOptions, PostgresAddOptions, PostgresQueryable } from './stores/postgres/postgres-task-store-options.interface.js';
+export type {
+  PostgresTaskStoreOptions,
+  PostgresAddOptions,
+  PostgresQueryable,
+  PostgresPoolOptions,
+  PostgresPoolLike,
+} from './stores/postgres/postgres-task-store-options.interface.js';
 export * from './observability/index.js';
