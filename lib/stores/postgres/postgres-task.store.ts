@@ -16,7 +16,7 @@ import { PostgresMaintenance, TRIM_BATCH } from './postgres-maintenance.js';
 import { isSchemaName, PostgresNames } from './postgres-names.js';
 import { PostgresReporter } from './postgres-reporter.js';
 import { describeError, PostgresRunner } from './postgres-runner.js';
-import { PostgresSignalBus } from './postgres-signal-bus.js';
+import { StoreSignalBus } from '../shared/store-signal-bus.js';
 import type { PostgresAddOptions, PostgresTaskStoreOptions } from './postgres-task-store-options.interface.js';
 import { decodeRow, type TaskReport, type TaskRow } from './postgres-task.codec.js';
 import { SCHEMA_VERSION } from './postgres.migrations.js';
@@ -42,7 +42,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   private readonly queries: PostgresQueries;
   private readonly config: PoolConfig;
   private readonly runner: PostgresRunner;
-  private readonly signals = new PostgresSignalBus();
+  private readonly signals = new StoreSignalBus(5);
   private readonly announcer: PostgresAnnouncer;
   private readonly reporter: PostgresReporter;
   private readonly adder: PostgresAdder;

@@ -1,6 +1,6 @@
 import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
 import type { RedisConnections } from './redis-connection.js';
-import type { RedisSignalBus } from './redis-signal-bus.js';
+import type { StoreSignalBus } from '../shared/store-signal-bus.js';
 import { RedisMessages } from './redis.messages.js';
 
 /**
@@ -9,7 +9,7 @@ import { RedisMessages } from './redis.messages.js';
  * itself) logs it and wakes the workers, so they claim what arrived meanwhile. Waking before the command
  * connection is ready would only make their claim fail and back off further.
  */
-export function monitorConnections({ client, subscriber, ownsClient, where }: RedisConnections, signals: RedisSignalBus, logger: TaskQueueLogger | undefined): void {
+export function monitorConnections({ client, subscriber, ownsClient, where }: RedisConnections, signals: StoreSignalBus, logger: TaskQueueLogger | undefined): void {
   let reachable = true;
   const lost = (reason: string) => {
     if (!reachable) return;

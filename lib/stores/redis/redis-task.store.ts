@@ -25,7 +25,7 @@ import { monitorConnections } from './redis-connection-monitor.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisCallBatcher } from './redis-call-batcher.js';
 import type { RedisScript } from './redis-script.js';
-import { RedisSignalBus } from './redis-signal-bus.js';
+import { StoreSignalBus } from '../shared/store-signal-bus.js';
 import { decodeAddReply, decodeRecord, decodeRecords, encodeTask, encodeValue, RECORD_FIELDS } from './redis-task.codec.js';
 import type { RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
 import { RedisMessages } from './redis.messages.js';
@@ -48,7 +48,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   readonly pollInterval: number;
 
   private readonly keys: RedisKeys;
-  private readonly signals = new RedisSignalBus();
+  private readonly signals = new StoreSignalBus(2);
   /** complete() and fail() calls of one event-loop turn, recorded in one script call. */
   private readonly reports = new RedisCallBatcher<number>(async (items) => {
     const reply = (await this.run('complete/fail', RedisScripts.report, items.flat())) as number[];

@@ -2,22 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { StoreSignal } from '../../interfaces/task-store.interface.js';
 
 const WAKE_NOW: StoreSignal = Object.freeze({ type: 'wake' });
-/** A lease is recovered by the first claim after it expires: wake a little after, not before. */
-const LEASE_MARGIN_MS = 2;
 
 /**
- * The store's signals to its workers. The scripts publish on the queue's channel, as `origin|w[|inMs]` (wake),
- * `origin|c|taskId` (cancel) or `origin|l|inMs` (the earliest lease expires then). A store emits its own
- * signals to its listeners as soon as the script returns, and ignores their echo from the channel; signals
- * of other processes arrive through the channel. Lease expiries become one timer that emits `wake`, so a dead
- * worker's tasks are claimed about `leaseTime` after its last renewal, whatever the workers poll.
+ * A durable store's signals to its workers. The store's scripts or SQL functions announce on the queue's
+ * channel `origin|w[|inMs]` (wake), `origin|c|taskId` (cancel) or `origin|l|inMs` (the earliest lease expires
+ * then). A store emits its own signals to its listeners as soon as the call returns and ignores their echo;
+ * other processes' arrive through the channel (pub/sub, LISTEN). Lease expiries become one timer that emits
+ * `wake`, so a dead worker's tasks are claimed about `leaseTime` after its last renewal, whatever workers poll.
  */
-export class RedisSignalBus {
-  /** This store's id in published messages. */
+export class StoreSignalBus {
+  /** This store's id in announcements. */
   readonly origin = randomUUID();
   private listeners: ((signal: StoreSignal) => void)[] = [];
   private leaseTimer: NodeJS.Timeout | undefined;
   private leaseTimerAt = Infinity;
+
+  /** @param leaseMarginMs a lease is recovered by the first claim after it expires: wake this much after, not before */
+  constructor(private readonly leaseMarginMs: number) {}
 
   subscribe(listener: (signal: StoreSignal) => void): () => void {
     this.listeners = [...this.listeners, listener];
@@ -26,19 +27,20 @@ export class RedisSignalBus {
     };
   }
 
-  /** A wake-up `inMs` from now (a script's answer: negative is none). */
-  wake(inMs: number): void {
-    if (inMs >= 0) this.emit(inMs === 0 ? WAKE_NOW : { type: 'wake', inMs });
+  /** A wake-up `inMs` from now (null, undefined or negative: none). */
+  wake(inMs: number | null | undefined): void {
+    if (inMs === null || inMs === undefined || inMs < 0) return;
+    this.emit(inMs === 0 ? WAKE_NOW : { type: 'wake', inMs });
   }
 
   cancel(taskId: string): void {
     this.emit({ type: 'cancel', taskId });
   }
 
-  /** Arms the one lease timer for an expiry `inMs` from now, if it is the earliest known. */
-  watchLease(inMs: number): void {
-    if (inMs < 0 || this.listeners.length === 0) return;
-    const at = Date.now() + inMs + LEASE_MARGIN_MS;
+  /** Arms the one lease timer for an expiry `inMs` from now, if it is the earliest known (null or negative: none). */
+  watchLease(inMs: number | null): void {
+    if (inMs === null || inMs < 0 || this.listeners.length === 0) return;
+    const at = Date.now() + inMs + this.leaseMarginMs;
     if (at >= this.leaseTimerAt) return;
     clearTimeout(this.leaseTimer);
     this.leaseTimerAt = at;
@@ -50,7 +52,7 @@ export class RedisSignalBus {
     this.leaseTimer.unref();
   }
 
-  /** A message from the channel. */
+  /** An announcement from the channel. */
   receive(message: string): void {
     const first = message.indexOf('|');
     if (first < 0 || message.slice(0, first) === this.origin) return;
