@@ -7,10 +7,14 @@ interface Queued<T> {
 /** Arguments per script call at most (a single item larger than this still goes whole). */
 const MAX_ARGS = 20_000;
 
+/** When a batch is sent: once the current callback and its microtasks are done, or after the event loop's I/O. */
+export type BatchWindow = 'microtasks' | 'event-loop-turn';
+
 /**
- * Gathers the calls made during one turn of the event loop and sends them as one script call: the reports
- * of a worker finishing a claimed batch, the schedule() calls of concurrent requests. Each item keeps its own
- * atomicity and its own result; a batch costs one round trip and one script run instead of one per item.
+ * Gathers calls and sends them as one script call: the reports of a worker finishing a claimed batch (they
+ * complete in one cascade of microtasks, and the worker waits for them: sent as soon as it ends), the
+ * schedule() calls of concurrent requests (one turn of the event loop). Each item keeps its own atomicity
+ * and its own result; a batch costs one round trip and one script run instead of one per item.
  */
 export class RedisCallBatcher<T> {
   private queue: Queued<T>[] = [];
@@ -18,14 +22,18 @@ export class RedisCallBatcher<T> {
   private readonly inFlight = new Set<Promise<void>>();
 
   /** `send` runs the items in order and returns one result per item. */
-  constructor(private readonly send: (items: string[][]) => Promise<T[]>) {}
+  constructor(
+    private readonly window: BatchWindow,
+    private readonly send: (items: string[][]) => Promise<T[]>,
+  ) {}
 
   push(args: string[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ args, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        if (this.window === 'microtasks') process.nextTick(this.flush);
+        else setImmediate(this.flush);
       }
     });
   }
@@ -36,7 +44,7 @@ export class RedisCallBatcher<T> {
     await Promise.all(this.inFlight);
   }
 
-  private flush(): void {
+  private readonly flush = (): void => {
     this.scheduled = false;
     while (this.queue.length > 0) {
       let size = 0;
@@ -50,5 +58,5 @@ export class RedisCallBatcher<T> {
       const tracked = sent.finally(() => this.inFlight.delete(tracked));
       this.inFlight.add(tracked);
     }
-  }
+  };
 }

@@ -50,13 +50,13 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   private readonly keys: RedisKeys;
   private readonly signals = new StoreSignalBus(2);
   /** complete() and fail() calls of one event-loop turn, recorded in one script call. */
-  private readonly reports = new RedisCallBatcher<number>(async (items) => {
+  private readonly reports = new RedisCallBatcher<number>('microtasks', async (items) => {
     const reply = (await this.run('complete/fail', RedisScripts.report, items.flat())) as number[];
     this.signals.wake(reply[0]!);
     return reply.slice(1);
   });
   /** add() calls of one event-loop turn (concurrent schedule() calls), added in one script call. */
-  private readonly adds = new RedisCallBatcher<boolean[] | undefined>(async (groups) => {
+  private readonly adds = new RedisCallBatcher<boolean[] | undefined>('event-loop-turn', async (groups) => {
     const reply = (await this.run('add', RedisScripts.add, [String(this.clockOffset)].concat(...groups))) as number[];
     this.signals.wake(reply[0]!);
     return decodeAddReply(reply, groups);
