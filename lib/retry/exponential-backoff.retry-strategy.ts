@@ -26,8 +26,7 @@ export class ExponentialBackoffRetryStrategy implements IRetryStrategy {
     this.baseDelay = assertFiniteAtLeast('baseDelay', options.baseDelay ?? 1_000, 0);
     this.factor = assertFiniteAtLeast('factor', options.factor ?? 2, 1);
     this.maxDelay = assertFiniteAtLeast('maxDelay', options.maxDelay ?? 60_000, 0);
-    this.jitter = assertFiniteAtLeast('jitter', options.jitter ?? 0.5, 0);
-    if (this.jitter > 1) throw new RangeError(`Expected \`jitter\` to be from 0 to 1, got \`${this.jitter}\``);
+    this.jitter = assertFiniteAtLeast('jitter', options.jitter ?? 0.5, 0, 1);
   }
 
   nextDelay(attempt: number): number {

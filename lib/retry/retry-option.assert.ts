@@ -1,7 +1,7 @@
-/** Validates a numeric strategy option in the house format. */
-export function assertFiniteAtLeast(name: string, value: number, min: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new RangeError(`Expected \`${name}\` to be a finite number from ${min} up, got \`${String(value)}\``);
-  }
-  return value;
+import { checkOption, isFiniteBetween } from '../validation/option.validator.js';
+
+/** Checks a numeric strategy option (a finite number from `min` to `max`); throws `InvalidTaskOptionsError`. */
+export function assertFiniteAtLeast(name: string, value: number, min: number, max = Infinity): number {
+  const expected = max === Infinity ? `a finite number from ${min} up` : `a finite number from ${min} to ${max}`;
+  return checkOption(name, value, isFiniteBetween(min, max), expected);
 }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import {
   ExponentialBackoffRetryStrategy,
   FixedDelayRetryStrategy,
+  InvalidTaskOptionsError,
   LinearBackoffRetryStrategy,
   NonRetryableError,
   TaskHandler,
@@ -78,8 +79,10 @@ describe('retry strategies', () => {
     expect([1, 2, 3].map((n) => linear.nextDelay(n))).toEqual([100, 150, 180]);
   });
 
-  it('rejects nonsense options', () => {
+  it('rejects nonsense options with InvalidTaskOptionsError, as every other option check does', () => {
+    expect(() => new FixedDelayRetryStrategy(-1)).toThrow(InvalidTaskOptionsError);
     expect(() => new FixedDelayRetryStrategy(-1)).toThrow('Expected `delay` to be a finite number from 0 up, got `-1`');
+    expect(() => new ExponentialBackoffRetryStrategy({ jitter: 2 })).toThrow('Expected `jitter` to be a finite number from 0 to 1, got `2`');
     expect(() => new ExponentialBackoffRetryStrategy({ factor: 0.5 })).toThrow('`factor`');
     expect(() => new ExponentialBackoffRetryStrategy({ jitter: 2 })).toThrow('`jitter`');
     expect(() => new LinearBackoffRetryStrategy({ baseDelay: Number.NaN })).toThrow('`baseDelay`');
