@@ -5,12 +5,11 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TaskHandler, TaskQueueModule, TaskScheduler } from '../../lib/index.js';
 import { TaskQueueObservabilityModule, TRACEPARENT } from '../../lib/observability/index.js';
-import { RedisTaskStore } from '../../lib/stores/redis/redis-task.store.js';
-import { deletePrefix, probeRedis, REDIS_URL, uniquePrefix } from '../redis/redis-test-support.js';
-import { describeIfReachable } from '../support/service-gate.js';
+import { redisTarget } from '../redis/redis.store-target.js';
+import { createStore, describeIfUp } from '../support/store-target.js';
 import { deferred } from './support/deferred.js';
 
-const describeRedis = await describeIfReachable('Redis', probeRedis);
+const describeRedis = await describeIfUp(redisTarget);
 
 const ran = deferred<string>();
 
@@ -24,7 +23,7 @@ class RenderReportTask {
 describeRedis('TaskTracing across two apps on Redis', () => {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  const prefix = uniquePrefix('tracing');
+  const prefix = redisTarget.uniqueNamespace('tracing');
   const apps: INestApplicationContext[] = [];
 
   beforeAll(() => context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable()));
@@ -32,14 +31,14 @@ describeRedis('TaskTracing across two apps on Redis', () => {
     for (const app of apps.reverse()) await app.close();
     context.disable();
     await provider.shutdown();
-    await deletePrefix(prefix);
+    await redisTarget.dispose(prefix);
   });
 
   /** One app on the shared queue: its own store (connections), its own module instances. */
   async function app(autoStart: boolean): Promise<INestApplicationContext> {
     @Module({
       imports: [
-        TaskQueueModule.forRoot({ store: new RedisTaskStore({ connection: REDIS_URL, prefix }), autoStart, logger: false }),
+        TaskQueueModule.forRoot({ store: createStore(redisTarget, prefix), autoStart, logger: false }),
         TaskQueueObservabilityModule.forRoot({ tracing: { tracerProvider: provider } }),
       ],
       providers: [RenderReportTask],

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import pg from 'pg';
-import { PostgresTaskStore, TaskHandler, TaskStatus, type ITaskHandler } from '../../lib/index.js';
-import { describeIfReachable } from '../support/service-gate.js';
+import { TaskHandler, TaskStatus, type ITaskHandler } from '../../lib/index.js';
+import { createStore, describeIfUp } from '../support/store-target.js';
 import { startTestApp, type TestApp } from '../support/task-queue-app.js';
-import { dropSchema, POSTGRES_URL, probePostgres, uniqueSchema } from './postgres-test-support.js';
+import { POSTGRES_URL, postgresTarget } from './postgres.store-target.js';
 
-const describePostgres = await describeIfReachable('PostgreSQL', probePostgres);
+const describePostgres = await describeIfUp(postgresTarget);
 
 @Injectable()
 class Receipts {
@@ -21,7 +21,7 @@ class SendReceiptTask implements ITaskHandler<{ orderId: string }> {
 }
 
 describePostgres('scheduling inside the caller’s transaction (TaskScheduler, PostgresTaskStore)', () => {
-  const schema = uniqueSchema('outbox');
+  const schema = postgresTarget.uniqueNamespace('outbox');
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 });
   let app: TestApp | undefined;
 
@@ -31,7 +31,7 @@ describePostgres('scheduling inside the caller’s transaction (TaskScheduler, P
   });
   afterAll(async () => {
     await pool.end();
-    await dropSchema(schema);
+    await postgresTarget.dispose(schema);
   });
 
   const inTransaction = async (work: (client: pg.PoolClient) => Promise<void>, commit: boolean) => {
@@ -46,7 +46,7 @@ describePostgres('scheduling inside the caller’s transaction (TaskScheduler, P
   };
 
   it('runs a task scheduled in a committed transaction; a rolled-back one schedules nothing', async () => {
-    app = await startTestApp({ queue: { store: new PostgresTaskStore({ connectionString: POSTGRES_URL, schema }) }, providers: [Receipts, SendReceiptTask] });
+    app = await startTestApp({ queue: { store: createStore(postgresTarget, schema) }, providers: [Receipts, SendReceiptTask] });
     const { scheduler } = app;
     let rolledBack = '';
     await inTransaction(async (client) => {

@@ -1,5 +1,4 @@
 import { jest } from '@jest/globals';
-import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import {
   ExponentialBackoffRetryStrategy,
@@ -7,46 +6,23 @@ import {
   reviveRetryStrategy,
   StoreUnavailableError,
   TaskStatus,
-  type ITaskStore,
-  type RetentionOptions,
-  type StoreSignal,
-  type TaskQueueLogger,
 } from '../../lib/index.js';
 import { PostgresTaskStore } from '../../lib/stores/postgres/postgres-task.store.js';
 import { Messages } from '../../lib/task-queue.messages.js';
-import type { PostgresTaskStoreOptions } from '../../lib/stores/postgres/postgres-task-store-options.interface.js';
-import { TcpProxy } from '../redis/tcp-proxy.js';
 import { eventually } from '../support/eventually.js';
-import { describeIfReachable } from '../support/service-gate.js';
 import { newTask } from '../support/store-conformance.js';
-import { dropSchema, POSTGRES_URL, probePostgres, uniqueSchema } from './postgres-test-support.js';
+import { nextSignal, RETENTION, useStoreSpecHarness } from '../support/store-spec-harness.js';
+import { describeSignalsBetweenStores } from '../support/store-signals-suite.js';
+import { describeIfUp } from '../support/store-target.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { POSTGRES_URL, postgresTarget } from './postgres.store-target.js';
 
-const describePostgres = await describeIfReachable('PostgreSQL', probePostgres);
-const RETENTION: Required<RetentionOptions> = { maxCount: 10_000, maxAge: 60 * 60 * 1000 };
-const logger = new Logger('PostgresTaskStoreSpec');
-
-/** Resolves with the first signal a store emits that matches. */
-function nextSignal(store: ITaskStore, accept: (signal: StoreSignal) => boolean): Promise<StoreSignal> {
-  return new Promise((resolve) => {
-    const unsubscribe = store.subscribe((signal) => {
-      if (!accept(signal)) return;
-      unsubscribe();
-      resolve(signal);
-    });
-  });
-}
+const describePostgres = await describeIfUp(postgresTarget);
 
 describePostgres('PostgresTaskStore on PostgreSQL', () => {
-  let schema: string;
+  const stores = useStoreSpecHarness(postgresTarget, 'pg');
+  const { open, opened, logger } = stores;
   let admin: pg.Pool;
-  const opened: PostgresTaskStore[] = [];
-
-  const open = async (options: Partial<PostgresTaskStoreOptions> = {}, retention: Partial<RetentionOptions> = {}, log: TaskQueueLogger = logger): Promise<PostgresTaskStore> => {
-    const store = new PostgresTaskStore({ connectionString: POSTGRES_URL, schema, ...options });
-    opened.push(store);
-    await store.init({ retention: { ...RETENTION, ...retention }, logger: log });
-    return store;
-  };
 
   beforeAll(() => {
     admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 3 });
@@ -56,18 +32,9 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
     await admin.end();
   });
 
-  beforeEach(() => {
-    schema = uniqueSchema('pg');
-  });
-
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-    await dropSchema(schema);
-  });
-
   it('migrates once when several stores start on one schema at the same time', async () => {
     await Promise.all(Array.from({ length: 6 }, () => open()));
-    const { rows } = await admin.query(`SELECT version FROM "${schema}".migrations`);
+    const { rows } = await admin.query(`SELECT version FROM "${stores.namespace}".migrations`);
     expect(rows).toEqual([{ version: 1 }]);
     await opened[0]!.migrate();
     const checked = await open({ migrate: false });
@@ -75,7 +42,7 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
   });
 
   it('refuses to start with migrate: false on a schema that was never migrated', async () => {
-    const store = new PostgresTaskStore({ connectionString: POSTGRES_URL, schema, migrate: false });
+    const store = new PostgresTaskStore({ connectionString: POSTGRES_URL, schema: stores.namespace, migrate: false });
     const init = store.init({ retention: RETENTION, logger });
     await expect(init).rejects.toThrow(StoreUnavailableError);
     await expect(init).rejects.toThrow(/is at version 0.*run store\.migrate\(\)/);
@@ -93,8 +60,8 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
 
       const committed = newTask();
       await client.query('BEGIN');
-      await client.query(`CREATE TABLE "${schema}".orders (id text)`);
-      await client.query(`INSERT INTO "${schema}".orders VALUES ('order-1')`);
+      await client.query(`CREATE TABLE "${stores.namespace}".orders (id text)`);
+      await client.query(`INSERT INTO "${stores.namespace}".orders VALUES ('order-1')`);
       expect(await store.add([committed], { transaction: client })).toEqual([true]);
       expect(await store.get(committed.id)).toBeUndefined();
       expect((await store.claim({ workerId: 'w', limit: 10 })).tasks).toEqual([]);
@@ -216,26 +183,7 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
   });
 
   describe('two stores on one schema (two processes)', () => {
-    it('wakes the other store when a task is added, and tells it when a delayed one is due', async () => {
-      const [a, b] = [await open(), await open()];
-      const now = nextSignal(b, (s) => s.type === 'wake' && s.inMs === undefined);
-      await a.add([newTask()]);
-      await now;
-      const later = nextSignal(b, (s) => s.type === 'wake' && s.inMs !== undefined);
-      await a.add([newTask({ runAt: Date.now() + 60_000 })]);
-      expect((await later as { inMs: number }).inMs).toBeGreaterThan(55_000);
-    });
-
-    it('delivers a cancel to the store whose worker runs the task', async () => {
-      const [a, b] = [await open(), await open()];
-      const task = newTask();
-      await a.add([task]);
-      const [running] = (await b.claim({ workerId: 'b', limit: 1 })).tasks;
-      const cancelled = nextSignal(b, (s) => s.type === 'cancel');
-      expect(await a.cancel(task.id)).toMatchObject({ status: TaskStatus.Cancelled });
-      expect(await cancelled).toEqual({ type: 'cancel', taskId: task.id });
-      expect(await b.complete({ taskId: task.id, token: running!.leaseToken! })).toBe(false);
-    });
+    describeSignalsBetweenStores(() => open());
 
     it('wakes a store when a lease it never saw expires', async () => {
       const [a, b] = [await open({ leaseTime: 300 }), await open({ leaseTime: 300 })];
@@ -251,13 +199,8 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
 
   describe('when PostgreSQL is unreachable', () => {
     it('refuses to start, quickly and saying why', async () => {
-      const store = new PostgresTaskStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test', schema });
-      const started = Date.now();
-      const init = store.init({ retention: RETENTION, logger });
-      await expect(init).rejects.toThrow(StoreUnavailableError);
-      await expect(init).rejects.toThrow(/init.*127\.0\.0\.1:1\/test is unreachable.*ECONNREFUSED/);
-      expect(Date.now() - started).toBeLessThan(2_000);
-      await expect(store.add([newTask()])).rejects.toThrow(StoreUnavailableError);
+      const store = new PostgresTaskStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test', schema: stores.namespace });
+      await stores.expectRefusedStart(store, /init.*127\.0\.0\.1:1\/test is unreachable.*ECONNREFUSED/);
     });
 
     it('fails operations while down, loses and duplicates nothing, and wakes its workers when back', async () => {

@@ -1,58 +1,25 @@
 import { jest } from '@jest/globals';
-import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import {
   ExponentialBackoffRetryStrategy,
-  RedisTaskStore,
   reviveRetryStrategy,
   StoreUnavailableError,
   TaskStatus,
-  type ITaskStore,
-  type RetentionOptions,
-  type StoreSignal,
 } from '../../lib/index.js';
-import { RedisKeys } from '../../lib/stores/redis/redis-keys.js';
-import type { RedisTaskStoreOptions } from '../../lib/stores/redis/redis-task-store-options.interface.js';
+import { RedisTaskStore } from '../../lib/stores/redis/redis-task.store.js';
 import { eventually } from '../support/eventually.js';
-import { describeIfReachable } from '../support/service-gate.js';
 import { newTask } from '../support/store-conformance.js';
-import { deletePrefix, probeRedis, REDIS_URL, uniquePrefix } from './redis-test-support.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { nextSignal, RETENTION, useStoreSpecHarness } from '../support/store-spec-harness.js';
+import { describeSignalsBetweenStores } from '../support/store-signals-suite.js';
+import { describeIfUp } from '../support/store-target.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { keysOf, REDIS_URL, redisTarget } from './redis.store-target.js';
 
-const describeRedis = await describeIfReachable('Redis', probeRedis);
-const RETENTION: Required<RetentionOptions> = { maxCount: 10_000, maxAge: 60 * 60 * 1000 };
-const logger = new Logger('RedisTaskStoreSpec');
-
-/** Resolves with the first signal a store emits that matches. */
-function nextSignal(store: ITaskStore, accept: (signal: StoreSignal) => boolean): Promise<StoreSignal> {
-  return new Promise((resolve) => {
-    const unsubscribe = store.subscribe((signal) => {
-      if (!accept(signal)) return;
-      unsubscribe();
-      resolve(signal);
-    });
-  });
-}
+const describeRedis = await describeIfUp(redisTarget);
 
 describeRedis('RedisTaskStore on Redis', () => {
-  let prefix: string;
-  const opened: RedisTaskStore[] = [];
-
-  const open = async (options: Partial<RedisTaskStoreOptions> = {}, retention: Partial<RetentionOptions> = {}): Promise<RedisTaskStore> => {
-    const store = new RedisTaskStore({ connection: REDIS_URL, prefix, ...options });
-    await store.init({ retention: { ...RETENTION, ...retention }, logger });
-    opened.push(store);
-    return store;
-  };
-
-  beforeEach(() => {
-    prefix = uniquePrefix('redis');
-  });
-
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-    await deletePrefix(prefix);
-  });
+  const stores = useStoreSpecHarness(redisTarget, 'redis');
+  const { open, logger } = stores;
 
   it('keeps args, metadata, results, errors and retry strategies as JSON', async () => {
     const store = await open();
@@ -79,10 +46,10 @@ describeRedis('RedisTaskStore on Redis', () => {
     const [claimed] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
     await store.complete({ taskId: claimed!.id, token: claimed!.leaseToken! });
     const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(new RedisKeys(prefix).pattern);
+    const keys = await redis.keys(keysOf(stores.namespace));
     await redis.quit();
     expect(keys.length).toBeGreaterThan(5);
-    for (const key of keys) expect(key.startsWith(`{${prefix}}:`)).toBe(true);
+    for (const key of keys) expect(key.startsWith(`{${stores.namespace}}:`)).toBe(true);
   });
 
   it('records reports given in one tick in one batch, each with its own outcome', async () => {
@@ -146,7 +113,7 @@ describeRedis('RedisTaskStore on Redis', () => {
   it('uses a client you pass (with its keyPrefix) and leaves it open', async () => {
     const client = new Redis(REDIS_URL, { keyPrefix: 'app:' });
     try {
-      const store = new RedisTaskStore({ connection: client, prefix });
+      const store = new RedisTaskStore({ connection: client, prefix: stores.namespace });
       await store.init({ retention: RETENTION, logger });
       const task = newTask();
       await store.add([task]);
@@ -158,7 +125,7 @@ describeRedis('RedisTaskStore on Redis', () => {
       await store.close();
       expect(client.status).toBe('ready');
       const plain = new Redis(REDIS_URL);
-      const keys = await plain.keys(`app:{${prefix}}:*`);
+      const keys = await plain.keys(`app:{${stores.namespace}}:*`);
       await plain.del(...keys);
       await plain.quit();
       expect(keys.length).toBeGreaterThan(3);
@@ -183,35 +150,7 @@ describeRedis('RedisTaskStore on Redis', () => {
   });
 
   describe('signals between processes', () => {
-    it('wakes the workers of another store when a task is added, now or earlier than known', async () => {
-      const producer = await open();
-      const worker = await open();
-      const now = nextSignal(worker, (s) => s.type === 'wake' && s.inMs === undefined);
-      await producer.add([newTask()]);
-      await now;
-      const later = nextSignal(worker, (s) => s.type === 'wake' && s.inMs !== undefined);
-      await producer.add([newTask({ runAt: Date.now() + 30_000 })]);
-      expect(await later).toMatchObject({ type: 'wake', inMs: expect.any(Number) });
-      expect(((await later) as { inMs: number }).inMs).toBeGreaterThan(25_000);
-    });
-
-    it('delivers a cancel to the store whose worker runs the task, once to each store', async () => {
-      const canceller = await open();
-      const runner = await open();
-      const runnerSignals: StoreSignal[] = [];
-      const cancellerSignals: StoreSignal[] = [];
-      runner.subscribe((s) => runnerSignals.push(s));
-      canceller.subscribe((s) => cancellerSignals.push(s));
-      const task = newTask();
-      await canceller.add([task]);
-      const [running] = (await runner.claim({ workerId: 'runner', limit: 1 })).tasks;
-      const received = nextSignal(runner, (s) => s.type === 'cancel');
-      expect(await canceller.cancel(task.id)).toMatchObject({ status: TaskStatus.Cancelled });
-      expect(await received).toEqual({ type: 'cancel', taskId: task.id });
-      expect(await runner.complete({ taskId: task.id, token: running!.leaseToken! })).toBe(false);
-      expect(runnerSignals.filter((s) => s.type === 'cancel')).toHaveLength(1);
-      expect(cancellerSignals.filter((s) => s.type === 'cancel')).toHaveLength(1);
-    });
+    describeSignalsBetweenStores(() => open());
 
     it('wakes another store when a lease it never saw expires', async () => {
       const dead = await open({ leaseTime: 300 });
@@ -235,13 +174,8 @@ describeRedis('RedisTaskStore on Redis', () => {
 
   describe('when Redis is unreachable', () => {
     it('refuses to start, quickly and saying why', async () => {
-      const store = new RedisTaskStore({ connection: { host: '127.0.0.1', port: 1 }, prefix });
-      const started = Date.now();
-      const init = store.init({ retention: RETENTION, logger });
-      await expect(init).rejects.toThrow(StoreUnavailableError);
-      await expect(init).rejects.toThrow(/127\.0\.0\.1:1.*ECONNREFUSED/);
-      expect(Date.now() - started).toBeLessThan(2_000);
-      await expect(store.add([newTask()])).rejects.toThrow(StoreUnavailableError);
+      const store = new RedisTaskStore({ connection: { host: '127.0.0.1', port: 1 }, prefix: stores.namespace });
+      await stores.expectRefusedStart(store, /127\.0\.0\.1:1.*ECONNREFUSED/);
     });
 
     it('fails operations at once while down, writes nothing, and wakes its workers when back', async () => {

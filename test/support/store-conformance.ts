@@ -10,6 +10,7 @@ import {
   type TaskRecord,
 } from '../../lib/index.js';
 import { eventually } from './eventually.js';
+import { createStore, describeIfUp, type StoreTarget } from './store-target.js';
 
 export interface StoreUnderTest {
   store: ITaskStore;
@@ -19,6 +20,20 @@ export interface StoreUnderTest {
 
 /** Makes a fresh, empty store for one test (durable stores: a unique prefix or schema). */
 export type StoreFactory = (options: { leaseTime?: number }) => Promise<StoreUnderTest>;
+
+/**
+ * The conformance suite for a durable store, where its server is up: each test on a fresh namespace, deleted
+ * after it.
+ */
+export async function describeConformanceOf<S extends ITaskStore, O extends { leaseTime?: number }>(target: StoreTarget<S, O>): Promise<void> {
+  const describeStore = await describeIfUp(target);
+  describeStore(target.Store.name, () => {
+    describeStoreConformance(target.Store.name, async ({ leaseTime }) => {
+      const namespace = target.uniqueNamespace('conformance');
+      return { store: createStore(target, namespace, { leaseTime } as Partial<O>), dispose: () => target.dispose(namespace) };
+    });
+  });
+}
 
 const RETENTION: Required<RetentionOptions> = { maxCount: 10_000, maxAge: 60 * 60 * 1000 };
 

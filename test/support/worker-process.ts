@@ -1,10 +1,16 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { builtLibrary } from './built-library.js';
-import { REDIS_URL } from './redis-test-support.js';
 
 const FIXTURE = resolve(import.meta.dirname, 'fixtures/worker-app.mjs');
+
+/** What fixtures/worker-app.mjs reads from NTQ_FIXTURE: modules as file URLs, options as JSON. */
+export interface WorkerAppConfig {
+  lib: string;
+  store: { module: string; exportName: string; options: object };
+  recorder: { module: string; options: object };
+  concurrency: number;
+}
 
 export interface WorkerMessage {
   type: string;
@@ -12,12 +18,6 @@ export interface WorkerMessage {
   taskId?: string;
   attempt?: number;
   reason?: string;
-}
-
-export interface WorkerOptions {
-  prefix: string;
-  concurrency?: number;
-  leaseTime?: number;
 }
 
 /** A worker app in a child process: its IPC messages and output, and ways to stop it (politely or not). */
@@ -31,14 +31,12 @@ export class WorkerProcess {
       this.messages.push(message);
       this.notify();
     });
-    child.stdout!.on('data', (chunk: Buffer) => {
-      this.output += chunk.toString();
-      this.notify();
-    });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      this.output += chunk.toString();
-      this.notify();
-    });
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.on('data', (chunk: Buffer) => {
+        this.output += chunk.toString();
+        this.notify();
+      });
+    }
     child.on('exit', () => this.notify());
   }
 
@@ -50,8 +48,7 @@ export class WorkerProcess {
     return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
-  static async start(options: WorkerOptions): Promise<WorkerProcess> {
-    const config = { lib: builtLibrary(), redisUrl: REDIS_URL, prefix: options.prefix, concurrency: options.concurrency ?? 10, leaseTime: options.leaseTime ?? 30_000 };
+  static async start(config: WorkerAppConfig): Promise<WorkerProcess> {
     const child = fork(FIXTURE, [], {
       env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', NTQ_FIXTURE: JSON.stringify(config) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -70,7 +67,8 @@ export class WorkerProcess {
           resolve();
         } else if (this.exited) {
           this.waiters.delete(check);
-          reject(new Error(`Worker ${this.child.pid} exited (${this.child.exitCode ?? this.child.signalCode}) before ${what}. Output:\n${this.output}`));
+          const status = this.child.exitCode ?? this.child.signalCode;
+          reject(new Error(`Worker ${this.child.pid} exited (${status}) before ${what}. Output:\n${this.output}`));
         }
       };
       this.waiters.add(check);
@@ -80,6 +78,11 @@ export class WorkerProcess {
 
   started(taskId?: string): WorkerMessage[] {
     return this.messages.filter((m) => m.type === 'started' && (taskId === undefined || m.taskId === taskId));
+  }
+
+  /** Resolves once the worker sent a message of `type` about `taskId`. */
+  said(type: string, taskId: string | undefined, what: string): Promise<void> {
+    return this.waitFor(() => this.messages.some((m) => m.type === type && m.taskId === taskId), what);
   }
 
   /** Closes the app gracefully (drains, releases the store) and waits for the process to end. */

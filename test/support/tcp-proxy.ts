@@ -1,8 +1,8 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy in front of the real Redis, so a test can take Redis "down" (refuse and drop connections) and
- * bring it back on the same port, without touching the server other tests use.
+ * A TCP proxy in front of a real server (Redis, PostgreSQL), so a test can take the server "down" (refuse and
+ * drop connections) and bring it back on the same port, without touching the server other tests use.
  */
 export class TcpProxy {
   private server: Server | undefined;
