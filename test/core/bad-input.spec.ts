@@ -10,7 +10,7 @@ import {
   type IRetryStrategy,
   type ScheduleOptions,
 } from '../../lib/index.js';
-import { startTestApp, type TestApp } from '../support/task-queue-app.js';
+import { closeAfterEach, startTestApp, type TestApp } from '../support/task-queue-app.js';
 
 @TaskHandler('echo')
 class EchoTask implements ITaskHandler {
@@ -35,10 +35,7 @@ class DownStore extends InMemoryTaskStore {
 }
 
 let app: TestApp | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+closeAfterEach(() => app);
 const start = (queue = {}) => startTestApp({ queue, providers: [EchoTask] }).then((started) => (app = started));
 
 const invalid: [string, ScheduleOptions, string][] = [

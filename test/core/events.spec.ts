@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { FixedDelayRetryStrategy, TaskHandler, type ITaskHandler, type TaskContext } from '../../lib/index.js';
-import { startTestApp, type TestApp } from '../support/task-queue-app.js';
+import { closeAfterEach, startTestApp, type TestApp } from '../support/task-queue-app.js';
 
 @TaskHandler('twice')
 class SucceedsOnSecondAttempt implements ITaskHandler {
@@ -11,11 +11,7 @@ class SucceedsOnSecondAttempt implements ITaskHandler {
 }
 
 let app: TestApp | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  jest.useRealTimers();
-});
+closeAfterEach(() => app);
 
 it('emits scheduled, started, failed (with when it retries), started, succeeded, in order', async () => {
   jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { Injectable, Logger } from '@nestjs/common';
 import { TaskAbortedError, TaskHandler, TaskStatus, type ITaskHandler, type TaskContext } from '../../lib/index.js';
-import { gate, startTestApp, type TestApp } from '../support/task-queue-app.js';
+import { closeAfterEach, gate, startTestApp, type TestApp } from '../support/task-queue-app.js';
 
 @Injectable()
 class Progress {
@@ -33,11 +33,10 @@ class StubbornTask implements ITaskHandler {
 }
 
 let app: TestApp | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  jest.restoreAllMocks();
-});
+closeAfterEach(
+  () => app,
+  () => jest.restoreAllMocks(),
+);
 const start = (queue = {}) => startTestApp({ queue, providers: [Progress, SlowTask, StubbornTask] }).then((started) => (app = started));
 
 it('on shutdown, stops claiming and waits for running tasks to finish', async () => {

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { FixedDelayRetryStrategy, TaskHandler, type ITaskHandler, type TaskContext } from '../../lib/index.js';
-import { gate, startTestApp, type TestApp } from '../support/task-queue-app.js';
+import { closeAfterEach, gate, startTestApp, type TestApp } from '../support/task-queue-app.js';
 
 /** Tracks, per partition, how many run at once and in what order they ran. */
 @Injectable()
@@ -41,12 +41,13 @@ class HeldTask implements ITaskHandler<{ key: string; failFirst?: boolean }> {
 }
 
 let app: TestApp | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  held.clear();
-  jest.useRealTimers();
-});
+closeAfterEach(
+  () => app,
+  () => {
+    held.clear();
+    jest.useRealTimers();
+  },
+);
 const start = (queue = {}) => startTestApp({ queue, providers: [Tracker, StepTask, HeldTask] }).then((started) => (app = started));
 
 it('never overlaps tasks of one partition, keeps their order, and runs partitions in parallel', async () => {

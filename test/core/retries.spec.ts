@@ -12,7 +12,7 @@ import {
   type ITaskHandler,
   type TaskContext,
 } from '../../lib/index.js';
-import { startTestApp, type TestApp } from '../support/task-queue-app.js';
+import { closeAfterEach, startTestApp, type TestApp } from '../support/task-queue-app.js';
 
 /** Fails the first `failures` attempts of each task (by args.failures), then returns the attempt number. */
 @Injectable()
@@ -49,11 +49,7 @@ class FatalTask implements ITaskHandler {
 }
 
 let app: TestApp | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  jest.useRealTimers();
-});
+closeAfterEach(() => app);
 const start = (queue = {}) => startTestApp({ queue, providers: [Attempts, FlakyTask, FragileTask, FatalTask] }).then((started) => (app = started));
 const attempts = () => app!.app.get(Attempts).at;
 

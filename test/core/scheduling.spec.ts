@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { QueueFullError, TaskHandler, TaskStatus, type ITaskHandler, type TaskContext } from '../../lib/index.js';
-import { startTestApp, type TestApp } from '../support/task-queue-app.js';
+import { closeAfterEach, startTestApp, type TestApp } from '../support/task-queue-app.js';
 
 @Injectable()
 class Calls {
@@ -18,11 +18,7 @@ class RecordTask implements ITaskHandler<unknown, string> {
 }
 
 let app: TestApp | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  jest.useRealTimers();
-});
+closeAfterEach(() => app);
 const start = (queue = {}) => startTestApp({ queue, providers: [Calls, RecordTask] }).then((started) => (app = started));
 const calls = () => app!.app.get(Calls).log;
 

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { InMemoryTaskStore, TaskHandler, TaskStatus, type ClaimBatch, type ClaimRequest, type ITaskHandler } from '../../lib/index.js';
-import { startTestApp, type TestApp } from '../support/task-queue-app.js';
+import { closeAfterEach, startTestApp, type TestApp } from '../support/task-queue-app.js';
 
 /** A store whose claims fail while `down` is set, counting every claim. */
 class FlakyStore extends InMemoryTaskStore {
@@ -20,11 +20,7 @@ class NoopTask implements ITaskHandler {
 }
 
 let app: TestApp | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  jest.useRealTimers();
-});
+closeAfterEach(() => app);
 
 it('backs off while claims fail, and runs the waiting tasks once the store answers again', async () => {
   jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { FixedDelayRetryStrategy, TaskCancelledError, TaskHandler, TaskStatus, TaskTimeoutError, type ITaskHandler, type TaskContext } from '../../lib/index.js';
-import { startTestApp, type TestApp } from '../support/task-queue-app.js';
+import { closeAfterEach, startTestApp, type TestApp } from '../support/task-queue-app.js';
 
 @Injectable()
 class Seen {
@@ -37,11 +37,7 @@ class IgnoresSignalTask implements ITaskHandler<{ ms: number }> {
 }
 
 let app: TestApp | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  jest.useRealTimers();
-});
+closeAfterEach(() => app);
 const start = (queue = {}) => startTestApp({ queue, providers: [Seen, WaitsForSignalTask, IgnoresSignalTask] }).then((started) => (app = started));
 const seen = () => app!.app.get(Seen);
 

@@ -2,6 +2,7 @@ import { DataPointType, MeterProvider, MetricReader, type DataPoint, type Histog
 import { FixedDelayRetryStrategy, TaskQueue } from '../../lib/index.js';
 import { OtelTaskMetrics } from '../../lib/observability/index.js';
 import { StoppableStore } from './support/faulty-stores.js';
+import { outcomeQueue } from './support/outcome-queue.js';
 
 /** A reader the test pulls from. */
 class PullReader extends MetricReader {
@@ -18,13 +19,7 @@ describe('OtelTaskMetrics', () => {
 
   beforeEach(async () => {
     store = new StoppableStore();
-    queue = new TaskQueue({ store, logger: false });
-    queue.registerHandler('ok', { execute: async () => {} });
-    queue.registerHandler('flaky', {
-      execute: async () => {
-        throw new Error('boom');
-      },
-    });
+    queue = outcomeQueue(store);
     reader = new PullReader();
     provider = new MeterProvider({ readers: [reader] });
     metrics = await OtelTaskMetrics.create(store, { meterProvider: provider });

@@ -3,6 +3,7 @@ import { FixedDelayRetryStrategy, InvalidTaskOptionsError, TaskQueue } from '../
 import { ObservabilityMessages } from '../../lib/observability/observability.messages.js';
 import { PrometheusTaskMetrics } from '../../lib/observability/index.js';
 import { StoppableStore } from './support/faulty-stores.js';
+import { outcomeQueue } from './support/outcome-queue.js';
 import { PrometheusText } from './support/prometheus-text.js';
 
 const OUTCOMES = ['succeeded', 'retried', 'failed', 'cancelled'];
@@ -14,13 +15,7 @@ describe('PrometheusTaskMetrics', () => {
 
   beforeEach(async () => {
     store = new StoppableStore();
-    queue = new TaskQueue({ store, logger: false });
-    queue.registerHandler('ok', { execute: async () => 'done' });
-    queue.registerHandler('flaky', {
-      execute: async () => {
-        throw new Error('boom');
-      },
-    });
+    queue = outcomeQueue(store);
     registry = new Registry();
     queue.observe(await PrometheusTaskMetrics.create(queue.store, { registry }));
   });

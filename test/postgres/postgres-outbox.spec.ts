@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import pg from 'pg';
 import { TaskHandler, TaskStatus, type ITaskHandler } from '../../lib/index.js';
 import { createStore, describeIfUp } from '../support/store-target.js';
-import { startTestApp, type TestApp } from '../support/task-queue-app.js';
+import { closeAfterEach, startTestApp, type TestApp } from '../support/task-queue-app.js';
 import { POSTGRES_URL, postgresTarget } from './postgres.store-target.js';
 
 const describePostgres = await describeIfUp(postgresTarget);
@@ -25,10 +25,7 @@ describePostgres('scheduling inside the caller’s transaction (TaskScheduler, P
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 });
   let app: TestApp | undefined;
 
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
+  closeAfterEach(() => app);
   afterAll(async () => {
     await pool.end();
     await postgresTarget.dispose(schema);

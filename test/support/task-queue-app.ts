@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { DynamicModule, INestApplicationContext, Provider, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TaskQueueModule, TaskScheduler, type TaskEvent, type TaskQueueModuleOptions } from '../../lib/index.js';
@@ -35,6 +36,7 @@ export async function startTestApp(options: {
     }
   });
   const app = await moduleRef.init();
+  let closed: Promise<void> | undefined;
   return {
     app,
     scheduler,
@@ -43,11 +45,24 @@ export async function startTestApp(options: {
       const past = events.find(match);
       return past ? Promise.resolve(past) : new Promise((resolve) => waiters.push({ match, resolve }));
     },
-    close: async () => {
-      await app.close();
-      subscription.unsubscribe();
-    },
+    // Once: closeAfterEach may meet the app of an earlier test again.
+    close: () =>
+      (closed ??= (async () => {
+        await app.close();
+        subscription.unsubscribe();
+      })()),
   };
+}
+
+/**
+ * Closes the app a spec's tests start (what `current` returns then) after each test, then `reset`s what the test
+ * changed: by default the fake timers.
+ */
+export function closeAfterEach(current: () => TestApp | undefined, reset: () => void = () => jest.useRealTimers()): void {
+  afterEach(async () => {
+    await current()?.close();
+    reset();
+  });
 }
 
 /** A promise with its resolve exposed: lets a test hold a handler mid-run and release it. */
