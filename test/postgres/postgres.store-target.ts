@@ -41,7 +41,10 @@ export const postgresTarget: StoreTarget<PostgresTaskStore, PostgresStoreOptions
 
   uniqueNamespace: (label = 'test') => `ntq_${label}_${randomUUID().replace(/-/g, '').slice(0, 10)}`,
 
-  dispose: (schema) => withClient(async (client) => void (await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))),
+  dispose: (schema) =>
+    withClient(async (client) => {
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }),
 
   recorder: {
     module: new URL('fixtures/postgres-run-recorder.mjs', import.meta.url).href,
@@ -50,12 +53,15 @@ export const postgresTarget: StoreTarget<PostgresTaskStore, PostgresStoreOptions
         await client.query(`
           CREATE TABLE ${recordTable(schema, 'active')} (partition integer PRIMARY KEY, n integer NOT NULL);
           CREATE TABLE ${recordTable(schema, 'overlaps')} (partition integer, seq integer);
-          CREATE TABLE ${recordTable(schema, 'runs')} (id bigserial PRIMARY KEY, partition integer, seq integer, pid integer)`);
+          CREATE TABLE ${recordTable(schema, 'runs')}
+            (id bigserial PRIMARY KEY, partition integer, seq integer, pid integer)`);
       }),
     read: (schema) =>
       withClient(async (client): Promise<RunRecord> => {
         const overlaps = (await client.query(`SELECT * FROM ${recordTable(schema, 'overlaps')}`)).rows;
-        const runs = await client.query<RunRecord['runs'][number]>(`SELECT partition, seq, pid FROM ${recordTable(schema, 'runs')} ORDER BY id`);
+        const runs = await client.query<RunRecord['runs'][number]>(
+          `SELECT partition, seq, pid FROM ${recordTable(schema, 'runs')} ORDER BY id`,
+        );
         return { overlaps, runs: runs.rows };
       }),
   },

@@ -33,7 +33,8 @@ export const redisTarget: StoreTarget<RedisTaskStore, RedisStoreOptions> = {
   options: (prefix) => ({ connection: REDIS_URL, prefix }),
 
   async probe() {
-    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
+    const options = { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 };
+    const redis = new Redis(REDIS_URL, options);
     redis.on('error', () => undefined);
     try {
       await redis.connect();

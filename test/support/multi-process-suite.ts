@@ -1,8 +1,8 @@
 import { TaskQueue, TaskStatus, type ITaskStore, type ScheduleItem } from '../../lib/index.js';
 import { builtLibrary } from './built-library.js';
 import { eventually } from './eventually.js';
-import { createStore, describeIfUp, type StoreTarget } from './store-target.js';
-import { WorkerProcess } from './worker-process.js';
+import { createStore, describeIfUp, type BaseStoreOptions, type StoreTarget } from './store-target.js';
+import { WorkerProcess, type WorkerMessage } from './worker-process.js';
 
 /**
  * The multi-process scenarios, once for every durable store: worker apps in child processes (each a Nest app
@@ -10,7 +10,7 @@ import { WorkerProcess } from './worker-process.js';
  * are on the workers' messages and the store's state, never on fixed sleeps. Skipped where the server is down;
  * `more` adds the store's own tests to the describe.
  */
-export async function describeMultiProcess<S extends ITaskStore, O extends { leaseTime?: number }>(
+export async function describeMultiProcess<S extends ITaskStore, O extends BaseStoreOptions>(
   target: StoreTarget<S, O>,
   more: () => void = () => undefined,
 ): Promise<void> {
@@ -21,7 +21,7 @@ export async function describeMultiProcess<S extends ITaskStore, O extends { lea
   });
 }
 
-function scenarios<S extends ITaskStore, O extends { leaseTime?: number }>(target: StoreTarget<S, O>): void {
+function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: StoreTarget<S, O>): void {
   let namespace: string;
   let producer: TaskQueue;
   let workers: WorkerProcess[] = [];
@@ -37,7 +37,11 @@ function scenarios<S extends ITaskStore, O extends { leaseTime?: number }>(targe
     workers.push(worker);
     return worker;
   };
-  const job = (args: Record<string, unknown>, options: ScheduleItem['options'] = {}): ScheduleItem => ({ handler: 'job', args, options });
+  const job = (args: Record<string, unknown>, options: ScheduleItem['options'] = {}): ScheduleItem => ({
+    handler: 'job',
+    args,
+    options,
+  });
 
   beforeAll(() => {
     builtLibrary(target.id);
@@ -135,7 +139,7 @@ function scenarios<S extends ITaskStore, O extends { leaseTime?: number }>(targe
     const [id, behind] = await producer.scheduleMany([job({ kind: 'until-aborted' }, { partitionKey: 'c' }), job({ kind: 'ran' }, { partitionKey: 'c' })]);
     await worker.waitFor(() => worker.started(id).length === 1, 'the task started');
     expect(await producer.cancel(id!)).toBe(true);
-    const aborted = (m: { type: string; taskId?: string; reason?: string }) => m.type === 'aborted' && m.taskId === id && m.reason === 'TaskCancelledError';
+    const aborted = (m: WorkerMessage) => m.type === 'aborted' && m.taskId === id && m.reason === 'TaskCancelledError';
     await worker.waitFor(() => worker.messages.some(aborted), 'the task was aborted');
     await worker.said('ran', behind, 'the next task of the partition ran');
     expect(await producer.getTask(id!)).toMatchObject({ status: TaskStatus.Cancelled, attempts: 1 });

@@ -10,7 +10,7 @@ import {
   type TaskRecord,
 } from '../../lib/index.js';
 import { eventually } from './eventually.js';
-import { createStore, describeIfUp, type StoreTarget } from './store-target.js';
+import { createStore, describeIfUp, type BaseStoreOptions, type StoreTarget } from './store-target.js';
 
 export interface StoreUnderTest {
   store: ITaskStore;
@@ -25,7 +25,7 @@ export type StoreFactory = (options: { leaseTime?: number }) => Promise<StoreUnd
  * The conformance suite for a durable store, where its server is up: each test on a fresh namespace, deleted
  * after it.
  */
-export async function describeConformanceOf<S extends ITaskStore, O extends { leaseTime?: number }>(target: StoreTarget<S, O>): Promise<void> {
+export async function describeConformanceOf<S extends ITaskStore, O extends BaseStoreOptions>(target: StoreTarget<S, O>): Promise<void> {
   const describeStore = await describeIfUp(target);
   describeStore(target.Store.name, () => {
     describeStoreConformance(target.Store.name, async ({ leaseTime }) => {

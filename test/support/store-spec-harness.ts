@@ -7,7 +7,7 @@ import {
   type TaskQueueLogger,
 } from '../../lib/index.js';
 import { newTask } from './store-conformance.js';
-import { createStore, type StoreTarget } from './store-target.js';
+import { createStore, type BaseStoreOptions, type StoreTarget } from './store-target.js';
 
 export const RETENTION: Required<RetentionOptions> = { maxCount: 10_000, maxAge: 60 * 60 * 1000 };
 
@@ -36,7 +36,7 @@ export interface StoreSpecHarness<S extends ITaskStore, O> {
 }
 
 /** The set-up of a durable store's own spec: call it inside the spec's describe. */
-export function useStoreSpecHarness<S extends ITaskStore, O extends { leaseTime?: number }>(
+export function useStoreSpecHarness<S extends ITaskStore, O extends BaseStoreOptions>(
   target: StoreTarget<S, O>,
   label: string,
 ): StoreSpecHarness<S, O> {

@@ -19,11 +19,16 @@ export interface RunRecorder {
   read(namespace: string): Promise<RunRecord>;
 }
 
+/** What every store's options have. */
+export interface BaseStoreOptions {
+  leaseTime?: number;
+}
+
 /**
  * One durable store as the shared suites see it: how to open one on a namespace of its own (a Redis prefix, a
  * PostgreSQL schema), how to clean up, and whether its server is up.
  */
-export interface StoreTarget<S extends ITaskStore = ITaskStore, O extends { leaseTime?: number } = { leaseTime?: number }> {
+export interface StoreTarget<S extends ITaskStore = ITaskStore, O extends BaseStoreOptions = BaseStoreOptions> {
   /** The server, as skip messages name it ("Redis"). */
   service: string;
   /** Short name for namespaces and build folders ("redis"). */
@@ -45,7 +50,11 @@ export interface StoreTarget<S extends ITaskStore = ITaskStore, O extends { leas
 }
 
 /** A store of the target on a namespace, with options over the defaults. */
-export function createStore<S extends ITaskStore, O extends { leaseTime?: number }>(target: StoreTarget<S, O>, namespace: string, overrides: Partial<O> = {}): S {
+export function createStore<S extends ITaskStore, O extends BaseStoreOptions>(
+  target: StoreTarget<S, O>,
+  namespace: string,
+  overrides: Partial<O> = {},
+): S {
   return new target.Store({ ...target.options(namespace), ...overrides });
 }
 
