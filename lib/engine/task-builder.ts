@@ -4,10 +4,19 @@ import { UnknownTaskHandlerError } from '../errors/unknown-task-handler.error.js
 import type { ScheduleOptions } from '../interfaces/schedule-options.interface.js';
 import type { NewTask } from '../interfaces/task-record.interface.js';
 import { Messages } from '../task-queue.messages.js';
+import {
+  checkOptional,
+  isNonEmptyString,
+  isNonNegativeFinite,
+  isNonNegativeInteger,
+  isPlainObject,
+  isPositiveFinite,
+  type OptionPredicate,
+} from '../validation/option.validator.js';
 import type { HandlerRegistry, RegisteredHandler } from './handler-registry.js';
 import { assertJsonSafe } from './json-safety.js';
 import { newTaskId } from './task-id.js';
-import { isNonNegativeFinite, isNonNegativeInteger, isPositiveFinite, type ResolvedTaskQueueOptions } from './task-queue-options.js';
+import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js';
 
 const NO_OPTIONS: ScheduleOptions = Object.freeze({});
 
@@ -63,25 +72,22 @@ export class TaskBuilder {
 
 function validate(o: ScheduleOptions): void {
   if (o.delay !== undefined && o.runAt !== undefined) throw new InvalidTaskOptionsError(Messages.delayAndRunAt());
-  expect('delay', o.delay, isNonNegativeFinite, 'a finite number of ms from 0 up');
-  if (o.runAt !== undefined && !(o.runAt instanceof Date && Number.isFinite(o.runAt.getTime()))) {
-    throw new InvalidTaskOptionsError(Messages.invalidOption('runAt', 'a valid Date', o.runAt));
-  }
-  expect('timeout', o.timeout, isPositiveFinite, 'a positive number of ms');
-  expect('maxRetries', o.maxRetries, isNonNegativeInteger, 'an integer from 0 up');
-  expect('partitionKey', o.partitionKey, isNonEmptyString, 'a non-empty string');
-  expect('taskId', o.taskId, isNonEmptyString, 'a non-empty string');
-  expect('name', o.name, (v) => typeof v === 'string', 'a string');
-  expect('priority', o.priority, (v) => typeof v === 'number' && Number.isFinite(v), 'a finite number');
-  expect('retryStrategy', o.retryStrategy, (v) => typeof (v as { nextDelay?: unknown })?.nextDelay === 'function', 'an object with nextDelay()');
-  expect('metadata', o.metadata, (v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'a plain object');
+  checkOptional('delay', o.delay, isNonNegativeFinite, 'a finite number of ms from 0 up');
+  checkOptional('runAt', o.runAt, isValidDate, 'a valid Date');
+  checkOptional('timeout', o.timeout, isPositiveFinite, 'a positive number of ms');
+  checkOptional('maxRetries', o.maxRetries, isNonNegativeInteger, 'an integer from 0 up');
+  checkOptional('partitionKey', o.partitionKey, isNonEmptyString, 'a non-empty string');
+  checkOptional('taskId', o.taskId, isNonEmptyString, 'a non-empty string');
+  checkOptional('name', o.name, isString, 'a string');
+  checkOptional('priority', o.priority, isFiniteNumber, 'a finite number');
+  checkOptional('retryStrategy', o.retryStrategy, isRetryStrategy, 'an object with nextDelay()');
+  checkOptional('metadata', o.metadata, isPlainObject, 'a plain object');
 }
 
-function expect(name: string, value: unknown, valid: (v: unknown) => boolean, expected: string): void {
-  if (value !== undefined && !valid(value)) throw new InvalidTaskOptionsError(Messages.invalidOption(name, expected, value));
-}
-
-const isNonEmptyString = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+const isValidDate: OptionPredicate = (v) => v instanceof Date && Number.isFinite(v.getTime());
+const isString: OptionPredicate = (v) => typeof v === 'string';
+const isFiniteNumber: OptionPredicate = (v) => typeof v === 'number' && Number.isFinite(v);
+const isRetryStrategy: OptionPredicate = (v) => typeof (v as { nextDelay?: unknown })?.nextDelay === 'function';
 
 /** For stores that keep JSON: everything of the task must survive it, or `schedule()` says what does not. */
 function assertStorable(task: NewTask): void {

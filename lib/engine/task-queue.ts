@@ -7,15 +7,16 @@ import type { ScheduleOptions } from '../interfaces/schedule-options.interface.j
 import type { TaskObserver } from '../interfaces/task-event.interface.js';
 import type { TaskInfo } from '../interfaces/task-info.interface.js';
 import type { NewTask } from '../interfaces/task-record.interface.js';
+import type { TaskQueueOptions } from '../interfaces/task-queue-options.interface.js';
 import type { AddOptions, ITaskStore, ListQuery, TaskCounts } from '../interfaces/task-store.interface.js';
-import { InMemoryTaskStore } from '../stores/in-memory/in-memory-task.store.js';
 import { Messages } from '../task-queue.messages.js';
 import { HandlerRegistry, type HandlerSource, type TaskHandlerDefaults } from './handler-registry.js';
 import { LevelLogger } from './level-logger.js';
 import { TaskBuilder, type HandlerReference } from './task-builder.js';
 import { TaskEventHub } from './task-event-hub.js';
 import { toTaskInfo } from './task-info.mapper.js';
-import { resolveTaskQueueOptions, type ResolvedTaskQueueOptions, type TaskQueueOptions } from './task-queue-options.js';
+import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js';
+import { resolveTaskQueueOptions } from './task-queue-options.resolver.js';
 import { TaskWorker, type TaskWorkerStatus } from './task-worker.js';
 
 /** One item of `scheduleMany`. */
@@ -40,9 +41,10 @@ export class TaskQueue {
   private initialized = false;
   private readonly addOptions: AddOptions | undefined;
 
-  constructor(options?: TaskQueueOptions) {
+  /** The store is required: the engine picks no default (`createTaskQueue()` does: in-memory). */
+  constructor(options: TaskQueueOptions) {
     this.options = resolveTaskQueueOptions(options);
-    this.logger = new LevelLogger(this.options.loggerService, this.options.logLevel);
+    this.logger = new LevelLogger(this.options.logger, this.options.logLevel);
     this.builder = new TaskBuilder(this.registry, this.options);
     this.worker = new TaskWorker(this.options, this.registry, this.events, this.logger);
     this.addOptions = this.options.maxQueueSize === undefined ? undefined : { maxPending: this.options.maxQueueSize };
@@ -144,13 +146,9 @@ export class TaskQueue {
     await this.worker.stop(this.options.shutdownTimeout);
   }
 
-  /** stop(), then releases the store. The in-memory store's pending tasks are dropped, and counted in the log. */
+  /** stop(), then releases the store (the in-memory store logs the pending tasks it drops). */
   async close(): Promise<void> {
     await this.stop();
-    if (this.initialized && this.options.store instanceof InMemoryTaskStore) {
-      const { pending } = await this.options.store.counts();
-      if (pending > 0) this.logger.warn(`Dropping ${pending} pending task(s): the in-memory store keeps nothing after the application stops`);
-    }
     await this.options.store.close?.();
   }
 

@@ -16,7 +16,7 @@ import { EventLoopYield } from './event-loop-yield.js';
 import { TaskAttempt } from './task-attempt.js';
 import type { TaskEventHub } from './task-event-hub.js';
 import { toTaskError } from './task-error.mapper.js';
-import type { ResolvedTaskQueueOptions } from './task-queue-options.js';
+import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js';
 
 /** Every this many drains the worker lets timers and I/O run before claiming again. */
 const DRAINS_PER_YIELD = 256;

@@ -2,6 +2,7 @@ import { BinaryHeap } from '../../collections/binary-heap.js';
 import { Deque } from '../../collections/deque.js';
 import { QueueFullError } from '../../errors/queue-full.error.js';
 import type { TaskBacklog, TaskBacklogSource } from '../../interfaces/task-backlog.interface.js';
+import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
 import { isFinished, TaskStatus } from '../../interfaces/task-status.js';
 import type {
@@ -17,7 +18,8 @@ import type {
   TaskCounts,
 } from '../../interfaces/task-store.interface.js';
 import { Messages } from '../../task-queue.messages.js';
-import { DEFAULT_RETENTION } from '../../task-queue.constants.js';
+import { DEFAULT_RETENTION } from '../../task-queue.defaults.js';
+import { InMemoryMessages } from './in-memory.messages.js';
 import { dueBefore, MemoryTask, Place } from './memory-task.js';
 import { ReadyQueue } from './ready-queue.js';
 
@@ -54,6 +56,7 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   private readonly counters: TaskCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
   private listeners: ((signal: StoreSignal) => void)[] = [];
   private retention: Required<RetentionOptions> = DEFAULT_RETENTION;
+  private logger: TaskQueueLogger | undefined;
   private seq = 0;
   private tokens = 0;
   private nextLeaseScan = 0;
@@ -64,6 +67,12 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
 
   async init(context: StoreInitContext): Promise<void> {
     this.retention = context.retention;
+    this.logger = context.logger;
+  }
+
+  /** Keeps the tasks (nothing to release), but says how many pending ones end with the process. */
+  async close(): Promise<void> {
+    if (this.counters.pending > 0) this.logger?.warn(InMemoryMessages.droppingPending(this.counters.pending));
   }
 
   // The hot path returns settled promises instead of running async functions: no frame per call, and
