@@ -1,6 +1,5 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { StoreUnavailableError } from '../errors/store-unavailable.error.js';
-import { TaskCancelledError } from '../errors/task-cancelled.error.js';
 import { TaskQueueError } from '../errors/task-queue.error.js';
 import type { ITaskHandler } from '../interfaces/task-handler.interface.js';
 import type { ScheduleOptions } from '../interfaces/schedule-options.interface.js';
@@ -98,11 +97,13 @@ export class TaskQueue {
     return this.add(tasks, tasks.map((task) => task.id), transaction);
   }
 
-  /** True if the task was pending or running (a running task's signal aborts); false if finished or unknown. */
+  /**
+   * True if the task was pending or running; false if finished or unknown. A running task's signal aborts
+   * through the store's `cancel` signal, which reaches the worker running it (here or elsewhere).
+   */
   async cancel(taskId: string): Promise<boolean> {
     const cancelled = await this.call('cancel', () => this.options.store.cancel(taskId));
     if (cancelled === undefined) return false;
-    this.worker.abortIfRunning(taskId, new TaskCancelledError(Messages.cancelled(taskId)));
     if (this.events.active) this.events.cancelled(cancelled, cancelled.attempts);
     this.logger.debug(`Task ${taskId} (${cancelled.handler}) cancelled`);
     return true;
@@ -162,13 +163,13 @@ export class TaskQueue {
     try {
       added = await this.options.store.add(tasks, transaction === undefined ? this.addOptions : { ...this.addOptions, transaction });
     } catch (error) {
-      this.worker.endAdd(undefined);
+      this.worker.endAdd();
       throw storeError('schedule', error);
     }
-    // Events and the local wake-up after the store answered, and before this worker can start the task.
+    // Events after the store answered, before this worker can start the task (its claim is on its way).
     if (this.events.active) for (let i = 0; i < tasks.length; i++) if (added[i]) this.events.scheduled(tasks[i]!, new Date(tasks[i]!.runAt));
     if (this.logger.debugEnabled) for (const task of tasks) this.logger.debug(`Task ${task.id} (${task.handler}) scheduled for ${new Date(task.runAt).toISOString()}`);
-    this.worker.endAdd(earliestAdded(tasks, added));
+    this.worker.endAdd();
     return result;
   }
 
@@ -192,9 +193,3 @@ export type HandlerArgs<H> = H extends ITaskHandler<infer A, any> ? A : unknown;
 
 /** `schedule(Handler, args, options?)`; args may be left out when the handler accepts undefined. */
 export type ScheduleArgs<H> = undefined extends HandlerArgs<H> ? [args?: HandlerArgs<H>, options?: ScheduleOptions] : [args: HandlerArgs<H>, options?: ScheduleOptions];
-
-function earliestAdded(tasks: NewTask[], added: boolean[]): number | undefined {
-  let earliest: number | undefined;
-  for (let i = 0; i < tasks.length; i++) if (added[i] && (earliest === undefined || tasks[i]!.runAt < earliest)) earliest = tasks[i]!.runAt;
-  return earliest === undefined ? undefined : earliest - Date.now();
-}

@@ -89,7 +89,6 @@ export class TaskWorker {
   async stop(timeoutMs: number): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopping';
-    this.unsubscribe?.();
     clearTimeout(this.wakeTimer);
     clearInterval(this.safetyPoll);
     await this.claiming;
@@ -101,6 +100,8 @@ export class TaskWorker {
         await this.waitUntilEmpty(ABORT_GRACE_MS);
       }
     }
+    // Subscribed until now: a cancel reaches the tasks that drain (its signal is the only path to them).
+    this.unsubscribe?.();
     clearInterval(this.heartbeat);
     clearTimeout(this.deadlineTimer);
     this.yielder.close();
@@ -118,24 +119,17 @@ export class TaskWorker {
     this.adding++;
   }
 
-  /** A schedule() call finished; `dueInMs` is when its task is due (undefined: nothing was added). */
-  endAdd(dueInMs: number | undefined): void {
+  /** A schedule() call finished. Its tasks reach the worker as the store's wake signal, before this. */
+  endAdd(): void {
     this.adding--;
-    // Durable stores signal other processes; this one need not wait for the round trip.
-    if (dueInMs !== undefined && this.state === 'running') {
-      if (dueInMs <= 0) this.requestDrain();
-      else this.wakeIn(dueInMs);
-    }
     this.settleIdle();
   }
 
-  /** Aborts the attempt of a task this worker runs (a local cancel; remote ones arrive as signals). */
-  abortIfRunning(taskId: string, reason: Error): void {
-    this.attempts.get(taskId)?.abort(reason);
-  }
-
+  /** The one path of each event to this worker: added or due work (wake) and cancels, local or remote. */
   private readonly onSignal = (signal: StoreSignal): void => {
-    if (signal.type === 'cancel') this.abortIfRunning(signal.taskId, new TaskCancelledError(Messages.cancelled(signal.taskId)));
+    if (signal.type === 'cancel') {
+      this.attempts.get(signal.taskId)?.abort(new TaskCancelledError(Messages.cancelled(signal.taskId)));
+    } else if (this.state !== 'running') return;
     else if (signal.inMs === undefined || signal.inMs <= 0) this.requestDrain();
     else this.wakeIn(signal.inMs);
   };
@@ -233,7 +227,8 @@ export class TaskWorker {
   }
 
   private async reportSuccess(attempt: TaskAttempt, result: unknown): Promise<void> {
-    if (!(await this.options.store.complete(attempt.lease, result))) return this.onRefused(attempt);
+    // Refused (lease lost, or cancelled meanwhile): the store says so in its log, if it needs saying.
+    if (!(await this.options.store.complete(attempt.lease, result))) return;
     if (this.events.active) this.events.succeeded(attempt.task, attempt.attempt, Date.now() - attempt.startedAt);
     if (this.logger.debugEnabled) this.logger.debug(`Task ${attempt.taskId} (${attempt.handler}) succeeded`);
   }
@@ -254,7 +249,7 @@ export class TaskWorker {
     const retryInMs = this.retryDelay(attempt, thrown);
     // Taken before the store call: the store counts the delay from its own, later, now.
     const retryAt = retryInMs === null ? undefined : Date.now() + retryInMs;
-    if (!(await store.fail(attempt.lease, error, retryInMs))) return this.onRefused(attempt);
+    if (!(await store.fail(attempt.lease, error, retryInMs))) return;
     const willRetry = retryInMs !== null;
     if (this.events.active) {
       this.events.failed(attempt.task, attempt.attempt, Date.now() - attempt.startedAt, error, willRetry, retryAt === undefined ? undefined : new Date(retryAt));
@@ -275,11 +270,6 @@ export class TaskWorker {
       this.logger.error(`Task ${attempt.taskId}: its retry strategy threw (${describe(error)}); not retrying`);
       return null;
     }
-  }
-
-  private onRefused(attempt: TaskAttempt): void {
-    if (attempt.abortReason instanceof TaskCancelledError) return;
-    this.logger.warn(`Task ${attempt.taskId}: the store refused this worker's outcome (the task was cancelled, or its lease was taken over)`);
   }
 
   private readonly renewLeases = async (): Promise<void> => {

@@ -316,10 +316,16 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
     return task;
   }
 
-  /** For complete/fail: the task if the report may be recorded; a cancelled task is released instead. */
+  /**
+   * For complete/fail: the task if the report may be recorded; a cancelled task is released instead. A stale
+   * lease is logged here, the one place that knows which of the two refused the report.
+   */
   private reportable(lease: Lease): MemoryTask | undefined {
     const task = this.leased(lease);
-    if (task === undefined) return undefined;
+    if (task === undefined) {
+      this.logger?.warn(Messages.leaseLost(lease.taskId));
+      return undefined;
+    }
     if (task.status === TaskStatus.Running) return task;
     this.settleCancelled(task, Date.now());
     return undefined;

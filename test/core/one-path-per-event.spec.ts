@@ -1,0 +1,60 @@
+import { jest } from '@jest/globals';
+import {
+  createTaskQueue,
+  InMemoryTaskStore,
+  TaskCancelledError,
+  TaskQueue,
+  type Lease,
+  type TaskContext,
+  type TaskEvent,
+} from '../../lib/index.js';
+import { Messages } from '../../lib/task-queue.messages.js';
+
+const capture = () => ({ log: jest.fn(), warn: jest.fn(), error: jest.fn(), debug: jest.fn() });
+
+function nextEvent(queue: TaskQueue, type: TaskEvent['type']): Promise<TaskEvent> {
+  return new Promise((resolve) => {
+    const remove = queue.observe({ onTaskEvent: (event) => event.type === type && (remove(), resolve(event)) });
+  });
+}
+
+/** Refuses every report as from a stale lease (as if the task had been taken over by another worker). */
+class StaleLeaseStore extends InMemoryTaskStore {
+  override complete(lease: Lease, result?: unknown): Promise<boolean> {
+    return super.complete({ ...lease, token: 'stale' }, result);
+  }
+}
+
+let queue: TaskQueue | undefined;
+afterEach(async () => {
+  await queue?.close();
+  queue = undefined;
+});
+
+it('a cancel reaches a task that is draining at shutdown (through the store signal)', async () => {
+  queue = createTaskQueue({ logLevel: false });
+  const aborts: unknown[] = [];
+  queue.registerHandler('waits', {
+    execute: (_args: unknown, ctx: TaskContext) =>
+      new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(aborts.push(ctx.signal.reason)))),
+  });
+  await queue.start();
+  const started = nextEvent(queue, 'started');
+  const id = await queue.schedule('waits');
+  await started;
+  const stopping = queue.stop();
+  expect(queue.workerStatus.state).toBe('stopping');
+  expect(await queue.cancel(id)).toBe(true);
+  await stopping;
+  expect(aborts).toEqual([expect.any(TaskCancelledError)]);
+});
+
+it('a refused outcome is logged once, by the store', async () => {
+  const logger = capture();
+  queue = createTaskQueue({ store: new StaleLeaseStore(), logger });
+  queue.registerHandler('noop', { execute: () => 'done' });
+  await queue.start();
+  const id = await queue.schedule('noop');
+  await queue.whenIdle();
+  expect(logger.warn.mock.calls).toEqual([[Messages.leaseLost(id)]]);
+});
