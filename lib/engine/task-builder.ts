@@ -17,6 +17,7 @@ import type { HandlerRegistry, RegisteredHandler } from './handler-registry.js';
 import { assertJsonSafe } from './json-safety.js';
 import { newTaskId } from './task-id.js';
 import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js';
+import type { TaskDefaultsResolver } from './task-defaults.resolver.js';
 
 const NO_OPTIONS: ScheduleOptions = Object.freeze({});
 
@@ -31,6 +32,7 @@ export class TaskBuilder {
   constructor(
     private readonly registry: HandlerRegistry,
     private readonly options: ResolvedTaskQueueOptions,
+    private readonly defaults: TaskDefaultsResolver,
   ) {}
 
   build(handler: HandlerReference, args: unknown, options: ScheduleOptions | undefined, now: number): NewTask {
@@ -49,8 +51,8 @@ export class TaskBuilder {
       partitionKey: o.partitionKey,
       runAt: o.runAt !== undefined ? o.runAt.getTime() : o.delay !== undefined ? now + o.delay : now,
       createdAt: now,
-      maxRetries: o.maxRetries ?? entry.defaults.maxRetries ?? this.options.defaultMaxRetries,
-      timeout: o.timeout ?? entry.defaults.timeout ?? this.options.defaultTimeout,
+      maxRetries: this.defaults.maxRetries(o.maxRetries, entry.defaults),
+      timeout: this.defaults.timeout(o.timeout, entry.defaults),
       retryStrategy: o.retryStrategy,
       metadata: o.metadata,
     };

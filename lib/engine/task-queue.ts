@@ -12,6 +12,7 @@ import { Messages } from '../task-queue.messages.js';
 import { HandlerRegistry, type HandlerSource, type TaskHandlerDefaults } from './handler-registry.js';
 import { LevelLogger } from './level-logger.js';
 import { TaskBuilder, type HandlerReference } from './task-builder.js';
+import { TaskDefaultsResolver } from './task-defaults.resolver.js';
 import { TaskEventHub } from './task-event-hub.js';
 import { toTaskInfo } from './task-info.mapper.js';
 import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js';
@@ -44,8 +45,9 @@ export class TaskQueue {
   constructor(options: TaskQueueOptions) {
     this.options = resolveTaskQueueOptions(options);
     this.logger = new LevelLogger(this.options.logger, this.options.logLevel);
-    this.builder = new TaskBuilder(this.registry, this.options);
-    this.worker = new TaskWorker(this.options, this.registry, this.events, this.logger);
+    const defaults = new TaskDefaultsResolver(this.options);
+    this.builder = new TaskBuilder(this.registry, this.options, defaults);
+    this.worker = new TaskWorker(this.options, this.registry, this.events, this.logger, defaults);
     this.addOptions = this.options.maxQueueSize === undefined ? undefined : { maxPending: this.options.maxQueueSize };
   }
 

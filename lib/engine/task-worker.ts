@@ -17,6 +17,7 @@ import { TaskAttempt } from './task-attempt.js';
 import type { TaskEventHub } from './task-event-hub.js';
 import { toTaskError } from './task-error.mapper.js';
 import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js';
+import type { TaskDefaultsResolver } from './task-defaults.resolver.js';
 
 /** Every this many drains the worker lets timers and I/O run before claiming again. */
 const DRAINS_PER_YIELD = 256;
@@ -65,6 +66,7 @@ export class TaskWorker {
     private readonly registry: HandlerRegistry,
     private readonly events: TaskEventHub,
     private readonly logger: LevelLogger,
+    private readonly defaults: TaskDefaultsResolver,
   ) {}
 
   get running(): number {
@@ -262,7 +264,7 @@ export class TaskWorker {
   private retryDelay(attempt: TaskAttempt, thrown: unknown): number | null {
     if (thrown instanceof NonRetryableError || thrown instanceof UnknownTaskHandlerError) return null;
     if (attempt.attempt > attempt.task.maxRetries) return null;
-    const strategy = reviveRetryStrategy(attempt.task.retryStrategy) ?? attempt.entry?.defaults.retryStrategy ?? this.options.defaultRetryStrategy;
+    const strategy = this.defaults.retryStrategy(reviveRetryStrategy(attempt.task.retryStrategy), attempt.entry?.defaults);
     try {
       const delay = strategy.nextDelay(attempt.attempt, thrown);
       return typeof delay === 'number' && Number.isFinite(delay) && delay >= 0 ? delay : null;
