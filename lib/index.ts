@@ -6,7 +6,7 @@ export type { ScheduleOptions } from './interfaces/schedule-options.interface.js
 export type { TaskInfo } from './interfaces/task-info.interface.js';
 export type { TaskEvent, TaskEventSubject, TaskEventType, TaskObserver } from './interfaces/task-event.interface.js';
 export type { TaskBacklog, TaskBacklogSource } from './interfaces/task-backlog.interface.js';
-export type { TaskWorkerStatus } from './engine/task-worker.js';
+export type { TaskWorkerStatus } from './engine/worker/task-worker.js';
 export type { TaskError, TaskRecord, NewTask } from './interfaces/task-record.interface.js';
 export type { TaskQueueModuleOptions, TaskQueueOptions } from './interfaces/task-queue-options.interface.js';
 export type {

@@ -17,7 +17,7 @@ import { TaskEventHub } from './task-event-hub.js';
 import { toTaskInfo } from './task-info.mapper.js';
 import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js';
 import { resolveTaskQueueOptions } from './task-queue-options.resolver.js';
-import { TaskWorker, type TaskWorkerStatus } from './task-worker.js';
+import { TaskWorker, type TaskWorkerStatus } from './worker/task-worker.js';
 
 /** One item of `scheduleMany`. */
 export interface ScheduleItem {

@@ -4,6 +4,7 @@ import {
   InMemoryTaskStore,
   TaskCancelledError,
   TaskQueue,
+  TaskTimeoutError,
   type Lease,
   type TaskContext,
   type TaskEvent,
@@ -57,4 +58,42 @@ it('a refused outcome is logged once, by the store', async () => {
   const id = await queue.schedule('noop');
   await queue.whenIdle();
   expect(logger.warn.mock.calls).toEqual([[Messages.leaseLost(id)]]);
+});
+
+describe('after stop() and start() (fake clock)', () => {
+  beforeEach(() => jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') }));
+  afterEach(() => jest.useRealTimers());
+
+  it('a delayed task still runs when due (the wake timer is armed again)', async () => {
+    queue = createTaskQueue({ logLevel: false });
+    const ran: string[] = [];
+    queue.registerHandler('noop', { execute: (_args: unknown, ctx: TaskContext) => void ran.push(ctx.taskId) });
+    await queue.start();
+    const id = await queue.schedule('noop', undefined, { delay: 1_000 });
+    await queue.stop();
+    await queue.start();
+    await jest.advanceTimersByTimeAsync(1_000);
+    await queue.whenIdle();
+    expect(ran).toEqual([id]);
+  });
+
+  it('a timeout still aborts (the deadline timer is armed again)', async () => {
+    queue = createTaskQueue({ logLevel: false });
+    const aborts: unknown[] = [];
+    queue.registerHandler('quick', { execute: () => 'done' });
+    queue.registerHandler('waits', {
+      execute: (_args: unknown, ctx: TaskContext) =>
+        new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(aborts.push(ctx.signal.reason)))),
+    });
+    await queue.start();
+    // Ends long before its deadline: the deadline timer stays armed for it when the worker stops.
+    await queue.schedule('quick', undefined, { timeout: 5_000 });
+    await queue.whenIdle();
+    await queue.stop();
+    await queue.start();
+    await queue.schedule('waits', undefined, { timeout: 10_000 });
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(aborts).toEqual([expect.any(TaskTimeoutError)]);
+    await queue.whenIdle();
+  });
 });
