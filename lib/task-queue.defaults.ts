@@ -1,7 +1,10 @@
 import type { RetentionOptions } from './interfaces/task-store.interface.js';
 
 /** Default values of the queue's options (see TaskQueueOptions for what each means). */
-export const DEFAULT_RETENTION: Required<RetentionOptions> = Object.freeze({ maxCount: 10_000, maxAge: 24 * 60 * 60 * 1000 });
+export const DEFAULT_RETENTION: Required<RetentionOptions> = Object.freeze({
+  maxCount: 10_000,
+  maxAge: 24 * 60 * 60 * 1000,
+});
 
 export const DEFAULTS = Object.freeze({
   concurrency: 10,

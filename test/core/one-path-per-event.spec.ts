@@ -19,6 +19,17 @@ function nextEvent(queue: TaskQueue, type: TaskEvent['type']): Promise<TaskEvent
   });
 }
 
+/** A handler that runs until its signal aborts, and records the reason. */
+const waitsForAbort = (aborts: unknown[]) => ({
+  execute: (_args: unknown, ctx: TaskContext) =>
+    new Promise((_resolve, reject) => {
+      ctx.signal.addEventListener('abort', () => {
+        aborts.push(ctx.signal.reason);
+        reject(ctx.signal.reason);
+      });
+    }),
+});
+
 /** Refuses every report as from a stale lease (as if the task had been taken over by another worker). */
 class StaleLeaseStore extends InMemoryTaskStore {
   override complete(lease: Lease, result?: unknown): Promise<boolean> {
@@ -35,10 +46,7 @@ afterEach(async () => {
 it('a cancel reaches a task that is draining at shutdown (through the store signal)', async () => {
   queue = createTaskQueue({ logLevel: false });
   const aborts: unknown[] = [];
-  queue.registerHandler('waits', {
-    execute: (_args: unknown, ctx: TaskContext) =>
-      new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(aborts.push(ctx.signal.reason)))),
-  });
+  queue.registerHandler('waits', waitsForAbort(aborts));
   await queue.start();
   const started = nextEvent(queue, 'started');
   const id = await queue.schedule('waits');
@@ -81,10 +89,7 @@ describe('after stop() and start() (fake clock)', () => {
     queue = createTaskQueue({ logLevel: false });
     const aborts: unknown[] = [];
     queue.registerHandler('quick', { execute: () => 'done' });
-    queue.registerHandler('waits', {
-      execute: (_args: unknown, ctx: TaskContext) =>
-        new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(aborts.push(ctx.signal.reason)))),
-    });
+    queue.registerHandler('waits', waitsForAbort(aborts));
     await queue.start();
     // Ends long before its deadline: the deadline timer stays armed for it when the worker stops.
     await queue.schedule('quick', undefined, { timeout: 5_000 });

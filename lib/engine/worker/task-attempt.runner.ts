@@ -49,7 +49,9 @@ export class TaskAttemptRunner {
 
   /** Aborts every running attempt (shutdown, after shutdownTimeout). */
   abortAll(): void {
-    for (const attempt of this.attempts.values()) attempt.abort(new TaskAbortedError(Messages.shuttingDown(attempt.taskId)));
+    for (const attempt of this.attempts.values()) {
+      attempt.abort(new TaskAbortedError(Messages.shuttingDown(attempt.taskId)));
+    }
   }
 
   private async execute(attempt: TaskAttempt): Promise<void> {
@@ -115,7 +117,8 @@ export class TaskAttemptRunner {
     const retryAt = retryInMs === null ? undefined : new Date(Date.now() + retryInMs);
     if (!(await store.fail(attempt.lease, error, retryInMs))) return;
     if (events.active) {
-      events.failed(attempt.task, attempt.attempt, Date.now() - attempt.startedAt, error, retryAt !== undefined, retryAt);
+      const duration = Date.now() - attempt.startedAt;
+      events.failed(attempt.task, attempt.attempt, duration, error, retryAt !== undefined, retryAt);
     }
     const what = `Task ${attempt.taskId} (${attempt.handler}) attempt ${attempt.attempt} failed: ${error.message}`;
     if (retryInMs !== null) logger.warn(`${what}; retrying in ${retryInMs} ms`);
@@ -126,12 +129,14 @@ export class TaskAttemptRunner {
   private retryDelay(attempt: TaskAttempt, thrown: unknown): number | null {
     if (thrown instanceof NonRetryableError || thrown instanceof UnknownTaskHandlerError) return null;
     if (attempt.attempt > attempt.task.maxRetries) return null;
-    const strategy = this.context.defaults.retryStrategy(reviveRetryStrategy(attempt.task.retryStrategy), attempt.entry?.defaults);
+    const own = reviveRetryStrategy(attempt.task.retryStrategy);
+    const strategy = this.context.defaults.retryStrategy(own, attempt.entry?.defaults);
     try {
       const delay = strategy.nextDelay(attempt.attempt, thrown);
       return typeof delay === 'number' && Number.isFinite(delay) && delay >= 0 ? delay : null;
     } catch (error) {
-      this.context.logger.error(`Task ${attempt.taskId}: its retry strategy threw (${describeError(error)}); not retrying`);
+      const what = `its retry strategy threw (${describeError(error)}); not retrying`;
+      this.context.logger.error(`Task ${attempt.taskId}: ${what}`);
       return null;
     }
   }
