@@ -5,6 +5,8 @@ import {
   TaskCancelledError,
   TaskQueue,
   TaskTimeoutError,
+  type ClaimBatch,
+  type ClaimRequest,
   type Lease,
   type TaskContext,
   type TaskEvent,
@@ -39,6 +41,7 @@ class StaleLeaseStore extends InMemoryTaskStore {
 
 let queue: TaskQueue | undefined;
 afterEach(async () => {
+  jest.restoreAllMocks();
   await queue?.close();
   queue = undefined;
 });
@@ -101,4 +104,26 @@ describe('after stop() and start() (fake clock)', () => {
     expect(aborts).toEqual([expect.any(TaskTimeoutError)]);
     await queue.whenIdle();
   });
+});
+
+it('claims again after a failed claim even when the backoff timer fires before Date.now() says it ended', async () => {
+  const realNow = Date.now.bind(Date);
+  const lagClock = () => jest.spyOn(Date, 'now').mockImplementation(() => realNow() - 50);
+  const logger = {
+    ...capture(),
+    // After the backoff's end was taken from the true clock: from now on Date.now() reads 50 ms behind.
+    warn: (message: unknown) => void (String(message).startsWith('Could not claim') && setTimeout(lagClock, 0)),
+  };
+  let refusals = 1;
+  const store = new (class extends InMemoryTaskStore {
+    override claim(request: ClaimRequest): Promise<ClaimBatch> {
+      return refusals-- > 0 ? Promise.reject(new Error('connection refused')) : super.claim(request);
+    }
+  })();
+  queue = createTaskQueue({ store, logger });
+  queue.registerHandler('noop', { execute: () => 'done' });
+  await queue.start();
+  const succeeded = nextEvent(queue, 'succeeded');
+  await queue.schedule('noop');
+  await succeeded;
 });

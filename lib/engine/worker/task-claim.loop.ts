@@ -108,7 +108,7 @@ export class TaskClaimLoop {
     if (this.claiming !== undefined || !this.host.active()) return;
     const free = this.host.free();
     if (!this.mayHaveWork || free <= 0) return this.host.settled();
-    if (this.failures > 0 && Date.now() < this.claimAgainAt) return; // backing off: the wake timer claims
+    if (this.failures > 0 && this.stillBackingOff()) return;
     this.mayHaveWork = false;
     this.claiming = this.claim(free);
   };
@@ -135,6 +135,17 @@ export class TaskClaimLoop {
     this.mayHaveWork = true;
     this.claimAgainAt = Date.now() + delay;
     if (this.host.active()) this.wakeIn(delay);
+  }
+
+  /**
+   * Backing off: a timer claims once the backoff ends. Armed again here, as the timer that was to end it may
+   * fire a little before Date.now() says it ended (Node's timers run on the event loop's cached clock).
+   */
+  private stillBackingOff(): boolean {
+    const waitMs = this.claimAgainAt - Date.now();
+    if (waitMs <= 0) return false;
+    this.wakeIn(waitMs);
+    return true;
   }
 
   private readonly onWakeTimer = (): void => {
