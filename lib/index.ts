@@ -6,9 +6,9 @@ export type { ScheduleOptions } from './interfaces/schedule-options.interface.js
 export type { TaskInfo } from './interfaces/task-info.interface.js';
 export type { TaskEvent, TaskEventSubject, TaskEventType, TaskObserver } from './interfaces/task-event.interface.js';
 export type { TaskBacklog, TaskBacklogSource } from './interfaces/task-backlog.interface.js';
-export type { TaskWorkerStatus } from './engine/task-worker.js';
+export type { TaskWorkerStatus } from './engine/worker/task-worker.js';
 export type { TaskError, TaskRecord, NewTask } from './interfaces/task-record.interface.js';
-export type { TaskQueueModuleOptions } from './interfaces/task-queue-options.interface.js';
+export type { TaskQueueModuleOptions, TaskQueueOptions } from './interfaces/task-queue-options.interface.js';
 export type {
   ITaskStore,
   AddOptions,
@@ -28,7 +28,7 @@ export { LinearBackoffRetryStrategy, type LinearBackoffOptions } from './retry/l
 export { reviveRetryStrategy } from './retry/revive-retry-strategy.js';
 export { InMemoryTaskStore, type InMemoryTaskStoreOptions } from './stores/in-memory/in-memory-task.store.js';
 export { TaskQueue, type ScheduleItem, type HandlerArgs, type ScheduleArgs } from './engine/task-queue.js';
-export type { TaskQueueOptions } from './engine/task-queue-options.js';
+export { createTaskQueue } from './task-queue.factory.js';
 export type { TaskHandlerDefaults, HandlerSource } from './engine/handler-registry.js';
 export type { TaskQueueLogger, TaskQueueLogLevel } from './interfaces/task-queue-logger.interface.js';
 export { TaskQueueModule } from './nest/task-queue.module.js';

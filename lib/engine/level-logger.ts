@@ -3,7 +3,7 @@ import type { TaskQueueLogger, TaskQueueLogLevel } from '../interfaces/task-queu
 const RANK: Record<TaskQueueLogLevel, number> = { verbose: 0, debug: 1, log: 2, warn: 3, error: 4, fatal: 5 };
 
 /**
- * Applies the `logger` option once, up front, so the hot path asks a boolean (`debugEnabled`) instead of
+ * Applies the `logLevel` option once, up front, so the hot path asks a boolean (`debugEnabled`) instead of
  * building messages nobody reads.
  */
 export class LevelLogger {

@@ -4,10 +4,20 @@ import { UnknownTaskHandlerError } from '../errors/unknown-task-handler.error.js
 import type { ScheduleOptions } from '../interfaces/schedule-options.interface.js';
 import type { NewTask } from '../interfaces/task-record.interface.js';
 import { Messages } from '../task-queue.messages.js';
+import {
+  checkOptional,
+  isNonEmptyString,
+  isNonNegativeFinite,
+  isNonNegativeInteger,
+  isPlainObject,
+  isPositiveFinite,
+  type OptionPredicate,
+} from '../validation/option.validator.js';
 import type { HandlerRegistry, RegisteredHandler } from './handler-registry.js';
 import { assertJsonSafe } from './json-safety.js';
 import { newTaskId } from './task-id.js';
-import { isNonNegativeFinite, isNonNegativeInteger, isPositiveFinite, type ResolvedTaskQueueOptions } from './task-queue-options.js';
+import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js';
+import type { TaskDefaultsResolver } from './task-defaults.resolver.js';
 
 const NO_OPTIONS: ScheduleOptions = Object.freeze({});
 
@@ -22,6 +32,7 @@ export class TaskBuilder {
   constructor(
     private readonly registry: HandlerRegistry,
     private readonly options: ResolvedTaskQueueOptions,
+    private readonly defaults: TaskDefaultsResolver,
   ) {}
 
   build(handler: HandlerReference, args: unknown, options: ScheduleOptions | undefined, now: number): NewTask {
@@ -40,8 +51,8 @@ export class TaskBuilder {
       partitionKey: o.partitionKey,
       runAt: o.runAt !== undefined ? o.runAt.getTime() : o.delay !== undefined ? now + o.delay : now,
       createdAt: now,
-      maxRetries: o.maxRetries ?? entry.defaults.maxRetries ?? this.options.defaultMaxRetries,
-      timeout: o.timeout ?? entry.defaults.timeout ?? this.options.defaultTimeout,
+      maxRetries: this.defaults.maxRetries(o.maxRetries, entry.defaults),
+      timeout: this.defaults.timeout(o.timeout, entry.defaults),
       retryStrategy: o.retryStrategy,
       metadata: o.metadata,
     };
@@ -63,25 +74,22 @@ export class TaskBuilder {
 
 function validate(o: ScheduleOptions): void {
   if (o.delay !== undefined && o.runAt !== undefined) throw new InvalidTaskOptionsError(Messages.delayAndRunAt());
-  expect('delay', o.delay, isNonNegativeFinite, 'a finite number of ms from 0 up');
-  if (o.runAt !== undefined && !(o.runAt instanceof Date && Number.isFinite(o.runAt.getTime()))) {
-    throw new InvalidTaskOptionsError(Messages.invalidOption('runAt', 'a valid Date', o.runAt));
-  }
-  expect('timeout', o.timeout, isPositiveFinite, 'a positive number of ms');
-  expect('maxRetries', o.maxRetries, isNonNegativeInteger, 'an integer from 0 up');
-  expect('partitionKey', o.partitionKey, isNonEmptyString, 'a non-empty string');
-  expect('taskId', o.taskId, isNonEmptyString, 'a non-empty string');
-  expect('name', o.name, (v) => typeof v === 'string', 'a string');
-  expect('priority', o.priority, (v) => typeof v === 'number' && Number.isFinite(v), 'a finite number');
-  expect('retryStrategy', o.retryStrategy, (v) => typeof (v as { nextDelay?: unknown })?.nextDelay === 'function', 'an object with nextDelay()');
-  expect('metadata', o.metadata, (v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'a plain object');
+  checkOptional('delay', o.delay, isNonNegativeFinite, 'a finite number of ms from 0 up');
+  checkOptional('runAt', o.runAt, isValidDate, 'a valid Date');
+  checkOptional('timeout', o.timeout, isPositiveFinite, 'a positive number of ms');
+  checkOptional('maxRetries', o.maxRetries, isNonNegativeInteger, 'an integer from 0 up');
+  checkOptional('partitionKey', o.partitionKey, isNonEmptyString, 'a non-empty string');
+  checkOptional('taskId', o.taskId, isNonEmptyString, 'a non-empty string');
+  checkOptional('name', o.name, isString, 'a string');
+  checkOptional('priority', o.priority, isFiniteNumber, 'a finite number');
+  checkOptional('retryStrategy', o.retryStrategy, isRetryStrategy, 'an object with nextDelay()');
+  checkOptional('metadata', o.metadata, isPlainObject, 'a plain object');
 }
 
-function expect(name: string, value: unknown, valid: (v: unknown) => boolean, expected: string): void {
-  if (value !== undefined && !valid(value)) throw new InvalidTaskOptionsError(Messages.invalidOption(name, expected, value));
-}
-
-const isNonEmptyString = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+const isValidDate: OptionPredicate = (v) => v instanceof Date && Number.isFinite(v.getTime());
+const isString: OptionPredicate = (v) => typeof v === 'string';
+const isFiniteNumber: OptionPredicate = (v) => typeof v === 'number' && Number.isFinite(v);
+const isRetryStrategy: OptionPredicate = (v) => typeof (v as { nextDelay?: unknown })?.nextDelay === 'function';
 
 /** For stores that keep JSON: everything of the task must survive it, or `schedule()` says what does not. */
 function assertStorable(task: NewTask): void {

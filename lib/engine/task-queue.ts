@@ -1,22 +1,23 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { StoreUnavailableError } from '../errors/store-unavailable.error.js';
-import { TaskCancelledError } from '../errors/task-cancelled.error.js';
 import { TaskQueueError } from '../errors/task-queue.error.js';
 import type { ITaskHandler } from '../interfaces/task-handler.interface.js';
 import type { ScheduleOptions } from '../interfaces/schedule-options.interface.js';
 import type { TaskObserver } from '../interfaces/task-event.interface.js';
 import type { TaskInfo } from '../interfaces/task-info.interface.js';
 import type { NewTask } from '../interfaces/task-record.interface.js';
+import type { TaskQueueOptions } from '../interfaces/task-queue-options.interface.js';
 import type { AddOptions, ITaskStore, ListQuery, TaskCounts } from '../interfaces/task-store.interface.js';
-import { InMemoryTaskStore } from '../stores/in-memory/in-memory-task.store.js';
 import { Messages } from '../task-queue.messages.js';
 import { HandlerRegistry, type HandlerSource, type TaskHandlerDefaults } from './handler-registry.js';
 import { LevelLogger } from './level-logger.js';
 import { TaskBuilder, type HandlerReference } from './task-builder.js';
+import { TaskDefaultsResolver } from './task-defaults.resolver.js';
 import { TaskEventHub } from './task-event-hub.js';
 import { toTaskInfo } from './task-info.mapper.js';
-import { resolveTaskQueueOptions, type ResolvedTaskQueueOptions, type TaskQueueOptions } from './task-queue-options.js';
-import { TaskWorker, type TaskWorkerStatus } from './task-worker.js';
+import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js';
+import { resolveTaskQueueOptions } from './task-queue-options.resolver.js';
+import { TaskWorker, type TaskWorkerStatus } from './worker/task-worker.js';
 
 /** One item of `scheduleMany`. */
 export interface ScheduleItem {
@@ -40,11 +41,13 @@ export class TaskQueue {
   private initialized = false;
   private readonly addOptions: AddOptions | undefined;
 
-  constructor(options?: TaskQueueOptions) {
+  /** The store is required: the engine picks no default (`createTaskQueue()` does: in-memory). */
+  constructor(options: TaskQueueOptions) {
     this.options = resolveTaskQueueOptions(options);
-    this.logger = new LevelLogger(this.options.loggerService, this.options.logLevel);
-    this.builder = new TaskBuilder(this.registry, this.options);
-    this.worker = new TaskWorker(this.options, this.registry, this.events, this.logger);
+    this.logger = new LevelLogger(this.options.logger, this.options.logLevel);
+    const defaults = new TaskDefaultsResolver(this.options);
+    this.builder = new TaskBuilder(this.registry, this.options, defaults);
+    this.worker = new TaskWorker(this.options, this.registry, this.events, this.logger, defaults);
     this.addOptions = this.options.maxQueueSize === undefined ? undefined : { maxPending: this.options.maxQueueSize };
   }
 
@@ -96,11 +99,13 @@ export class TaskQueue {
     return this.add(tasks, tasks.map((task) => task.id), transaction);
   }
 
-  /** True if the task was pending or running (a running task's signal aborts); false if finished or unknown. */
+  /**
+   * True if the task was pending or running; false if finished or unknown. A running task's signal aborts
+   * through the store's `cancel` signal, which reaches the worker running it (here or elsewhere).
+   */
   async cancel(taskId: string): Promise<boolean> {
     const cancelled = await this.call('cancel', () => this.options.store.cancel(taskId));
     if (cancelled === undefined) return false;
-    this.worker.abortIfRunning(taskId, new TaskCancelledError(Messages.cancelled(taskId)));
     if (this.events.active) this.events.cancelled(cancelled, cancelled.attempts);
     this.logger.debug(`Task ${taskId} (${cancelled.handler}) cancelled`);
     return true;
@@ -144,13 +149,9 @@ export class TaskQueue {
     await this.worker.stop(this.options.shutdownTimeout);
   }
 
-  /** stop(), then releases the store. The in-memory store's pending tasks are dropped, and counted in the log. */
+  /** stop(), then releases the store (the in-memory store logs the pending tasks it drops). */
   async close(): Promise<void> {
     await this.stop();
-    if (this.initialized && this.options.store instanceof InMemoryTaskStore) {
-      const { pending } = await this.options.store.counts();
-      if (pending > 0) this.logger.warn(`Dropping ${pending} pending task(s): the in-memory store keeps nothing after the application stops`);
-    }
     await this.options.store.close?.();
   }
 
@@ -164,13 +165,13 @@ export class TaskQueue {
     try {
       added = await this.options.store.add(tasks, transaction === undefined ? this.addOptions : { ...this.addOptions, transaction });
     } catch (error) {
-      this.worker.endAdd(undefined);
+      this.worker.endAdd();
       throw storeError('schedule', error);
     }
-    // Events and the local wake-up after the store answered, and before this worker can start the task.
+    // Events after the store answered, before this worker can start the task (its claim is on its way).
     if (this.events.active) for (let i = 0; i < tasks.length; i++) if (added[i]) this.events.scheduled(tasks[i]!, new Date(tasks[i]!.runAt));
     if (this.logger.debugEnabled) for (const task of tasks) this.logger.debug(`Task ${task.id} (${task.handler}) scheduled for ${new Date(task.runAt).toISOString()}`);
-    this.worker.endAdd(earliestAdded(tasks, added));
+    this.worker.endAdd();
     return result;
   }
 
@@ -194,9 +195,3 @@ export type HandlerArgs<H> = H extends ITaskHandler<infer A, any> ? A : unknown;
 
 /** `schedule(Handler, args, options?)`; args may be left out when the handler accepts undefined. */
 export type ScheduleArgs<H> = undefined extends HandlerArgs<H> ? [args?: HandlerArgs<H>, options?: ScheduleOptions] : [args: HandlerArgs<H>, options?: ScheduleOptions];
-
-function earliestAdded(tasks: NewTask[], added: boolean[]): number | undefined {
-  let earliest: number | undefined;
-  for (let i = 0; i < tasks.length; i++) if (added[i] && (earliest === undefined || tasks[i]!.runAt < earliest)) earliest = tasks[i]!.runAt;
-  return earliest === undefined ? undefined : earliest - Date.now();
-}

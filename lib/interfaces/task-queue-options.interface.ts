@@ -1,11 +1,11 @@
 import type { IRetryStrategy } from '../retry/retry-strategy.interface.js';
-import type { TaskQueueLogLevel } from './task-queue-logger.interface.js';
+import type { TaskQueueLogger, TaskQueueLogLevel } from './task-queue-logger.interface.js';
 import type { ITaskStore, RetentionOptions } from './task-store.interface.js';
 
-/** Options of `TaskQueueModule.forRoot()` / `forRootAsync()`. Every one is optional. */
-export interface TaskQueueModuleOptions {
-  /** Where tasks live. Default: a new `InMemoryTaskStore` (one process, nothing to set up). */
-  store?: ITaskStore;
+/** Options of the engine, `new TaskQueue(options)`: the base every other options type extends. */
+export interface TaskQueueOptions {
+  /** Where tasks live. The engine picks none: `createTaskQueue()` and the module default to in-memory. */
+  store: ITaskStore;
   /** Tasks this process runs at once. Default 10. */
   concurrency?: number;
   /** Per-attempt timeout in ms for tasks that set none. Default: none. */
@@ -26,5 +26,16 @@ export interface TaskQueueModuleOptions {
    * The lowest level logged under the `TaskQueue` context, or false for none. Default 'log': failures are
    * warned about, each task's start and end is logged at 'debug'.
    */
-  logger?: TaskQueueLogLevel | false;
+  logLevel?: TaskQueueLogLevel | false;
+  /**
+   * Where logs go: the console by default (`new TaskQueue`, `createTaskQueue`), Nest's `Logger` in the module.
+   * Deprecated: a level or false here (`logger: 'warn'`, `logger: false`) still means `logLevel`, which wins.
+   */
+  logger?: TaskQueueLogger | TaskQueueLogLevel | false;
+}
+
+/** Options of `createTaskQueue()` and `TaskQueueModule.forRoot()`: the engine's, with the store optional. */
+export interface TaskQueueModuleOptions extends Omit<TaskQueueOptions, 'store'> {
+  /** Where tasks live. Default: a new `InMemoryTaskStore` (one process, nothing to set up). */
+  store?: ITaskStore;
 }

@@ -1,9 +1,10 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { TaskQueue } from '../engine/task-queue.js';
+import type { TaskQueue } from '../engine/task-queue.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { TaskQueueModuleOptions } from '../interfaces/task-queue-options.interface.js';
 import { LOGGER_CONTEXT } from '../task-queue.constants.js';
+import { createTaskQueue } from '../task-queue.factory.js';
 import { Messages } from '../task-queue.messages.js';
 import { TaskHandlerExplorer } from './task-handler.explorer.js';
 import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE } from './task-queue.module-definition.js';
@@ -20,7 +21,7 @@ import { DEFAULT_RETRY_STRATEGY, TASK_QUEUE, TASK_STORE } from './task-queue.tok
   providers: [
     {
       provide: TASK_QUEUE,
-      useFactory: (options: TaskQueueModuleOptions) => new TaskQueue({ ...options, loggerService: new Logger(LOGGER_CONTEXT) }),
+      useFactory: (options: TaskQueueModuleOptions) => createTaskQueue(options, new Logger(LOGGER_CONTEXT)),
       inject: [MODULE_OPTIONS_TOKEN],
     },
     { provide: TASK_STORE, useFactory: (queue: TaskQueue) => queue.store, inject: [TASK_QUEUE] },

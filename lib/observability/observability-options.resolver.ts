@@ -1,4 +1,4 @@
-import { isPositiveFinite, isPositiveInteger } from '../engine/task-queue-options.js';
+import { isPositiveFinite, isPositiveInteger } from '../validation/option.validator.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { Messages } from '../task-queue.messages.js';
 import type { ResolvedObservabilityOptions, TaskQueueObservabilityOptions } from './task-queue-observability-options.interface.js';

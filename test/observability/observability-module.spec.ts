@@ -2,7 +2,7 @@ import { Injectable, Module, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Registry } from 'prom-client';
-import { InvalidTaskOptionsError, TaskHandler, TaskQueue, TaskQueueError, TaskQueueModule, TaskScheduler } from '../../lib/index.js';
+import { createTaskQueue, InvalidTaskOptionsError, TaskHandler, TaskQueueError, TaskQueueModule, TaskScheduler } from '../../lib/index.js';
 import { TaskQueueInstrumentation, TaskQueueObservabilityModule, type TaskLogRecord } from '../../lib/observability/index.js';
 import { ObservabilityMessages } from '../../lib/observability/observability.messages.js';
 import { loadPeer } from '../../lib/observability/peer-loader.js';
@@ -109,7 +109,7 @@ describe('TaskQueueObservabilityModule', () => {
 
 describe('TaskQueueInstrumentation', () => {
   it('attaches to a TaskQueue without Nest, and detaches', async () => {
-    const queue = new TaskQueue({ logger: false });
+    const queue = createTaskQueue({ logger: false });
     queue.registerHandler('h', { execute: async () => {} });
     const registry = new Registry();
     const instrumentation = await TaskQueueInstrumentation.attach(queue, { prometheus: { registry } });
@@ -123,7 +123,7 @@ describe('TaskQueueInstrumentation', () => {
   });
 
   it('undoes what it attached when a later feature fails to start', async () => {
-    const queue = new TaskQueue({ logger: false });
+    const queue = createTaskQueue({ logger: false });
     const registry = new Registry();
     const failing = {
       getMeter: () => {
@@ -141,7 +141,7 @@ describe('TaskQueueInstrumentation', () => {
     [{ prometheus: { durationBuckets: [1, 0.5] } }, Messages.invalidOption('prometheus.durationBuckets', 'a non-empty array of increasing positive numbers (seconds)', [1, 0.5])],
     [{ logging: { levels: { failed: 'loud' } } }, Messages.invalidOption('logging.levels.failed', "'verbose', 'debug', 'log', 'warn', 'error' or false", 'loud')],
   ])('rejects bad options: %j', async (options, message) => {
-    const queue = new TaskQueue({ logger: false });
+    const queue = createTaskQueue({ logger: false });
     await expect(TaskQueueInstrumentation.attach(queue, options as never)).rejects.toThrow(new InvalidTaskOptionsError(message));
     await queue.close();
   });

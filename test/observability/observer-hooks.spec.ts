@@ -1,12 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { FixedDelayRetryStrategy, TaskQueue, type TaskContext, type TaskEvent, type TaskObserver } from '../../lib/index.js';
+import { createTaskQueue, FixedDelayRetryStrategy, TaskQueue, type TaskContext, type TaskEvent, type TaskObserver } from '../../lib/index.js';
 
 /** The engine's hook for observability: events with their task, metadata stamps at schedule(), execution wrappers. */
 describe('TaskObserver hooks', () => {
   let queue: TaskQueue;
 
   beforeEach(() => {
-    queue = new TaskQueue({ logger: false });
+    queue = createTaskQueue({ logger: false });
   });
 
   afterEach(() => queue.close());

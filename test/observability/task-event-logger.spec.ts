@@ -1,4 +1,4 @@
-import { FixedDelayRetryStrategy, TaskQueue, type TaskQueueLogger } from '../../lib/index.js';
+import { createTaskQueue, FixedDelayRetryStrategy, TaskQueue, type TaskQueueLogger } from '../../lib/index.js';
 import { TaskEventLogger, type TaskEventLoggerOptions, type TaskLogRecord } from '../../lib/observability/index.js';
 
 /** A logger that keeps what it is given, by level. */
@@ -14,7 +14,7 @@ describe('TaskEventLogger', () => {
 
   async function run(options: Omit<TaskEventLoggerOptions, 'logger'> = {}): Promise<string> {
     logger = captureLogger();
-    queue = new TaskQueue({ logger: false });
+    queue = createTaskQueue({ logger: false });
     queue.registerHandler('signup-email', { execute: async () => {} });
     queue.registerHandler('charge', {
       execute: async () => {

@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { FixedDelayRetryStrategy, InMemoryTaskStore, TaskQueue, TaskTimeoutError, type TaskContext } from '../../lib/index.js';
+import { createTaskQueue, FixedDelayRetryStrategy, InMemoryTaskStore, TaskQueue, TaskTimeoutError, type TaskContext } from '../../lib/index.js';
 import { TaskTracing, TRACEPARENT } from '../../lib/observability/index.js';
 
 const exporter = new InMemorySpanExporter();
@@ -33,7 +33,7 @@ describe('TaskTracing', () => {
 
   beforeEach(async () => {
     exporter.reset();
-    queue = new TaskQueue({ logger: false });
+    queue = createTaskQueue({ logger: false });
     queue.observe(await TaskTracing.create({ tracerProvider: provider }));
   });
 

@@ -3,7 +3,7 @@ import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-recor
 import { TaskStatus } from '../../interfaces/task-status.js';
 import type { IRetryStrategy, RetryStrategyDescriptor } from '../../retry/retry-strategy.interface.js';
 
-/** Where a pending task sits in the in-memory store's structures. */
+/** Where a pending task sits in the in-memory store's structures (compared for equality only). */
 export const Place = {
   None: 0,
   /** In the store's due-time heap (not due yet). */
@@ -11,9 +11,9 @@ export const Place = {
   /** In a ready bucket's FIFO (due, claimable). */
   Ready: 2,
   /** In a ready bucket's heap (due, claimable, arrived out of order). */
-  ReadyHeap: 4,
+  ReadyHeap: 3,
   /** In its partition's queue, behind the partition's head. */
-  PartitionQueue: 3,
+  PartitionQueue: 4,
 } as const;
 export type Place = (typeof Place)[keyof typeof Place];
 

@@ -17,7 +17,7 @@ import type {
   StoreSignal,
   TaskCounts,
 } from '../../interfaces/task-store.interface.js';
-import { DEFAULT_RETENTION } from '../../task-queue.constants.js';
+import { DEFAULT_RETENTION } from '../../task-queue.defaults.js';
 import { Messages } from '../../task-queue.messages.js';
 import { measureClockOffset } from './redis-clock.js';
 import { closeConnection, openConnections, type RedisConnections } from './redis-connection.js';

@@ -1,0 +1,143 @@
+import { NonRetryableError } from '../../errors/non-retryable.error.js';
+import { TaskAbortedError } from '../../errors/task-aborted.error.js';
+import { TaskCancelledError } from '../../errors/task-cancelled.error.js';
+import { UnknownTaskHandlerError } from '../../errors/unknown-task-handler.error.js';
+import type { TaskRecord } from '../../interfaces/task-record.interface.js';
+import type { ITaskStore } from '../../interfaces/task-store.interface.js';
+import { reviveRetryStrategy } from '../../retry/revive-retry-strategy.js';
+import { Messages } from '../../task-queue.messages.js';
+import { describeError } from '../describe-error.js';
+import type { HandlerRegistry } from '../handler-registry.js';
+import type { LevelLogger } from '../level-logger.js';
+import { TaskAttempt } from '../task-attempt.js';
+import type { TaskDefaultsResolver } from '../task-defaults.resolver.js';
+import { toTaskError } from '../task-error.mapper.js';
+import type { TaskEventHub } from '../task-event-hub.js';
+import type { TaskDeadlineTimer } from './task-deadline.timer.js';
+
+/** What the runner needs around it. */
+export interface TaskAttemptContext {
+  store: ITaskStore;
+  registry: HandlerRegistry;
+  events: TaskEventHub;
+  logger: LevelLogger;
+  defaults: TaskDefaultsResolver;
+  deadlines: TaskDeadlineTimer;
+  /** The worker is running; a task claimed while it stops is aborted at once. */
+  active(): boolean;
+  /** An attempt ended (reported, or failed to): the worker may claim again, or be idle. */
+  ended(): void;
+}
+
+/** Runs claimed tasks: one attempt each, invoking the handler, reporting the outcome, choosing a retry delay. */
+export class TaskAttemptRunner {
+  /** The attempts running now, by task id. */
+  readonly attempts = new Map<string, TaskAttempt>();
+
+  constructor(private readonly context: TaskAttemptContext) {}
+
+  run(task: TaskRecord): void {
+    const { events, logger } = this.context;
+    const attempt = new TaskAttempt(task, this.context.registry.get(task.handler), Date.now());
+    this.attempts.set(task.id, attempt);
+    this.context.deadlines.track(attempt);
+    if (events.active) events.started(task, task.attempts, attempt.startedAt - task.runAt);
+    if (logger.debugEnabled) logger.debug(`Task ${task.id} (${task.handler}) started, attempt ${task.attempts}`);
+    if (!this.context.active()) attempt.abort(new TaskAbortedError(Messages.shuttingDown(task.id)));
+    void this.execute(attempt);
+  }
+
+  /** Aborts every running attempt (shutdown, after shutdownTimeout). */
+  abortAll(): void {
+    for (const attempt of this.attempts.values()) {
+      attempt.abort(new TaskAbortedError(Messages.shuttingDown(attempt.taskId)));
+    }
+  }
+
+  private async execute(attempt: TaskAttempt): Promise<void> {
+    const { events } = this.context;
+    let failed = false;
+    let outcome: unknown;
+    try {
+      outcome = await (events.wrapping ? events.wrap(attempt, async () => this.invoke(attempt)) : this.invoke(attempt));
+    } catch (error) {
+      failed = true;
+      outcome = error;
+    }
+    this.context.deadlines.untrack(attempt);
+    // A timeout or cancel decides the outcome even if the handler ignored the signal and returned.
+    if (attempt.abortReason !== undefined) {
+      failed = true;
+      outcome = attempt.abortReason;
+    }
+    try {
+      if (failed) await this.reportFailure(attempt, outcome);
+      else await this.reportSuccess(attempt, outcome);
+    } catch (error) {
+      const what = `could not record its outcome (${describeError(error)}); it runs again once its lease expires`;
+      this.context.logger.error(`Task ${attempt.taskId}: ${what}`);
+    }
+    // A retry due at once may already run under this id: the store woke the worker while this attempt reported.
+    if (this.attempts.get(attempt.taskId) === attempt) this.attempts.delete(attempt.taskId);
+    this.context.ended();
+  }
+
+  /** Calls the attempt's handler: what it returns (a promise or a value); throws what it throws. */
+  private invoke(attempt: TaskAttempt): unknown {
+    const entry = attempt.entry;
+    if (entry === undefined) throw new UnknownTaskHandlerError(Messages.unknownHandlerName(attempt.handler));
+    if (attempt.abortReason !== undefined) throw attempt.abortReason;
+    if (entry.instance !== undefined) return entry.instance.execute(attempt.task.args, attempt);
+    return entry.resolve!().then((handler) => handler.execute(attempt.task.args, attempt));
+  }
+
+  private async reportSuccess(attempt: TaskAttempt, result: unknown): Promise<void> {
+    const { events, logger } = this.context;
+    // Refused (lease lost, or cancelled meanwhile): the store says so in its log, if it needs saying.
+    if (!(await this.context.store.complete(attempt.lease, result))) return;
+    if (events.active) events.succeeded(attempt.task, attempt.attempt, Date.now() - attempt.startedAt);
+    if (logger.debugEnabled) logger.debug(`Task ${attempt.taskId} (${attempt.handler}) succeeded`);
+  }
+
+  private async reportFailure(attempt: TaskAttempt, thrown: unknown): Promise<void> {
+    const { store, events, logger } = this.context;
+    const error = toTaskError(thrown);
+    if (thrown instanceof TaskCancelledError) {
+      // The store already says cancelled; reporting releases the partition. The canceller emitted the event.
+      await store.fail(attempt.lease, error, null);
+      return;
+    }
+    if (thrown instanceof TaskAbortedError) {
+      // Shutdown: hand the task back at once rather than after the lease (a lost lease is refused anyway).
+      await store.fail(attempt.lease, error, 0);
+      return;
+    }
+    const retryInMs = this.retryDelay(attempt, thrown);
+    // Taken before the store call: the store counts the delay from its own, later, now.
+    const retryAt = retryInMs === null ? undefined : new Date(Date.now() + retryInMs);
+    if (!(await store.fail(attempt.lease, error, retryInMs))) return;
+    if (events.active) {
+      const duration = Date.now() - attempt.startedAt;
+      events.failed(attempt.task, attempt.attempt, duration, error, retryAt !== undefined, retryAt);
+    }
+    const what = `Task ${attempt.taskId} (${attempt.handler}) attempt ${attempt.attempt} failed: ${error.message}`;
+    if (retryInMs !== null) logger.warn(`${what}; retrying in ${retryInMs} ms`);
+    else logger.error(`${what}; no retries left`, error.stack);
+  }
+
+  /** ms until the next attempt, or null for none (no retries left, not retryable, or the strategy said so). */
+  private retryDelay(attempt: TaskAttempt, thrown: unknown): number | null {
+    if (thrown instanceof NonRetryableError || thrown instanceof UnknownTaskHandlerError) return null;
+    if (attempt.attempt > attempt.task.maxRetries) return null;
+    const own = reviveRetryStrategy(attempt.task.retryStrategy);
+    const strategy = this.context.defaults.retryStrategy(own, attempt.entry?.defaults);
+    try {
+      const delay = strategy.nextDelay(attempt.attempt, thrown);
+      return typeof delay === 'number' && Number.isFinite(delay) && delay >= 0 ? delay : null;
+    } catch (error) {
+      const what = `its retry strategy threw (${describeError(error)}); not retrying`;
+      this.context.logger.error(`Task ${attempt.taskId}: ${what}`);
+      return null;
+    }
+  }
+}

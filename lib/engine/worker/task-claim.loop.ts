@@ -1,0 +1,156 @@
+import type { TaskRecord } from '../../interfaces/task-record.interface.js';
+import type { ITaskStore } from '../../interfaces/task-store.interface.js';
+import { describeError } from '../describe-error.js';
+import { EventLoopYield } from '../event-loop-yield.js';
+import type { LevelLogger } from '../level-logger.js';
+
+/** Every this many drains the loop lets timers and I/O run before claiming again. */
+const DRAINS_PER_YIELD = 256;
+const RESOLVED = Promise.resolve();
+const MAX_CLAIM_BACKOFF_MS = 30_000;
+
+/** What the claim loop asks of the worker that runs it. */
+export interface TaskClaimHost {
+  /** The worker is running (not stopping or stopped): it claims. */
+  active(): boolean;
+  /** Free slots: concurrency minus running attempts. */
+  free(): number;
+  run(task: TaskRecord): void;
+  /** Nothing to claim now: idle waiters may be settled. */
+  settled(): void;
+}
+
+/**
+ * Claims due tasks up to the free slots, and sleeps on one timer until the next task is due, the store signals
+ * work or the safety poll fires. Failed claims back off exponentially (up to 30 s), the wake timer retrying.
+ */
+export class TaskClaimLoop {
+  /** A claim could return tasks (set by signals, timers, full batches; cleared by a claim). */
+  private mayHaveWork = false;
+  private claiming: Promise<void> | undefined;
+  private drainQueued = false;
+  private drains = 0;
+  private readonly yielder = new EventLoopYield();
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  private safetyPoll: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private claimAgainAt = 0;
+
+  constructor(
+    private readonly store: ITaskStore,
+    private readonly workerId: string,
+    private readonly host: TaskClaimHost,
+    private readonly logger: LevelLogger,
+  ) {}
+
+  /** Claims in a row that failed (0: the last one worked). */
+  get claimFailures(): number {
+    return this.failures;
+  }
+
+  /** Nothing is claiming, about to claim, or known to wait. */
+  get quiet(): boolean {
+    return this.claiming === undefined && !this.drainQueued && !this.mayHaveWork;
+  }
+
+  /** The claim on its way, if any. */
+  get inFlight(): Promise<void> | undefined {
+    return this.claiming;
+  }
+
+  start(): void {
+    const { pollInterval } = this.store;
+    if (pollInterval !== undefined) this.safetyPoll = setInterval(this.requestDrain, pollInterval).unref();
+    this.requestDrain();
+  }
+
+  /** No more wake-ups (the worker stops); a claim in flight still lands. */
+  pause(): void {
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    this.wakeAt = Infinity;
+    clearInterval(this.safetyPoll);
+  }
+
+  close(): void {
+    this.yielder.close();
+  }
+
+  /** Work may be claimable now. */
+  readonly requestDrain = (): void => {
+    this.mayHaveWork = true;
+    if (this.drainQueued || !this.host.active()) return;
+    this.drainQueued = true;
+    // Microtasks keep bursts fast; now and then yield so timers and I/O are not starved. (A promise,
+    // not queueMicrotask: fake timers replace the latter.)
+    if (++this.drains % DRAINS_PER_YIELD !== 0) void RESOLVED.then(this.drain);
+    else this.yielder.run(this.drain);
+  };
+
+  /** Work becomes claimable in `ms`: one timer, for the earliest wake-up known. */
+  wakeIn(ms: number): void {
+    const at = Date.now() + ms;
+    if (at >= this.wakeAt) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(this.onWakeTimer, ms);
+  }
+
+  /** After a claim or an attempt: claim again if work may wait, else let the idle waiters know. */
+  continue(): void {
+    if (this.mayHaveWork) this.requestDrain();
+    else this.host.settled();
+  }
+
+  private readonly drain = (): void => {
+    this.drainQueued = false;
+    if (this.claiming !== undefined || !this.host.active()) return;
+    const free = this.host.free();
+    if (!this.mayHaveWork || free <= 0) return this.host.settled();
+    if (this.failures > 0 && this.stillBackingOff()) return;
+    this.mayHaveWork = false;
+    this.claiming = this.claim(free);
+  };
+
+  private async claim(limit: number): Promise<void> {
+    try {
+      const batch = await this.store.claim({ workerId: this.workerId, limit });
+      this.failures = 0;
+      this.claiming = undefined;
+      for (const task of batch.tasks) this.host.run(task);
+      if (batch.tasks.length >= limit) this.mayHaveWork = true;
+      if (batch.nextDueInMs !== undefined) this.wakeIn(batch.nextDueInMs);
+    } catch (error) {
+      this.claiming = undefined;
+      this.backOff(error);
+    }
+    this.continue();
+  }
+
+  private backOff(error: unknown): void {
+    const delay = Math.min(MAX_CLAIM_BACKOFF_MS, 100 * 2 ** this.failures++);
+    this.logger.warn(`Could not claim tasks (${describeError(error)}); trying again in ${delay} ms`);
+    // Work may still wait (so not idle), but nothing claims before the backoff's timer fires.
+    this.mayHaveWork = true;
+    this.claimAgainAt = Date.now() + delay;
+    if (this.host.active()) this.wakeIn(delay);
+  }
+
+  /**
+   * Backing off: a timer claims once the backoff ends. Armed again here, as the timer that was to end it may
+   * fire a little before Date.now() says it ended (Node's timers run on the event loop's cached clock).
+   */
+  private stillBackingOff(): boolean {
+    const waitMs = this.claimAgainAt - Date.now();
+    if (waitMs <= 0) return false;
+    this.wakeIn(waitMs);
+    return true;
+  }
+
+  private readonly onWakeTimer = (): void => {
+    this.wakeTimer = undefined;
+    this.wakeAt = Infinity;
+    this.requestDrain();
+  };
+}

@@ -1,0 +1,38 @@
+import type { Lease } from '../../interfaces/task-store.interface.js';
+import type { MemoryTask } from './memory-task.js';
+
+const NONE: readonly MemoryTask[] = Object.freeze([]);
+
+/** The leases of running tasks: a fresh token per claim, an expiry, and the scan that finds the expired ones. */
+export class MemoryLeases {
+  private readonly running = new Set<MemoryTask>();
+  private tokens = 0;
+  private nextScan = 0;
+
+  constructor(readonly leaseTime: number) {}
+
+  grant(task: MemoryTask, now: number): void {
+    task.leaseToken = String(++this.tokens);
+    task.leaseUntil = now + this.leaseTime;
+    this.running.add(task);
+  }
+
+  release(task: MemoryTask): void {
+    task.leaseToken = undefined;
+    this.running.delete(task);
+  }
+
+  /** Whether `lease` is the task's current lease: it runs, or was cancelled while running and not reported. */
+  holds(task: MemoryTask | undefined, lease: Lease): task is MemoryTask {
+    return task !== undefined && task.leaseToken !== undefined && task.leaseToken === lease.token;
+  }
+
+  /** The tasks whose lease expired; claims call it, and it scans at most every min(1 s, leaseTime / 4). */
+  expired(now: number): readonly MemoryTask[] {
+    if (now < this.nextScan) return NONE;
+    this.nextScan = now + Math.min(1_000, this.leaseTime / 4);
+    const expired: MemoryTask[] = [];
+    for (const task of this.running) if (task.leaseUntil! <= now) expired.push(task);
+    return expired;
+  }
+}

@@ -1,0 +1,209 @@
+import { QueueFullError } from '../../errors/queue-full.error.js';
+import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
+import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
+import { isFinished, TaskStatus } from '../../interfaces/task-status.js';
+import type { AddOptions, ClaimBatch, ClaimRequest, Lease, TaskCounts } from '../../interfaces/task-store.interface.js';
+import { Messages } from '../../task-queue.messages.js';
+import { MemoryLeases } from './memory-leases.js';
+import { MemoryPartitions } from './memory-partitions.js';
+import { MemoryPlacement } from './memory-placement.js';
+import { MemoryRetention } from './memory-retention.js';
+import { MemorySignals } from './memory-signals.js';
+import { MemoryTask, Place } from './memory-task.js';
+
+/**
+ * The in-memory store's tasks and their life: added, claimed (leased), reported, retried, cancelled, recovered
+ * when a lease expires. Synchronous, hence atomic; the store wraps it in the contract's promises. Where pending
+ * tasks wait, partitions, leases, retention and signals are each a file of this folder.
+ */
+export class MemoryTaskBook {
+  readonly tasks = new Map<string, MemoryTask>();
+  readonly placement = new MemoryPlacement();
+  readonly retention = new MemoryRetention((task) => {
+    if (this.tasks.get(task.id) === task) this.forget(task);
+  });
+  readonly signals = new MemorySignals();
+  readonly counters: TaskCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+  /** Set by the store's init(). */
+  logger: TaskQueueLogger | undefined;
+  private readonly partitions = new MemoryPartitions(this.placement);
+  private readonly leases: MemoryLeases;
+  private seq = 0;
+
+  constructor(leaseTime: number) {
+    this.leases = new MemoryLeases(leaseTime);
+  }
+
+  add(tasks: NewTask[], options: AddOptions): boolean[] {
+    const added = new Array<boolean>(tasks.length);
+    // A later duplicate in the same batch loses to the first.
+    const seen = tasks.length > 1 ? new Set<string>() : undefined;
+    let adding = 0;
+    for (let i = 0; i < tasks.length; i++) {
+      const id = tasks[i]!.id;
+      const existing = this.tasks.get(id);
+      added[i] = (existing === undefined || isFinished(existing.status)) && !seen?.has(id);
+      seen?.add(id);
+      if (added[i]) adding++;
+    }
+    if (options.maxPending !== undefined && this.counters.pending + adding > options.maxPending) {
+      throw new QueueFullError(Messages.queueFull(options.maxPending));
+    }
+    const now = Date.now();
+    let wakeInMs = Infinity;
+    for (let i = 0; i < tasks.length; i++) {
+      if (!added[i]) continue;
+      const replaced = this.tasks.get(tasks[i]!.id);
+      if (replaced !== undefined) this.forget(replaced);
+      const task = new MemoryTask(tasks[i]!, ++this.seq);
+      this.tasks.set(task.id, task);
+      this.counters.pending++;
+      this.partitions.enqueue(task, now);
+      if (task.place !== Place.PartitionQueue) wakeInMs = Math.min(wakeInMs, task.runAt - now);
+    }
+    this.signals.wake(wakeInMs);
+    return added;
+  }
+
+  claim(request: ClaimRequest): ClaimBatch {
+    const now = Date.now();
+    this.recoverExpiredLeases(now);
+    this.placement.promoteDue(now);
+    const claimed: TaskRecord[] = [];
+    while (claimed.length < request.limit) {
+      const task = this.placement.shift();
+      if (task === undefined) break;
+      this.start(task, now);
+      claimed.push(task.snapshot());
+    }
+    return { tasks: claimed, nextDueInMs: this.placement.nextDueInMs(now) };
+  }
+
+  complete(lease: Lease, result: unknown): boolean {
+    const task = this.reportable(lease);
+    if (task === undefined) return false;
+    task.result = result;
+    this.finish(task, TaskStatus.Succeeded, Date.now());
+    return true;
+  }
+
+  fail(lease: Lease, error: TaskError, retryInMs: number | null): boolean {
+    const task = this.reportable(lease);
+    if (task === undefined) return false;
+    const now = Date.now();
+    task.lastError = error;
+    if (retryInMs === null) {
+      this.finish(task, TaskStatus.Failed, now);
+      return true;
+    }
+    this.leases.release(task);
+    this.move(task, TaskStatus.Pending);
+    task.runAt = now + retryInMs;
+    // The task keeps its partition (holder stays) and is placed as its head again.
+    this.partitions.headAgain(task);
+    this.placement.place(task, now);
+    this.signals.wake(retryInMs);
+    return true;
+  }
+
+  cancel(taskId: string): TaskRecord | undefined {
+    const task = this.tasks.get(taskId);
+    if (task === undefined) return undefined;
+    const now = Date.now();
+    if (task.status === TaskStatus.Pending) {
+      this.partitions.remove(task);
+      this.move(task, TaskStatus.Cancelled);
+      task.finishedAt = now;
+      this.leavePartition(task, now);
+      this.retention.retain(task, now);
+      return task.snapshot();
+    }
+    if (task.status === TaskStatus.Running) {
+      // Its partition stays held until the worker reports back or the lease expires.
+      this.move(task, TaskStatus.Cancelled);
+      task.finishedAt = now;
+      this.signals.cancel(taskId);
+      return task.snapshot();
+    }
+    return undefined;
+  }
+
+  /** The task if this lease is current: running, or cancelled while running and not yet reported. */
+  leased(lease: Lease): MemoryTask | undefined {
+    const task = this.tasks.get(lease.taskId);
+    return this.leases.holds(task, lease) ? task : undefined;
+  }
+
+  private start(task: MemoryTask, now: number): void {
+    task.place = Place.None;
+    this.move(task, TaskStatus.Running);
+    task.attempts++;
+    task.startedAt = now;
+    this.leases.grant(task, now);
+    this.partitions.hold(task);
+  }
+
+  /**
+   * For complete/fail: the task if the report may be recorded; a cancelled task is released instead. A stale
+   * lease is logged here, the one place that knows which of the two refused the report.
+   */
+  private reportable(lease: Lease): MemoryTask | undefined {
+    const task = this.leased(lease);
+    if (task === undefined) {
+      this.logger?.warn(Messages.leaseLost(lease.taskId));
+      return undefined;
+    }
+    if (task.status === TaskStatus.Running) return task;
+    this.settleCancelled(task, Date.now());
+    return undefined;
+  }
+
+  private finish(task: MemoryTask, status: TaskStatus, now: number): void {
+    this.leases.release(task);
+    this.move(task, status);
+    task.finishedAt = now;
+    this.leavePartition(task, now);
+    this.retention.retain(task, now);
+  }
+
+  /** A task cancelled while running has reported back (or its lease expired): free what it held. */
+  private settleCancelled(task: MemoryTask, now: number): void {
+    this.leases.release(task);
+    this.leavePartition(task, now);
+    this.retention.retain(task, now);
+  }
+
+  /** The task no longer holds or heads its partition: the next one in order is placed, and woken for. */
+  private leavePartition(task: MemoryTask, now: number): void {
+    const next = this.partitions.leave(task, now);
+    if (next !== undefined) this.signals.wake(next.runAt - now);
+  }
+
+  private move(task: MemoryTask, status: TaskStatus): void {
+    this.counters[task.status]--;
+    this.counters[status]++;
+    task.status = status;
+  }
+
+  /** A worker died (or stalled) holding these tasks: they become claimable again, keeping their partition. */
+  private recoverExpiredLeases(now: number): void {
+    let recovered = false;
+    for (const task of this.leases.expired(now)) {
+      if (task.status === TaskStatus.Cancelled) {
+        this.settleCancelled(task, now);
+        continue;
+      }
+      this.leases.release(task);
+      this.move(task, TaskStatus.Pending);
+      this.partitions.headAgain(task);
+      this.placement.toReady(task);
+      recovered = true;
+    }
+    if (recovered) this.signals.wake(0);
+  }
+
+  private forget(task: MemoryTask): void {
+    this.tasks.delete(task.id);
+    this.counters[task.status]--;
+  }
+}

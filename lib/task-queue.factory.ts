@@ -1,0 +1,19 @@
+import { consoleLogger } from './engine/console.logger.js';
+import { resolveLogging } from './engine/logging-options.resolver.js';
+import { TaskQueue } from './engine/task-queue.js';
+import type { TaskQueueLogger } from './interfaces/task-queue-logger.interface.js';
+import type { TaskQueueModuleOptions } from './interfaces/task-queue-options.interface.js';
+import { InMemoryTaskStore } from './stores/in-memory/in-memory-task.store.js';
+
+/**
+ * Composes a queue: the engine with the defaults it does not pick itself, the store (in-memory unless one is
+ * given) and where logs go (`defaultLogger` unless `options.logger` is a logger; the console by default). The
+ * Nest module builds its queue here, with Nest's `Logger`; scripts may too, or call `new TaskQueue({ store })`.
+ */
+export function createTaskQueue(
+  options: TaskQueueModuleOptions = {},
+  defaultLogger: TaskQueueLogger = consoleLogger,
+): TaskQueue {
+  const store = options.store ?? new InMemoryTaskStore();
+  return new TaskQueue({ ...options, ...resolveLogging(options, defaultLogger), store });
+}
