@@ -159,11 +159,15 @@ describeRedis('RedisTaskStore on Redis', () => {
       // The survivor claims first (nothing there), then the soon-dead worker adds and takes a task.
       expect((await survivor.claim({ workerId: 'survivor', limit: 1 })).tasks).toHaveLength(0);
       const task = newTask();
+      // Listen before the claim: its lease announcement may reach the survivor before the claim's reply reaches
+      // us, and a store with no listener arms no lease timer. Not the wake of the add: the one the survivor's
+      // lease timer gives when the lease ends.
+      let leaseEnds = Infinity;
+      const woken = nextSignal(survivor, (s) => s.type === 'wake' && Date.now() >= leaseEnds - 50);
       await dead.add([task]);
       const [lost] = (await dead.claim({ workerId: 'dead', limit: 1 })).tasks;
-      const leaseEnds = Date.now() + 300;
-      // Not the wake of the add: the one the survivor's lease timer gives when the lease ends.
-      await nextSignal(survivor, (s) => s.type === 'wake' && Date.now() >= leaseEnds - 50);
+      leaseEnds = Date.now() + 300;
+      await woken;
       const [taken] = (await eventually(() => survivor.claim({ workerId: 'survivor', limit: 1 }), (b) => b.tasks.length === 1, 10_000)).tasks;
       expect(taken).toMatchObject({ id: task.id, attempts: 2 });
       expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(expect.stringMatching(/^1 task\(s\) whose worker stopped renewing its lease/));
