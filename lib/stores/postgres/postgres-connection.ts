@@ -3,9 +3,6 @@ import type { PostgresNames } from './postgres-names.js';
 import { runMigrations } from './postgres.migrations.js';
 import type { PostgresQueries } from './postgres.queries.js';
 
-/** Clock differences below this are measuring noise and left alone. */
-const SKEW_TOLERANCE_MS = 20;
-
 /** Creates or upgrades the schema on one connection of the pool; returns the versions before and after. */
 export async function migrateSchema(pool: Pool, names: PostgresNames): Promise<{ from: number; to: number }> {
   const client: PoolClient = await pool.connect();
@@ -28,11 +25,7 @@ export async function schemaVersion(pool: Pool, queries: PostgresQueries): Promi
   }
 }
 
-/** How far the database's clock is ahead of this machine's in ms, or 0 if within measuring noise. */
-export async function measureClockOffset(pool: Pool, queries: PostgresQueries): Promise<number> {
-  const before = Date.now();
-  const { rows } = await pool.query(queries.now);
-  const after = Date.now();
-  const offset = Math.round(rows[0].now - (before + after) / 2);
-  return Math.abs(offset) <= SKEW_TOLERANCE_MS + (after - before) ? 0 : offset;
+/** The database's time (clock_timestamp()), epoch ms. */
+export async function readDatabaseTime(pool: Pool, queries: PostgresQueries): Promise<number> {
+  return (await pool.query(queries.now)).rows[0].now;
 }

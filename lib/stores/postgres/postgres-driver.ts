@@ -1,6 +1,5 @@
 import type * as Pg from 'pg';
-import { TaskQueueError } from '../../errors/task-queue.error.js';
-import { Messages } from '../../task-queue.messages.js';
+import { loadPeer } from '../shared/peer-loader.js';
 import type { PostgresTaskStoreOptions } from './postgres-task-store-options.interface.js';
 
 export type PgModule = typeof Pg;
@@ -15,12 +14,7 @@ const CONNECTION_DEFAULTS: Pg.ClientConfig = Object.freeze({
 
 /** Loads `pg` (an optional peer dependency) only when a PostgreSQL store starts. CommonJS and ESM alike. */
 export async function loadPg(): Promise<PgModule> {
-  let loaded: { Pool?: unknown; default?: unknown };
-  try {
-    loaded = await import('pg');
-  } catch (error) {
-    throw new TaskQueueError(Messages.missingDriver('PostgresTaskStore', 'pg'), { cause: error });
-  }
+  const loaded: { Pool?: unknown; default?: unknown } = await loadPeer('PostgresTaskStore', 'pg', () => import('pg'));
   // ESM: named exports (pg's wrapper); CommonJS through TypeScript's interop: the module under `default`.
   return (loaded.Pool !== undefined ? loaded : loaded.default) as PgModule;
 }

@@ -9,7 +9,9 @@ import type { ClaimBatch, ClaimRequest, ITaskStore, Lease, ListQuery, StoreInitC
 import { Messages } from '../../task-queue.messages.js';
 import { PostgresAdder } from './postgres-adder.js';
 import { PostgresAnnouncer } from './postgres-announcer.js';
-import { measureClockOffset, migrateSchema, schemaVersion } from './postgres-connection.js';
+import { measureClockOffset } from '../shared/clock-offset.js';
+import { StoreMessages } from '../shared/store.messages.js';
+import { migrateSchema, readDatabaseTime, schemaVersion } from './postgres-connection.js';
 import { connectionConfig, describeTarget, loadPg, ownPool } from './postgres-driver.js';
 import { PostgresListener } from './postgres-listener.js';
 import { PostgresMaintenance, TRIM_BATCH } from './postgres-maintenance.js';
@@ -98,13 +100,12 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     try {
       if (this.options.migrate === false) await this.checkVersion(pool);
       else await this.migrateWith(pool);
-      this.clock.offset = await measureClockOffset(pool, this.queries);
-      if (this.clock.offset !== 0) this.logger.warn(PostgresMessages.clockSkew(this.clock.offset));
+      this.clock.offset = await measureClockOffset('PostgreSQL', () => readDatabaseTime(pool, this.queries), this.logger);
       this.listener = new PostgresListener(pg, this.config, this.names.channelIdent, {
         notification: (payload) => this.signals.receive(payload),
-        lost: (reason) => this.logger?.warn(PostgresMessages.connectionLost(this.runner.target, reason)),
+        lost: (reason) => this.logger?.warn(StoreMessages.connectionLost('PostgreSQL', this.runner.target, reason)),
         reconnected: () => {
-          this.logger?.log(PostgresMessages.reconnected(this.runner.target));
+          this.logger?.log(StoreMessages.reconnected('PostgreSQL', this.runner.target));
           this.signals.wake(0);
         },
       });

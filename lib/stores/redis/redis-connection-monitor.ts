@@ -1,7 +1,7 @@
 import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
 import type { RedisConnections } from './redis-connection.js';
 import type { StoreSignalBus } from '../shared/store-signal-bus.js';
-import { RedisMessages } from './redis.messages.js';
+import { StoreMessages } from '../shared/store.messages.js';
 
 /**
  * Watches the store's connections: delivers channel messages to the signal bus, logs an outage once (not
@@ -14,12 +14,12 @@ export function monitorConnections({ client, subscriber, ownsClient, where }: Re
   const lost = (reason: string) => {
     if (!reachable) return;
     reachable = false;
-    logger?.warn(RedisMessages.connectionLost(where, reason));
+    logger?.warn(StoreMessages.connectionLost('Redis', where, reason));
   };
   const back = () => {
     if (reachable || client.status !== 'ready' || subscriber.status !== 'ready') return;
     reachable = true;
-    logger?.log(RedisMessages.reconnected(where));
+    logger?.log(StoreMessages.reconnected('Redis', where));
     signals.wake(0);
   };
   subscriber.on('message', (_channel: string, message: string) => signals.receive(message));

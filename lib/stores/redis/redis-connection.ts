@@ -1,7 +1,7 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
-import { TaskQueueError } from '../../errors/task-queue.error.js';
 import { Messages } from '../../task-queue.messages.js';
+import { loadPeer } from '../shared/peer-loader.js';
 import type { RedisClientLike, RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
 
 type RedisConstructor = new (...args: unknown[]) => Redis;
@@ -33,12 +33,9 @@ export interface RedisConnections {
 
 /** Loads ioredis (an optional peer dependency) only when a Redis store starts. */
 async function loadRedis(): Promise<RedisConstructor> {
-  let loaded: { Redis?: unknown; default?: unknown };
-  try {
-    loaded = await import('ioredis');
-  } catch (error) {
-    throw new TaskQueueError(Messages.missingDriver('RedisTaskStore', 'ioredis'), { cause: error });
-  }
+  const loaded: { Redis?: unknown; default?: unknown } = await loadPeer('RedisTaskStore', 'ioredis', () =>
+    import('ioredis'),
+  );
   return (loaded.Redis ?? loaded.default) as RedisConstructor;
 }
 
@@ -82,6 +79,12 @@ async function connect(redis: Redis): Promise<void> {
   } finally {
     redis.off('error', remember);
   }
+}
+
+/** Redis's time (TIME), epoch ms. */
+export async function readRedisTime(client: Redis): Promise<number> {
+  const [seconds, micros] = await client.time();
+  return Number(seconds) * 1000 + Number(micros) / 1000;
 }
 
 /** Closes a connection politely, or at once if Redis is not there to answer. */

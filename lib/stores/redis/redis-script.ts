@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
+/** Arguments per script call at most, when calls are batched (a single call larger than this still goes whole). */
+export const MAX_SCRIPT_ARGS = 20_000;
+
 /**
  * A Lua script run by its SHA (EVALSHA), sent in full only when the server does not have it cached
  * (first use, or after a restart or SCRIPT FLUSH). Nothing is added to the client, so a client the

@@ -19,12 +19,13 @@ import type {
 } from '../../interfaces/task-store.interface.js';
 import { DEFAULT_RETENTION } from '../../task-queue.constants.js';
 import { Messages } from '../../task-queue.messages.js';
-import { measureClockOffset } from './redis-clock.js';
-import { closeConnection, openConnections, type RedisConnections } from './redis-connection.js';
+import { CallBatcher, type BatchWindow, type CallBatcherOptions } from '../shared/call-batcher.js';
+import { measureClockOffset } from '../shared/clock-offset.js';
+import { StoreMessages } from '../shared/store.messages.js';
+import { closeConnection, openConnections, readRedisTime, type RedisConnections } from './redis-connection.js';
 import { monitorConnections } from './redis-connection-monitor.js';
 import { RedisKeys } from './redis-keys.js';
-import { RedisCallBatcher } from './redis-call-batcher.js';
-import type { RedisScript } from './redis-script.js';
+import { MAX_SCRIPT_ARGS, type RedisScript } from './redis-script.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
 import { decodeAddReply, decodeRecord, decodeRecords, encodeTask, encodeValue, RECORD_FIELDS } from './redis-task.codec.js';
 import type { RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
@@ -36,6 +37,13 @@ type Reply = (string | number | null)[];
 
 /** Retention removals per trim call, so no script holds Redis for long. */
 const TRIM_BUDGET = 1_000;
+
+/** Calls gathered into one script call, as many as fit in one call's arguments. */
+const scriptCalls = (window: BatchWindow): CallBatcherOptions<string[]> => ({
+  window,
+  maxWeight: MAX_SCRIPT_ARGS,
+  weight: (args) => args.length,
+});
 
 /**
  * A durable store on Redis, shared by workers in many processes and machines. Every state change is one
@@ -50,13 +58,13 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   private readonly keys: RedisKeys;
   private readonly signals = new StoreSignalBus(2);
   /** complete() and fail() calls of one event-loop turn, recorded in one script call. */
-  private readonly reports = new RedisCallBatcher<number>('microtasks', async (items) => {
+  private readonly reports = new CallBatcher<string[], number>(scriptCalls('microtasks'), async (items) => {
     const reply = (await this.run('complete/fail', RedisScripts.report, items.flat())) as number[];
     this.signals.wake(reply[0]!);
     return reply.slice(1);
   });
   /** add() calls of one event-loop turn (concurrent schedule() calls), added in one script call. */
-  private readonly adds = new RedisCallBatcher<boolean[] | undefined>('event-loop-turn', async (groups) => {
+  private readonly adds = new CallBatcher<string[], boolean[] | undefined>(scriptCalls('event-loop-turn'), async (groups) => {
     const reply = (await this.run('add', RedisScripts.add, [String(this.clockOffset)].concat(...groups))) as number[];
     this.signals.wake(reply[0]!);
     return decodeAddReply(reply, groups);
@@ -84,7 +92,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     monitorConnections(connections, this.signals, this.logger);
     try {
       await connections.subscriber.subscribe(this.keys.channel);
-      this.clockOffset = await measureClockOffset(connections.client, this.logger);
+      this.clockOffset = await measureClockOffset('Redis', () => readRedisTime(connections.client), this.logger);
     } catch (error) {
       await this.release(connections);
       throw new StoreUnavailableError(Messages.storeUnavailable('init', error instanceof Error ? error.message : String(error)), { cause: error });
@@ -224,7 +232,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   private started(operation: string): RedisConnections {
-    if (this.connections === undefined) throw new StoreUnavailableError(Messages.storeUnavailable(operation, RedisMessages.notStarted()));
+    if (this.connections === undefined) throw new StoreUnavailableError(Messages.storeUnavailable(operation, StoreMessages.notStarted()));
     return this.connections;
   }
 
