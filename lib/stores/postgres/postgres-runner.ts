@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
 import { TaskQueueError } from '../../errors/task-queue.error.js';
 import { Messages } from '../../task-queue.messages.js';
-import { isConnectionError, isRetryable } from './postgres-driver.js';
+import { describeError, isConnectionError, isRetryable } from './postgres-error.classifier.js';
 import type { PostgresQueryable } from './postgres-task-store-options.interface.js';
 import { StoreMessages } from '../shared/store.messages.js';
 import type { PostgresQueries } from './postgres.queries.js';
@@ -49,11 +49,4 @@ export class PostgresRunner {
     const where = isConnectionError(error) ? `PostgreSQL at ${this.target} is unreachable: ${reason}` : `PostgreSQL at ${this.target}: ${reason}`;
     return new StoreUnavailableError(Messages.storeUnavailable(operation, where), { cause: error });
   }
-}
-
-/** An error's message, with its SQLSTATE or system code if the message does not already say it. */
-export function describeError(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
 }
