@@ -27,6 +27,13 @@ import { decodeRow, type TaskReport, type TaskRow } from './postgres-task.codec.
 import { PostgresMessages } from './postgres.messages.js';
 import { PostgresQueries } from './postgres.queries.js';
 
+/**
+ * How long after a lease's expiry its wake comes. More than Redis's 2 ms: the claim that an early wake (a timer
+ * fires up to 1 ms early) starts recovers nothing, and spends the recovery, run at most every min(1 s,
+ * leaseTime / 4) (postgres-lease-recovery.ts), so the lease would wait that long. A late wake costs its ms.
+ */
+const LEASE_WAKE_MARGIN_MS = 5;
+
 /** backlog() counts at most this many due tasks. */
 const BACKLOG_COUNT_LIMIT = 10_000;
 
@@ -46,7 +53,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   private readonly queries: PostgresQueries;
   private readonly config: PoolConfig;
   private readonly runner: PostgresRunner;
-  private readonly signals = new StoreSignalBus(5);
+  private readonly signals = new StoreSignalBus(LEASE_WAKE_MARGIN_MS);
   private readonly announcer: PostgresAnnouncer;
   private readonly reporter: PostgresReporter;
   private readonly adder: PostgresAdder;

@@ -35,6 +35,12 @@ import { resolveRedisStoreOptions } from './redis-store-options.js';
 
 type Reply = (string | number | null)[];
 
+/**
+ * How long after a lease's expiry its wake comes: the claim script compares whole ms of Redis's TIME, and Node's
+ * timers may fire up to 1 ms early. An early wake costs one claim that recovers nothing; a late one, its ms.
+ */
+const LEASE_WAKE_MARGIN_MS = 2;
+
 /** Retention removals per trim call, so no script holds Redis for long. */
 const TRIM_BUDGET = 1_000;
 
@@ -56,7 +62,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   readonly pollInterval: number;
 
   private readonly keys: RedisKeys;
-  private readonly signals = new StoreSignalBus(2);
+  private readonly signals = new StoreSignalBus(LEASE_WAKE_MARGIN_MS);
   /** complete() and fail() calls of one event-loop turn, recorded in one script call. */
   private readonly reports = new CallBatcher<string[], number>(scriptCalls('microtasks'), async (items) => {
     const reply = (await this.run('complete/fail', RedisScripts.report, items.flat())) as number[];
