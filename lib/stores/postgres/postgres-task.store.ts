@@ -1,5 +1,4 @@
 import type { Pool, PoolConfig } from 'pg';
-import { InvalidTaskOptionsError } from '../../errors/invalid-task-options.error.js';
 import type { TaskBacklog, TaskBacklogSource } from '../../interfaces/task-backlog.interface.js';
 import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
@@ -8,6 +7,7 @@ import type { ClaimBatch, ClaimRequest, ITaskStore, Lease, ListQuery, StoreInitC
 import { Messages } from '../../task-queue.messages.js';
 import { PostgresAdder } from './postgres-adder.js';
 import { PostgresAnnouncer } from './postgres-announcer.js';
+import { readBacklog } from './postgres-backlog.reader.js';
 import { measureClockOffset } from '../shared/clock-offset.js';
 import { connectionEvents } from '../shared/connection-events.js';
 import { connectionConfig, describeTarget } from './postgres-connection.config.js';
@@ -16,11 +16,12 @@ import { describeError } from './postgres-error.classifier.js';
 import { PostgresLeaseRecovery } from './postgres-lease-recovery.js';
 import { PostgresListener } from './postgres-listener.js';
 import { PostgresMaintenance } from './postgres-maintenance.js';
-import { isSchemaName, PostgresNames } from './postgres-names.js';
+import { PostgresNames } from './postgres-names.js';
 import { PostgresReporter } from './postgres-reporter.js';
 import { PostgresMigrator } from './postgres-migrator.js';
 import { endPool, openPool } from './postgres-pool.js';
 import { PostgresRunner } from './postgres-runner.js';
+import { resolvePostgresStoreOptions } from './postgres-store-options.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
 import type { PostgresAddOptions, PostgresTaskStoreOptions } from './postgres-task-store-options.interface.js';
 import { decodeRow, type TaskReport, type TaskRow } from './postgres-task.codec.js';
@@ -28,14 +29,11 @@ import { PostgresMessages } from './postgres.messages.js';
 import { PostgresQueries } from './postgres.queries.js';
 
 /**
- * How long after a lease's expiry its wake comes. More than Redis's 2 ms: the claim that an early wake (a timer
- * fires up to 1 ms early) starts recovers nothing, and spends the recovery, run at most every min(1 s,
- * leaseTime / 4) (postgres-lease-recovery.ts), so the lease would wait that long. A late wake costs its ms.
+ * How long after a lease's expiry its wake comes. More than Redis's 2 ms: a timer fires up to 1 ms early, and a
+ * claim too early spends the lease recovery (run at most every min(1 s, leaseTime / 4)) on nothing, so the lease
+ * waits that long. A late wake costs its ms.
  */
 const LEASE_WAKE_MARGIN_MS = 5;
-
-/** backlog() counts at most this many due tasks. */
-const BACKLOG_COUNT_LIMIT = 10_000;
 
 /**
  * A durable store on PostgreSQL, shared by workers in many processes. A claim is one statement
@@ -67,11 +65,9 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   private context: StoreInitContext | undefined;
 
   constructor(private readonly options: PostgresTaskStoreOptions) {
-    if ((options.connectionString === undefined) === (options.pool === undefined)) throw new InvalidTaskOptionsError(PostgresMessages.invalidConnection());
-    const schema = options.schema ?? 'task_queue';
-    if (!isSchemaName(schema)) throw new InvalidTaskOptionsError(Messages.invalidOption('schema', 'an unquoted PostgreSQL identifier of up to 49 characters', schema));
-    this.leaseTime = checkInteger('leaseTime', options.leaseTime ?? 30_000, 100);
-    this.pollInterval = checkInteger('pollInterval', options.pollInterval ?? 5_000, 10);
+    const { schema, leaseTime, pollInterval } = resolvePostgresStoreOptions(options);
+    this.leaseTime = leaseTime;
+    this.pollInterval = pollInterval;
     this.names = new PostgresNames(schema);
     this.queries = new PostgresQueries(this.names);
     this.config = connectionConfig(options);
@@ -221,16 +217,9 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     return counts;
   }
 
-  /**
-   * For metrics and health checks, from counters and indexes: the oldest due task costs O(priorities x log n);
-   * the delayed count is the claimable counter minus the due tasks, counted up to 10,000 (past that, the
-   * delayed ones are counted instead).
-   */
+  /** For metrics and health checks, from counters and indexes (see postgres-backlog.reader.ts). */
   async backlog(): Promise<TaskBacklog> {
-    const [row] = await this.runner.run<{ claimable: number; due: number; oldest_due: number | null }>('backlog', 'backlog', [BACKLOG_COUNT_LIMIT]);
-    let delayed = row!.claimable - row!.due;
-    if (row!.due >= BACKLOG_COUNT_LIMIT) delayed = (await this.runner.run<{ delayed: number }>('backlog', 'backlogDelayed', []))[0]!.delayed;
-    return { delayed: Math.max(0, delayed), oldestDueAt: row!.oldest_due === null ? undefined : row!.oldest_due - this.clock.offset };
+    return readBacklog(this.runner, this.clock.offset);
   }
 
   subscribe(listener: (signal: StoreSignal) => void): () => void {
@@ -259,9 +248,4 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   private readonly onPoolError = (error: Error): void => {
     this.logger?.warn(PostgresMessages.poolError(error.message));
   };
-}
-
-function checkInteger(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new InvalidTaskOptionsError(Messages.invalidOption(name, `an integer from ${min} up (ms)`, value));
-  return value;
 }

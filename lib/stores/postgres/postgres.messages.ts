@@ -1,5 +1,6 @@
 /** What the PostgreSQL store logs or puts in its errors (besides `StoreMessages`, what every durable store says, and the library's `Messages`). */
 export const PostgresMessages = {
+  schemaExpected: () => 'an unquoted PostgreSQL identifier of up to 49 characters',
   invalidConnection: () => 'Give PostgresTaskStore either `connectionString` or `pool` (pg Pool options or a pg.Pool), not both and not neither.',
   poolError: (reason: string) => `An idle PostgreSQL connection of the task store failed (${reason}); the pool replaces it.`,
   maintenanceFailed: (reason: string) => `Task store housekeeping (counts, retention) failed: ${reason}. It tries again every second.`,

@@ -87,8 +87,15 @@ export async function readRedisTime(client: Redis): Promise<number> {
   return Number(seconds) * 1000 + Number(micros) / 1000;
 }
 
+/** Closes the store's connections: the subscriber, and the client if the store opened it. */
+export async function closeConnections({ client, subscriber, ownsClient }: RedisConnections): Promise<void> {
+  subscriber.removeAllListeners().on('error', () => undefined);
+  await closeConnection(subscriber);
+  if (ownsClient) await closeConnection(client);
+}
+
 /** Closes a connection politely, or at once if Redis is not there to answer. */
-export async function closeConnection(redis: Redis): Promise<void> {
+async function closeConnection(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;
   try {
     await redis.quit();

@@ -19,13 +19,13 @@ import type {
 } from '../../interfaces/task-store.interface.js';
 import { DEFAULT_RETENTION } from '../../task-queue.constants.js';
 import { Messages } from '../../task-queue.messages.js';
-import { CallBatcher, type BatchWindow, type CallBatcherOptions } from '../shared/call-batcher.js';
+import { CallBatcher } from '../shared/call-batcher.js';
 import { measureClockOffset } from '../shared/clock-offset.js';
 import { StoreMessages } from '../shared/store.messages.js';
-import { closeConnection, openConnections, readRedisTime, type RedisConnections } from './redis-connection.js';
+import { closeConnections, openConnections, readRedisTime, type RedisConnections } from './redis-connection.js';
 import { monitorConnections } from './redis-connection-monitor.js';
 import { RedisKeys } from './redis-keys.js';
-import { MAX_SCRIPT_ARGS, type RedisScript } from './redis-script.js';
+import { batchedScriptCalls, type RedisScript } from './redis-script.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
 import { decodeAddReply, decodeRecord, decodeRecords, encodeTask, encodeValue, RECORD_FIELDS } from './redis-task.codec.js';
 import type { RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
@@ -44,13 +44,6 @@ const LEASE_WAKE_MARGIN_MS = 2;
 /** Retention removals per trim call, so no script holds Redis for long. */
 const TRIM_BUDGET = 1_000;
 
-/** Calls gathered into one script call, as many as fit in one call's arguments. */
-const scriptCalls = (window: BatchWindow): CallBatcherOptions<string[]> => ({
-  window,
-  maxWeight: MAX_SCRIPT_ARGS,
-  weight: (args) => args.length,
-});
-
 /**
  * A durable store on Redis, shared by workers in many processes and machines. Every state change is one
  * Lua script (atomic, nothing half-written), timed by Redis's clock; claims are leased and fenced by a
@@ -64,13 +57,13 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   private readonly keys: RedisKeys;
   private readonly signals = new StoreSignalBus(LEASE_WAKE_MARGIN_MS);
   /** complete() and fail() calls of one event-loop turn, recorded in one script call. */
-  private readonly reports = new CallBatcher<string[], number>(scriptCalls('microtasks'), async (items) => {
+  private readonly reports = new CallBatcher<string[], number>(batchedScriptCalls('microtasks'), async (items) => {
     const reply = (await this.run('complete/fail', RedisScripts.report, items.flat())) as number[];
     this.signals.wake(reply[0]!);
     return reply.slice(1);
   });
   /** add() calls of one event-loop turn (concurrent schedule() calls), added in one script call. */
-  private readonly adds = new CallBatcher<string[], boolean[] | undefined>(scriptCalls('event-loop-turn'), async (groups) => {
+  private readonly adds = new CallBatcher<string[], boolean[] | undefined>(batchedScriptCalls('event-loop-turn'), async (groups) => {
     const reply = (await this.run('add', RedisScripts.add, [String(this.clockOffset)].concat(...groups))) as number[];
     this.signals.wake(reply[0]!);
     return decodeAddReply(reply, groups);
@@ -100,7 +93,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
       await connections.subscriber.subscribe(this.keys.channel);
       this.clockOffset = await measureClockOffset('Redis', () => readRedisTime(connections.client), this.logger);
     } catch (error) {
-      await this.release(connections);
+      await closeConnections(connections);
       throw new StoreUnavailableError(Messages.storeUnavailable('init', error instanceof Error ? error.message : String(error)), { cause: error });
     }
     this.connections = connections;
@@ -112,7 +105,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     await Promise.all([this.adds.drain(), this.reports.drain()]).catch(() => undefined);
     this.connections = undefined;
     this.signals.close();
-    await this.release(connections);
+    await closeConnections(connections);
   }
 
   async add(tasks: NewTask[], options: AddOptions = {}): Promise<boolean[]> {
@@ -252,11 +245,5 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
       const state = client.status === 'ready' ? `Redis at ${where}` : `Redis at ${where} is not connected (${client.status})`;
       throw new StoreUnavailableError(Messages.storeUnavailable(operation, `${state}: ${reason}`), { cause: error });
     }
-  }
-
-  private async release(connections: RedisConnections): Promise<void> {
-    connections.subscriber.removeAllListeners().on('error', () => undefined);
-    await closeConnection(connections.subscriber);
-    if (connections.ownsClient) await closeConnection(connections.client);
   }
 }

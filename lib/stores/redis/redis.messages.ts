@@ -1,4 +1,5 @@
 /** What the Redis store logs (what every durable store says is in `StoreMessages`, its errors use `Messages`). */
 export const RedisMessages = {
+  prefixExpected: () => 'a non-empty string without { or }',
   leasesRecovered: (count: number) => `${count} task(s) whose worker stopped renewing its lease (it died or stalled) are claimable again; the attempt counts.`,
 } as const;

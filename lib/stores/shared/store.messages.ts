@@ -1,5 +1,6 @@
 /** What every durable store logs or puts in its errors; `server` names it ("Redis", "PostgreSQL"). */
 export const StoreMessages = {
+  integerMsFrom: (min: number) => `an integer from ${min} up (ms)`,
   notStarted: () => 'the store is not started: init() was not called, or close() was',
   connectionLost: (server: string, where: string, reason: string) =>
     `${server} at ${where} is unreachable (${reason}); operations fail with StoreUnavailableError until it is back. Reconnecting.`,
