@@ -3,7 +3,8 @@ import { InvalidTaskOptionsError, PostgresTaskStore, RedisTaskStore } from '../.
 // The options are checked when a store is made, before it connects: no server is needed here.
 describe('durable store options', () => {
   const redis = (options: object) => () => new RedisTaskStore({ connection: 'redis://127.0.0.1:1', ...options });
-  const postgres = (options: object) => () => new PostgresTaskStore({ connectionString: 'postgres://127.0.0.1:1/x', ...options });
+  const postgres = (options: object) => () =>
+    new PostgresTaskStore({ connectionString: 'postgres://127.0.0.1:1/x', ...options });
 
   it.each([
     ['Redis', redis],

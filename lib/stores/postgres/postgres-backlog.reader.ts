@@ -17,5 +17,6 @@ export async function readBacklog(runner: PostgresRunner, clockOffset: number): 
   if (row!.due >= BACKLOG_COUNT_LIMIT) {
     delayed = (await runner.run<{ delayed: number }>('backlog', 'backlogDelayed', []))[0]!.delayed;
   }
-  return { delayed: Math.max(0, delayed), oldestDueAt: row!.oldest_due === null ? undefined : row!.oldest_due - clockOffset };
+  const oldestDueAt = row!.oldest_due === null ? undefined : row!.oldest_due - clockOffset;
+  return { delayed: Math.max(0, delayed), oldestDueAt };
 }

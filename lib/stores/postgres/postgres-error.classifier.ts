@@ -1,4 +1,13 @@
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 function codeOf(error: unknown): unknown {
   return (error as { code?: unknown } | undefined)?.code;
@@ -11,7 +20,9 @@ function codeOf(error: unknown): unknown {
  */
 export function isConnectionError(error: unknown): boolean {
   const code = codeOf(error);
-  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('57P') || code === '53300')) return true;
+  if (typeof code === 'string') {
+    if (CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('57P') || code === '53300') return true;
+  }
   const message = error instanceof Error ? error.message : '';
   return /Connection terminated|timeout exceeded when trying to connect|not queryable|Client was closed/i.test(message);
 }

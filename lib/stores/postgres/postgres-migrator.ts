@@ -15,6 +15,12 @@ export class PostgresMigrator {
     private readonly queries: PostgresQueries,
   ) {}
 
+  /** When the store starts: migrates, or (`migrate: false`) checks that the schema is current. */
+  async prepare(pool: Pool, migrate: boolean, logger: TaskQueueLogger | undefined): Promise<void> {
+    if (migrate) await this.migrate(pool, logger);
+    else await this.check(pool, logger);
+  }
+
   /** Creates or upgrades the schema on one connection of `pool` (idempotent, safe from many processes at once). */
   async migrate(pool: Pool, logger: TaskQueueLogger | undefined): Promise<void> {
     const client = await pool.connect();
@@ -27,7 +33,7 @@ export class PostgresMigrator {
   }
 
   /** For `migrate: false`: throws if the schema is older than this code needs, warns if it is newer. */
-  async check(pool: Pool, logger: TaskQueueLogger | undefined): Promise<void> {
+  private async check(pool: Pool, logger: TaskQueueLogger | undefined): Promise<void> {
     const { schemaName } = this.names;
     const found = await this.version(pool);
     if (found < SCHEMA_VERSION) {
@@ -59,14 +65,16 @@ export class PostgresMigrator {
       await client.query(`SELECT pg_advisory_xact_lock(${names.lockKey('migrate')})`);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${names.schema}`);
       await client.query(
-        `CREATE TABLE IF NOT EXISTS ${names.of('migrations')} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+        `CREATE TABLE IF NOT EXISTS ${names.of('migrations')} ` +
+          '(version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
       );
       const { rows } = await client.query(`SELECT coalesce(max(version), 0) AS version FROM ${names.of('migrations')}`);
       const from = Number(rows[0]!.version);
       for (const migration of MIGRATIONS) {
         if (migration.version <= from) continue;
         await client.query(migration.sql(names));
-        await client.query(`INSERT INTO ${names.of('migrations')} (version, name) VALUES (${migration.version}, ${literal(migration.name)})`);
+        const values = `(${migration.version}, ${literal(migration.name)})`;
+        await client.query(`INSERT INTO ${names.of('migrations')} (version, name) VALUES ${values}`);
       }
       await client.query('COMMIT');
       return { from, to: Math.max(from, SCHEMA_VERSION) };

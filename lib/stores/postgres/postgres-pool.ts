@@ -9,7 +9,12 @@ export function ownPool(options: PostgresTaskStoreOptions): Pool | undefined {
 }
 
 /** The pool the store runs on: yours, or one it opens with its connection settings (and `overrides`). */
-export function openPool(pg: PgModule, options: PostgresTaskStoreOptions, config: PoolConfig, overrides?: PoolConfig): Pool {
+export function openPool(
+  pg: PgModule,
+  options: PostgresTaskStoreOptions,
+  config: PoolConfig,
+  overrides?: PoolConfig,
+): Pool {
   return ownPool(options) ?? new pg.Pool({ ...config, ...overrides });
 }
 

@@ -4,7 +4,7 @@ import { TaskQueueError } from '../../errors/task-queue.error.js';
 import { Messages } from '../../task-queue.messages.js';
 import { describeError, isConnectionError, isRetryable } from './postgres-error.classifier.js';
 import type { PostgresQueryable } from './postgres-task-store-options.interface.js';
-import { StoreMessages } from '../shared/store.messages.js';
+import { storeNotStarted } from '../shared/store-not-started.js';
 import type { PostgresQueries } from './postgres.queries.js';
 
 export type Statement = Exclude<keyof PostgresQueries, 'name'>;
@@ -30,7 +30,7 @@ export class PostgresRunner {
   /** Runs a statement on the pool, or on `client` (a caller's transaction: never retried, it is theirs). */
   async run<R>(operation: string, statement: Statement, values: unknown[], client?: PostgresQueryable): Promise<R[]> {
     const runner = client ?? this.pool;
-    if (runner === undefined) throw new StoreUnavailableError(Messages.storeUnavailable(operation, StoreMessages.notStarted()));
+    if (runner === undefined) throw storeNotStarted(operation);
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await runner.query({ name: this.queries.name(statement), text: this.queries[statement], values });

@@ -99,8 +99,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     const pool = openPool(pg, this.options, this.config);
     pool.on('error', this.onPoolError);
     try {
-      if (this.options.migrate === false) await this.migrator.check(pool, this.logger);
-      else await this.migrator.migrate(pool, this.logger);
+      await this.migrator.prepare(pool, this.options.migrate !== false, this.logger);
       const now = async () => (await this.runner.run<{ now: number }>('init', 'now', [], pool))[0]!.now;
       this.clock.offset = await measureClockOffset('PostgreSQL', now, this.logger);
       this.listener = new PostgresListener(pg, this.config, this.names.channelIdent, {

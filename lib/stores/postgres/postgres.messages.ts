@@ -1,4 +1,4 @@
-/** What the PostgreSQL store logs or puts in its errors (besides `StoreMessages`, what every durable store says, and the library's `Messages`). */
+/** What the PostgreSQL store logs or puts in its errors (besides `StoreMessages` and the library's `Messages`). */
 export const PostgresMessages = {
   schemaExpected: () => 'an unquoted PostgreSQL identifier of up to 49 characters',
   invalidConnection: () => 'Give PostgresTaskStore either `connectionString` or `pool` (pg Pool options or a pg.Pool), not both and not neither.',

@@ -81,6 +81,14 @@ async function connect(redis: Redis): Promise<void> {
   }
 }
 
+/** A failed command as a StoreUnavailableError that says what failed, and whether Redis is connected. */
+export function commandFailure(operation: string, connections: RedisConnections, error: unknown): StoreUnavailableError {
+  const { client, where } = connections;
+  const reason = error instanceof Error ? error.message : String(error);
+  const state = client.status === 'ready' ? `Redis at ${where}` : `Redis at ${where} is not connected (${client.status})`;
+  return new StoreUnavailableError(Messages.storeUnavailable(operation, `${state}: ${reason}`), { cause: error });
+}
+
 /** Redis's time (TIME), epoch ms. */
 export async function readRedisTime(client: Redis): Promise<number> {
   const [seconds, micros] = await client.time();

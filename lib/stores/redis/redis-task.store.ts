@@ -21,8 +21,9 @@ import { DEFAULT_RETENTION } from '../../task-queue.constants.js';
 import { Messages } from '../../task-queue.messages.js';
 import { CallBatcher } from '../shared/call-batcher.js';
 import { measureClockOffset } from '../shared/clock-offset.js';
-import { StoreMessages } from '../shared/store.messages.js';
-import { closeConnections, openConnections, readRedisTime, type RedisConnections } from './redis-connection.js';
+import { storeNotStarted } from '../shared/store-not-started.js';
+import { closeConnections, commandFailure, openConnections, readRedisTime } from './redis-connection.js';
+import type { RedisConnections } from './redis-connection.js';
 import { monitorConnections } from './redis-connection-monitor.js';
 import { RedisKeys } from './redis-keys.js';
 import { batchedScriptCalls, type RedisScript } from './redis-script.js';
@@ -34,6 +35,8 @@ import { RedisScripts } from './redis.scripts.js';
 import { resolveRedisStoreOptions } from './redis-store-options.js';
 
 type Reply = (string | number | null)[];
+/** Whether each task of an add was added; undefined: the queue is full. */
+type Added = boolean[] | undefined;
 
 /**
  * How long after a lease's expiry its wake comes: the claim script compares whole ms of Redis's TIME, and Node's
@@ -63,7 +66,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     return reply.slice(1);
   });
   /** add() calls of one event-loop turn (concurrent schedule() calls), added in one script call. */
-  private readonly adds = new CallBatcher<string[], boolean[] | undefined>(batchedScriptCalls('event-loop-turn'), async (groups) => {
+  private readonly adds = new CallBatcher<string[], Added>(batchedScriptCalls('event-loop-turn'), async (groups) => {
     const reply = (await this.run('add', RedisScripts.add, [String(this.clockOffset)].concat(...groups))) as number[];
     this.signals.wake(reply[0]!);
     return decodeAddReply(reply, groups);
@@ -231,19 +234,17 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   private started(operation: string): RedisConnections {
-    if (this.connections === undefined) throw new StoreUnavailableError(Messages.storeUnavailable(operation, StoreMessages.notStarted()));
+    if (this.connections === undefined) throw storeNotStarted(operation);
     return this.connections;
   }
 
   /** Runs a command, turning any failure into a StoreUnavailableError that says what failed. */
   private async guard<T>(operation: string, command: () => Promise<T>): Promise<T> {
-    const { client, where } = this.started(operation);
+    const connections = this.started(operation);
     try {
       return await command();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const state = client.status === 'ready' ? `Redis at ${where}` : `Redis at ${where} is not connected (${client.status})`;
-      throw new StoreUnavailableError(Messages.storeUnavailable(operation, `${state}: ${reason}`), { cause: error });
+      throw commandFailure(operation, connections, error);
     }
   }
 }
