@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { createTaskQueue, InvalidTaskOptionsError, TaskHandler, TaskQueueError, TaskQueueModule, TaskScheduler } from '../../lib/index.js';
 import { TaskQueueInstrumentation, TaskQueueObservabilityModule, type TaskLogRecord } from '../../lib/observability/index.js';
 import { ObservabilityMessages } from '../../lib/observability/observability.messages.js';
-import { loadPeer } from '../../lib/observability/peer-loader.js';
+import { loadPeer } from '../../lib/stores/shared/peer-loader.js';
 import { Messages } from '../../lib/task-queue.messages.js';
 import { PrometheusText } from './support/prometheus-text.js';
 

@@ -1,6 +1,6 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { ITaskStore } from '../../interfaces/task-store.interface.js';
-import { loadPeer } from '../peer-loader.js';
+import { loadPeer } from '../../stores/shared/peer-loader.js';
 import { backlogSourceOf, readQueueGauges } from '../queue-gauges.reader.js';
 import type { TaskOutcome } from '../task-outcome.js';
 import type { OtelTaskMetricsOptions } from './otel-task-metrics-options.interface.js';

@@ -2,7 +2,7 @@ import type * as PromClient from 'prom-client';
 import { InvalidTaskOptionsError } from '../../errors/invalid-task-options.error.js';
 import type { ITaskStore } from '../../interfaces/task-store.interface.js';
 import { ObservabilityMessages } from '../observability.messages.js';
-import { loadPeer } from '../peer-loader.js';
+import { loadPeer } from '../../stores/shared/peer-loader.js';
 import { backlogSourceOf, readQueueGauges } from '../queue-gauges.reader.js';
 import type { TaskOutcome } from '../task-outcome.js';
 import { CounterSeries, type HistogramSeries } from './metric-series.js';

@@ -3,7 +3,7 @@ import type { TaskObserver } from '../../interfaces/task-event.interface.js';
 import type { TaskContext } from '../../interfaces/task-handler.interface.js';
 import type { NewTask } from '../../interfaces/task-record.interface.js';
 import { INSTRUMENTATION_NAME } from '../metrics/task-metric.names.js';
-import { loadPeer } from '../peer-loader.js';
+import { loadPeer } from '../../stores/shared/peer-loader.js';
 import { TraceContextCodec } from './trace-context.codec.js';
 import { executionSpanAttributes, executionSpanName } from './task-span.attributes.js';
 import type { TaskTracingOptions } from './task-tracing-options.interface.js';

@@ -1,7 +1,7 @@
 import { QueueFullError } from '../../errors/queue-full.error.js';
 import type { NewTask } from '../../interfaces/task-record.interface.js';
 import { Messages } from '../../task-queue.messages.js';
-import { PostgresBatcher } from './postgres-batcher.js';
+import { CallBatcher } from '../shared/call-batcher.js';
 import type { PostgresRunner } from './postgres-runner.js';
 import type { PostgresQueryable } from './postgres-task-store-options.interface.js';
 import { encodeTasks } from './postgres-task.codec.js';
@@ -12,6 +12,8 @@ interface AddCall {
 }
 
 const MAX_BATCH = 1_000;
+/** Add batches on their way at once: later adds gather for the next one. */
+const MAX_IN_FLIGHT = 2;
 /** Notifications of adds made in a caller's transaction carry no origin: the adding store hears them too, at commit. */
 const NO_ORIGIN = '';
 
@@ -20,7 +22,10 @@ const NO_ORIGIN = '';
  * the caller's transaction. Each call gets the answer it would have had alone.
  */
 export class PostgresAdder {
-  private readonly batcher = new PostgresBatcher<AddCall, boolean[] | Error>((calls) => this.send(calls), MAX_BATCH, 2);
+  private readonly batcher = new CallBatcher<AddCall, boolean[] | Error>(
+    { window: 'event-loop-turn', maxWeight: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT },
+    (calls) => this.send(calls),
+  );
 
   constructor(
     private readonly runner: PostgresRunner,

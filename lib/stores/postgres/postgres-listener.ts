@@ -1,5 +1,5 @@
 import type { Client, ClientConfig, Notification } from 'pg';
-import type { PgModule } from './postgres-driver.js';
+import type { PgModule } from './postgres-driver.loader.js';
 
 export interface PostgresListenerEvents {
   notification(payload: string): void;

@@ -1,9 +1,8 @@
-/** The housekeeping jobs, as the store runs them. */
-export interface MaintenanceJobs {
-  /** Folds the counters' deltas. */
-  fold(): Promise<void>;
-  /** Removes one batch of finished tasks past retention; returns how many. */
-  trim(): Promise<number>;
+import type { RetentionOptions } from '../../interfaces/task-store.interface.js';
+import type { PostgresRunner } from './postgres-runner.js';
+
+/** What the housekeeping needs of the store besides its statements. */
+export interface MaintenanceEvents {
   /** Checks the listening connection. */
   ping(): Promise<void>;
   /** A tick failed (reported once until a tick succeeds again). */
@@ -13,7 +12,7 @@ export interface MaintenanceJobs {
 const TICK_MS = 1_000;
 /** Retention also runs this often when this process finished nothing (others may have; age expires tasks). */
 const IDLE_TRIM_MS = 30_000;
-export const TRIM_BATCH = 1_000;
+const TRIM_BATCH = 1_000;
 /** Batches per tick at most, so a large backlog is removed over several ticks. */
 const TRIM_BATCHES_PER_TICK = 20;
 
@@ -31,8 +30,10 @@ export class PostgresMaintenance {
   private failing = false;
 
   constructor(
-    private readonly jobs: MaintenanceJobs,
+    private readonly runner: PostgresRunner,
+    private readonly retention: () => Required<RetentionOptions>,
     private readonly pingEvery: number,
+    private readonly events: MaintenanceEvents,
   ) {}
 
   start(): void {
@@ -58,20 +59,28 @@ export class PostgresMaintenance {
     try {
       if (now >= this.nextPingAt) {
         this.nextPingAt = now + this.pingEvery;
-        await this.jobs.ping();
+        await this.events.ping();
       }
-      await this.jobs.fold();
+      await this.runner.run('maintenance', 'fold', []);
       if (this.finished || now >= this.nextTrimAt) {
         this.finished = false;
         this.nextTrimAt = now + IDLE_TRIM_MS;
-        for (let i = 0; i < TRIM_BATCHES_PER_TICK; i++) if ((await this.jobs.trim()) < TRIM_BATCH) break;
+        for (let i = 0; i < TRIM_BATCHES_PER_TICK; i++) if ((await this.trim()) < TRIM_BATCH) break;
       }
       this.failing = false;
     } catch (error) {
       // Retention is owed until a tick gets through.
       this.finished = true;
-      if (!this.failing) this.jobs.failed(error);
+      if (!this.failing) this.events.failed(error);
       this.failing = true;
     }
+  }
+
+  /** Removes one batch of finished tasks past retention; returns how many. */
+  private async trim(): Promise<number> {
+    const { maxCount, maxAge } = this.retention();
+    const values = [Math.min(maxCount, 1e15), Math.min(maxAge, 1e15), TRIM_BATCH];
+    const [row] = await this.runner.run<{ removed: number }>('retention', 'trim', values);
+    return row!.removed;
   }
 }

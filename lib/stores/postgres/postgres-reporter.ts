@@ -1,5 +1,5 @@
 import type { Lease } from '../../interfaces/task-store.interface.js';
-import { PostgresBatcher } from './postgres-batcher.js';
+import { CallBatcher } from '../shared/call-batcher.js';
 import { PostgresRecentReports } from './postgres-recent-reports.js';
 import type { PostgresRunner } from './postgres-runner.js';
 import { encodeReports, type TaskReport } from './postgres-task.codec.js';
@@ -27,7 +27,10 @@ const REMEMBER_MS = 2_000;
  * together, and while batches are on their way later reports gather for the next one.
  */
 export class PostgresReporter {
-  private readonly batcher = new PostgresBatcher<TaskReport, ReportOutcome>((reports) => this.send(reports), MAX_BATCH, MAX_IN_FLIGHT);
+  private readonly batcher = new CallBatcher<TaskReport, ReportOutcome>(
+    { window: 'event-loop-turn', maxWeight: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT },
+    (reports) => this.send(reports),
+  );
   /** Reports on their way (lease keys), and leases whose report was recorded lately. */
   private readonly sending = new Set<string>();
   private readonly recent = new PostgresRecentReports(REMEMBER_MS);

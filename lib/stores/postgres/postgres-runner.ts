@@ -2,9 +2,9 @@ import type { Pool } from 'pg';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
 import { TaskQueueError } from '../../errors/task-queue.error.js';
 import { Messages } from '../../task-queue.messages.js';
-import { isConnectionError, isRetryable } from './postgres-driver.js';
+import { describeError, isConnectionError, isRetryable } from './postgres-error.classifier.js';
 import type { PostgresQueryable } from './postgres-task-store-options.interface.js';
-import { PostgresMessages } from './postgres.messages.js';
+import { storeNotStarted } from '../shared/store-not-started.js';
 import type { PostgresQueries } from './postgres.queries.js';
 
 export type Statement = Exclude<keyof PostgresQueries, 'name'>;
@@ -30,7 +30,7 @@ export class PostgresRunner {
   /** Runs a statement on the pool, or on `client` (a caller's transaction: never retried, it is theirs). */
   async run<R>(operation: string, statement: Statement, values: unknown[], client?: PostgresQueryable): Promise<R[]> {
     const runner = client ?? this.pool;
-    if (runner === undefined) throw new StoreUnavailableError(Messages.storeUnavailable(operation, PostgresMessages.notStarted()));
+    if (runner === undefined) throw storeNotStarted(operation);
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await runner.query({ name: this.queries.name(statement), text: this.queries[statement], values });
@@ -49,11 +49,4 @@ export class PostgresRunner {
     const where = isConnectionError(error) ? `PostgreSQL at ${this.target} is unreachable: ${reason}` : `PostgreSQL at ${this.target}: ${reason}`;
     return new StoreUnavailableError(Messages.storeUnavailable(operation, where), { cause: error });
   }
-}
-
-/** An error's message, with its SQLSTATE or system code if the message does not already say it. */
-export function describeError(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
 }

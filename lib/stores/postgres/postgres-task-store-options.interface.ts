@@ -1,4 +1,5 @@
 import type { AddOptions } from '../../interfaces/task-store.interface.js';
+import type { DurableStoreOptions } from '../shared/durable-store-options.interface.js';
 
 /**
  * `pg` Pool options (its `PoolConfig`: host, port, user, password, database, ssl, max, ...). Typed
@@ -24,7 +25,7 @@ export interface PostgresPoolLike {
   on(...args: never[]): unknown;
 }
 
-export interface PostgresTaskStoreOptions {
+export interface PostgresTaskStoreOptions extends DurableStoreOptions {
   /** `postgres://user:password@host:5432/db`. Give this or `pool`. */
   connectionString?: string;
   /**
@@ -35,18 +36,11 @@ export interface PostgresTaskStoreOptions {
   pool?: PostgresPoolOptions | PostgresPoolLike;
   /** The schema that holds the store's tables and functions (created if missing). Default `task_queue`. */
   schema?: string;
-  /** How long a claimed task stays leased without a renewal, ms. A dead worker's tasks run again after it. Default 30,000. */
-  leaseTime?: number;
   /**
    * Create or upgrade the schema when the store starts (safe when several processes start at once). false:
    * run `store.migrate()` yourself, e.g. in a deploy step; the store then checks the schema is current. Default true.
    */
   migrate?: boolean;
-  /**
-   * How often idle workers claim anyway, ms: a safety net for a notification missed while the listening
-   * connection reconnected. Notifications and the due-time timer do the real work. Default 5,000.
-   */
-  pollInterval?: number;
 }
 
 /** What can run the store's statements inside your transaction: a pg `PoolClient` or `Client` after BEGIN. */

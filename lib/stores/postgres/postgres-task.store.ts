@@ -1,6 +1,4 @@
 import type { Pool, PoolConfig } from 'pg';
-import { InvalidTaskOptionsError } from '../../errors/invalid-task-options.error.js';
-import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
 import type { TaskBacklog, TaskBacklogSource } from '../../interfaces/task-backlog.interface.js';
 import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
@@ -9,22 +7,33 @@ import type { ClaimBatch, ClaimRequest, ITaskStore, Lease, ListQuery, StoreInitC
 import { Messages } from '../../task-queue.messages.js';
 import { PostgresAdder } from './postgres-adder.js';
 import { PostgresAnnouncer } from './postgres-announcer.js';
-import { measureClockOffset, migrateSchema, schemaVersion } from './postgres-connection.js';
-import { connectionConfig, describeTarget, loadPg, ownPool } from './postgres-driver.js';
+import { readBacklog } from './postgres-backlog.reader.js';
+import { measureClockOffset } from '../shared/clock-offset.js';
+import { connectionEvents } from '../shared/connection-events.js';
+import { connectionConfig, describeTarget } from './postgres-connection.config.js';
+import { loadPg } from './postgres-driver.loader.js';
+import { describeError } from './postgres-error.classifier.js';
+import { PostgresLeaseRecovery } from './postgres-lease-recovery.js';
 import { PostgresListener } from './postgres-listener.js';
-import { PostgresMaintenance, TRIM_BATCH } from './postgres-maintenance.js';
-import { isSchemaName, PostgresNames } from './postgres-names.js';
+import { PostgresMaintenance } from './postgres-maintenance.js';
+import { PostgresNames } from './postgres-names.js';
 import { PostgresReporter } from './postgres-reporter.js';
-import { describeError, PostgresRunner } from './postgres-runner.js';
+import { PostgresMigrator } from './postgres-migrator.js';
+import { endPool, openPool } from './postgres-pool.js';
+import { PostgresRunner } from './postgres-runner.js';
+import { resolvePostgresStoreOptions } from './postgres-store-options.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
 import type { PostgresAddOptions, PostgresTaskStoreOptions } from './postgres-task-store-options.interface.js';
 import { decodeRow, type TaskReport, type TaskRow } from './postgres-task.codec.js';
-import { SCHEMA_VERSION } from './postgres.migrations.js';
 import { PostgresMessages } from './postgres.messages.js';
 import { PostgresQueries } from './postgres.queries.js';
 
-/** backlog() counts at most this many due tasks. */
-const BACKLOG_COUNT_LIMIT = 10_000;
+/**
+ * How long after a lease's expiry its wake comes. More than Redis's 2 ms: a timer fires up to 1 ms early, and a
+ * claim too early spends the lease recovery (run at most every min(1 s, leaseTime / 4)) on nothing, so the lease
+ * waits that long. A late wake costs its ms.
+ */
+const LEASE_WAKE_MARGIN_MS = 5;
 
 /**
  * A durable store on PostgreSQL, shared by workers in many processes. A claim is one statement
@@ -42,24 +51,23 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   private readonly queries: PostgresQueries;
   private readonly config: PoolConfig;
   private readonly runner: PostgresRunner;
-  private readonly signals = new StoreSignalBus(5);
+  private readonly signals = new StoreSignalBus(LEASE_WAKE_MARGIN_MS);
   private readonly announcer: PostgresAnnouncer;
   private readonly reporter: PostgresReporter;
   private readonly adder: PostgresAdder;
   private readonly maintenance: PostgresMaintenance;
+  private readonly migrator: PostgresMigrator;
+  private readonly leaseRecovery: PostgresLeaseRecovery;
   /** ms to add to this machine's times to get the database's (0 unless the clocks differ noticeably). */
   private readonly clock = { offset: 0 };
   private listener: PostgresListener | undefined;
   private logger: TaskQueueLogger | undefined;
   private context: StoreInitContext | undefined;
-  private nextRecoveryAt = 0;
 
   constructor(private readonly options: PostgresTaskStoreOptions) {
-    if ((options.connectionString === undefined) === (options.pool === undefined)) throw new InvalidTaskOptionsError(PostgresMessages.invalidConnection());
-    const schema = options.schema ?? 'task_queue';
-    if (!isSchemaName(schema)) throw new InvalidTaskOptionsError(Messages.invalidOption('schema', 'an unquoted PostgreSQL identifier of up to 49 characters', schema));
-    this.leaseTime = checkInteger('leaseTime', options.leaseTime ?? 30_000, 100);
-    this.pollInterval = checkInteger('pollInterval', options.pollInterval ?? 5_000, 10);
+    const { schema, leaseTime, pollInterval } = resolvePostgresStoreOptions(options);
+    this.leaseTime = leaseTime;
+    this.pollInterval = pollInterval;
     this.names = new PostgresNames(schema);
     this.queries = new PostgresQueries(this.names);
     this.config = connectionConfig(options);
@@ -72,19 +80,14 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
       dropped: (taskId, reason) => this.logger?.warn(PostgresMessages.resultDropped(taskId, reason)),
     });
     this.adder = new PostgresAdder(this.runner, origin, this.clock, (inMs) => this.wake(inMs));
-    this.maintenance = new PostgresMaintenance(
-      {
-        fold: async () => void (await this.runner.run('maintenance', 'fold', [])),
-        trim: async () => {
-          const { maxCount, maxAge } = this.context!.retention;
-          const [row] = await this.runner.run<{ removed: number }>('retention', 'trim', [Math.min(maxCount, 1e15), Math.min(maxAge, 1e15), TRIM_BATCH]);
-          return row!.removed;
-        },
-        ping: async () => this.listener?.ping(),
-        failed: (error) => this.logger?.warn(PostgresMessages.maintenanceFailed(describeError(error))),
-      },
-      this.pollInterval,
+    this.migrator = new PostgresMigrator(this.names, this.queries);
+    this.leaseRecovery = new PostgresLeaseRecovery(this.runner, this.signals, this.leaseTime, (count) =>
+      this.logger?.log(PostgresMessages.leasesRecovered(count)),
     );
+    this.maintenance = new PostgresMaintenance(this.runner, () => this.context!.retention, this.pollInterval, {
+      ping: async () => this.listener?.ping(),
+      failed: (error) => this.logger?.warn(PostgresMessages.maintenanceFailed(describeError(error))),
+    });
   }
 
   /** Connects, migrates (unless `migrate: false`), and listens. Throws `StoreUnavailableError` if it cannot. */
@@ -93,20 +96,15 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     this.context = context;
     this.logger = context.logger;
     const pg = await loadPg();
-    const pool = ownPool(this.options) ?? new pg.Pool(this.config);
+    const pool = openPool(pg, this.options, this.config);
     pool.on('error', this.onPoolError);
     try {
-      if (this.options.migrate === false) await this.checkVersion(pool);
-      else await this.migrateWith(pool);
-      this.clock.offset = await measureClockOffset(pool, this.queries);
-      if (this.clock.offset !== 0) this.logger.warn(PostgresMessages.clockSkew(this.clock.offset));
+      await this.migrator.prepare(pool, this.options.migrate !== false, this.logger);
+      const now = async () => (await this.runner.run<{ now: number }>('init', 'now', [], pool))[0]!.now;
+      this.clock.offset = await measureClockOffset('PostgreSQL', now, this.logger);
       this.listener = new PostgresListener(pg, this.config, this.names.channelIdent, {
         notification: (payload) => this.signals.receive(payload),
-        lost: (reason) => this.logger?.warn(PostgresMessages.connectionLost(this.runner.target, reason)),
-        reconnected: () => {
-          this.logger?.log(PostgresMessages.reconnected(this.runner.target));
-          this.signals.wake(0);
-        },
+        ...connectionEvents('PostgreSQL', this.runner.target, this.signals, this.logger),
       });
       await this.listener.start();
     } catch (error) {
@@ -124,15 +122,14 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
    * unless `migrate: false`; call it yourself then, e.g. in a deploy step. Needs no `init()`.
    */
   async migrate(): Promise<void> {
-    if (this.runner.pool !== undefined) return this.migrateWith(this.runner.pool);
-    const pg = await loadPg();
-    const pool = ownPool(this.options) ?? new pg.Pool({ ...this.config, max: 1 });
+    if (this.runner.pool !== undefined) return this.migrator.migrate(this.runner.pool, this.logger);
+    const pool = openPool(await loadPg(), this.options, this.config, { max: 1 });
     try {
-      await this.migrateWith(pool);
+      await this.migrator.migrate(pool, this.logger);
     } catch (error) {
       throw this.runner.unavailable('migrate', error);
     } finally {
-      if (pool !== ownPool(this.options)) await pool.end().catch(() => undefined);
+      await endPool(pool, this.options);
     }
   }
 
@@ -159,7 +156,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimBatch> {
-    if (Date.now() >= this.nextRecoveryAt) await this.recoverLeases();
+    await this.leaseRecovery.beforeClaim();
     const rows = await this.runner.run<TaskRow & { seq: number; next_due_ms: number | null }>('claim', 'claim', [request.limit, this.leaseTime, request.workerId]);
     const nextDue = rows[0]?.next_due_ms ?? null;
     const claimed = rows.filter((row) => row.id !== null);
@@ -219,16 +216,9 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     return counts;
   }
 
-  /**
-   * For metrics and health checks, from counters and indexes: the oldest due task costs O(priorities x log n);
-   * the delayed count is the claimable counter minus the due tasks, counted up to 10,000 (past that, the
-   * delayed ones are counted instead).
-   */
+  /** For metrics and health checks, from counters and indexes (see postgres-backlog.reader.ts). */
   async backlog(): Promise<TaskBacklog> {
-    const [row] = await this.runner.run<{ claimable: number; due: number; oldest_due: number | null }>('backlog', 'backlog', [BACKLOG_COUNT_LIMIT]);
-    let delayed = row!.claimable - row!.due;
-    if (row!.due >= BACKLOG_COUNT_LIMIT) delayed = (await this.runner.run<{ delayed: number }>('backlog', 'backlogDelayed', []))[0]!.delayed;
-    return { delayed: Math.max(0, delayed), oldestDueAt: row!.oldest_due === null ? undefined : row!.oldest_due - this.clock.offset };
+    return readBacklog(this.runner, this.clock.offset);
   }
 
   subscribe(listener: (signal: StoreSignal) => void): () => void {
@@ -248,40 +238,13 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     this.announcer.announce(inMs);
   }
 
-  /** Expired leases are recovered at most every min(1 s, leaseTime / 4), by the claims of any worker. */
-  private async recoverLeases(): Promise<void> {
-    this.nextRecoveryAt = Date.now() + Math.min(1_000, this.leaseTime / 4);
-    const [row] = await this.runner.run<{ recovered: number; wake_ms: number | null; next_expiry_ms: number | null }>('claim', 'recover', [this.signals.origin]);
-    if (row!.recovered > 0) this.logger?.log(PostgresMessages.leasesRecovered(row!.recovered));
-    this.signals.wake(row!.wake_ms);
-    this.signals.watchLease(row!.next_expiry_ms);
-  }
-
-  private async migrateWith(pool: Pool): Promise<void> {
-    const { from, to } = await migrateSchema(pool, this.names);
-    if (to > from) this.logger?.log(PostgresMessages.migrated(this.names.schemaName, from, to));
-  }
-
-  private async checkVersion(pool: Pool): Promise<void> {
-    const found = await schemaVersion(pool, this.queries);
-    if (found < SCHEMA_VERSION) {
-      throw new StoreUnavailableError(Messages.storeUnavailable('init', PostgresMessages.schemaOutdated(this.names.schemaName, found, SCHEMA_VERSION)));
-    }
-    if (found > SCHEMA_VERSION) this.logger?.warn(PostgresMessages.schemaNewer(this.names.schemaName, found, SCHEMA_VERSION));
-  }
-
   /** Stops listening for idle-connection errors and ends the pool if the store created it. */
   private async release(pool: Pool): Promise<void> {
     pool.off('error', this.onPoolError);
-    if (pool !== ownPool(this.options)) await pool.end().catch(() => undefined);
+    await endPool(pool, this.options);
   }
 
   private readonly onPoolError = (error: Error): void => {
     this.logger?.warn(PostgresMessages.poolError(error.message));
   };
-}
-
-function checkInteger(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new InvalidTaskOptionsError(Messages.invalidOption(name, `an integer from ${min} up (ms)`, value));
-  return value;
 }

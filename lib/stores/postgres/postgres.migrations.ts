@@ -1,4 +1,4 @@
-import { literal, type PostgresNames } from './postgres-names.js';
+import type { PostgresNames } from './postgres-names.js';
 import { addSql } from './sql/add.sql.js';
 import { cancelSql } from './sql/cancel.sql.js';
 import { countsSql } from './sql/counts.sql.js';
@@ -29,37 +29,4 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 function version1(n: PostgresNames): string {
   const parts = [tablesSql, countsSql, signalsSql, partitionsSql, addSql, finishSql, cancelSql, leasesSql, retentionSql];
   return parts.map((part) => part(n)).join('\n');
-}
-
-/** What `runMigrations` needs of a connection: statements, on one session (a transaction spans them). */
-interface MigrationClient {
-  query(text: string): Promise<{ rows: Record<string, unknown>[] }>;
-}
-
-/**
- * Creates or upgrades the schema to SCHEMA_VERSION in one transaction, holding a transaction-level advisory
- * lock of the schema: processes starting together take turns, and all but the first find nothing to do.
- * Returns the versions before and after.
- */
-export async function runMigrations(client: MigrationClient, names: PostgresNames): Promise<{ from: number; to: number }> {
-  await client.query('BEGIN');
-  try {
-    await client.query(`SELECT pg_advisory_xact_lock(${names.lockKey('migrate')})`);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${names.schema}`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${names.of('migrations')} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    const { rows } = await client.query(`SELECT coalesce(max(version), 0) AS version FROM ${names.of('migrations')}`);
-    const from = Number(rows[0]!.version);
-    for (const migration of MIGRATIONS) {
-      if (migration.version <= from) continue;
-      await client.query(migration.sql(names));
-      await client.query(`INSERT INTO ${names.of('migrations')} (version, name) VALUES (${migration.version}, ${literal(migration.name)})`);
-    }
-    await client.query('COMMIT');
-    return { from, to: Math.max(from, SCHEMA_VERSION) };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
 }

@@ -1,7 +1,7 @@
 import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
 import type { RedisConnections } from './redis-connection.js';
 import type { StoreSignalBus } from '../shared/store-signal-bus.js';
-import { RedisMessages } from './redis.messages.js';
+import { connectionEvents } from '../shared/connection-events.js';
 
 /**
  * Watches the store's connections: delivers channel messages to the signal bus, logs an outage once (not
@@ -10,17 +10,17 @@ import { RedisMessages } from './redis.messages.js';
  * connection is ready would only make their claim fail and back off further.
  */
 export function monitorConnections({ client, subscriber, ownsClient, where }: RedisConnections, signals: StoreSignalBus, logger: TaskQueueLogger | undefined): void {
+  const events = connectionEvents('Redis', where, signals, logger);
   let reachable = true;
   const lost = (reason: string) => {
     if (!reachable) return;
     reachable = false;
-    logger?.warn(RedisMessages.connectionLost(where, reason));
+    events.lost(reason);
   };
   const back = () => {
     if (reachable || client.status !== 'ready' || subscriber.status !== 'ready') return;
     reachable = true;
-    logger?.log(RedisMessages.reconnected(where));
-    signals.wake(0);
+    events.reconnected();
   };
   subscriber.on('message', (_channel: string, message: string) => signals.receive(message));
   for (const connection of [client, subscriber]) {

@@ -1,7 +1,7 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
-import { TaskQueueError } from '../../errors/task-queue.error.js';
 import { Messages } from '../../task-queue.messages.js';
+import { loadPeer } from '../shared/peer-loader.js';
 import type { RedisClientLike, RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
 
 type RedisConstructor = new (...args: unknown[]) => Redis;
@@ -33,12 +33,9 @@ export interface RedisConnections {
 
 /** Loads ioredis (an optional peer dependency) only when a Redis store starts. */
 async function loadRedis(): Promise<RedisConstructor> {
-  let loaded: { Redis?: unknown; default?: unknown };
-  try {
-    loaded = await import('ioredis');
-  } catch (error) {
-    throw new TaskQueueError(Messages.missingDriver('RedisTaskStore', 'ioredis'), { cause: error });
-  }
+  const loaded: { Redis?: unknown; default?: unknown } = await loadPeer('RedisTaskStore', 'ioredis', () =>
+    import('ioredis'),
+  );
   return (loaded.Redis ?? loaded.default) as RedisConstructor;
 }
 
@@ -84,8 +81,29 @@ async function connect(redis: Redis): Promise<void> {
   }
 }
 
+/** A failed command as a StoreUnavailableError that says what failed, and whether Redis is connected. */
+export function commandFailure(operation: string, connections: RedisConnections, error: unknown): StoreUnavailableError {
+  const { client, where } = connections;
+  const reason = error instanceof Error ? error.message : String(error);
+  const state = client.status === 'ready' ? `Redis at ${where}` : `Redis at ${where} is not connected (${client.status})`;
+  return new StoreUnavailableError(Messages.storeUnavailable(operation, `${state}: ${reason}`), { cause: error });
+}
+
+/** Redis's time (TIME), epoch ms. */
+export async function readRedisTime(client: Redis): Promise<number> {
+  const [seconds, micros] = await client.time();
+  return Number(seconds) * 1000 + Number(micros) / 1000;
+}
+
+/** Closes the store's connections: the subscriber, and the client if the store opened it. */
+export async function closeConnections({ client, subscriber, ownsClient }: RedisConnections): Promise<void> {
+  subscriber.removeAllListeners().on('error', () => undefined);
+  await closeConnection(subscriber);
+  if (ownsClient) await closeConnection(client);
+}
+
 /** Closes a connection politely, or at once if Redis is not there to answer. */
-export async function closeConnection(redis: Redis): Promise<void> {
+async function closeConnection(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;
   try {
     await redis.quit();

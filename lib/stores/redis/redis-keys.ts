@@ -1,3 +1,8 @@
+/** Prefixes the store accepts: non-empty, and without braces (the prefix is the keys' hash tag). */
+export function isKeyPrefix(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && !/[{}]/.test(value);
+}
+
 /**
  * The key names of one queue. Every key starts with `{prefix}:`, so all of them hash to one Redis Cluster
  * slot and one script may touch any of them. The Lua scripts build the same names from `base`.

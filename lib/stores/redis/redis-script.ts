@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { BatchWindow, CallBatcherOptions } from '../shared/call-batcher.js';
+
+/** Arguments per script call at most, when calls are batched (a single call larger than this still goes whole). */
+const MAX_SCRIPT_ARGS = 20_000;
+
+/** Batching of calls whose arguments go into one script call: as many as fit in its arguments. */
+export function batchedScriptCalls(window: BatchWindow): CallBatcherOptions<string[]> {
+  return { window, maxWeight: MAX_SCRIPT_ARGS, weight: (args) => args.length };
+}
 
 /**
  * A Lua script run by its SHA (EVALSHA), sent in full only when the server does not have it cached

@@ -1,3 +1,5 @@
+import type { DurableStoreOptions } from '../shared/durable-store-options.interface.js';
+
 /**
  * ioredis connection options (`RedisOptions`: host, port, username, password, db, tls, ...). Typed
  * structurally so that this package's types do not need ioredis installed.
@@ -18,7 +20,7 @@ export interface RedisClientLike {
   evalsha(...args: never[]): unknown;
 }
 
-export interface RedisTaskStoreOptions {
+export interface RedisTaskStoreOptions extends DurableStoreOptions {
   /**
    * Where Redis is: ioredis options (`{ host, port }`), a `redis://` or `rediss://` URL, or an ioredis client you
    * own. Connections the store opens fail commands at once while Redis is unreachable (no offline queue);
@@ -30,11 +32,4 @@ export interface RedisTaskStoreOptions {
    * share a Redis use different prefixes. Default `ntq`.
    */
   prefix?: string;
-  /** How long a claimed task stays leased without a renewal, ms. A dead worker's tasks run again after it. Default 30,000. */
-  leaseTime?: number;
-  /**
-   * How often idle workers claim anyway, ms: a safety net for a signal lost while the subscriber reconnected.
-   * Signals and the due-time timer do the real work. Default 5,000.
-   */
-  pollInterval?: number;
 }

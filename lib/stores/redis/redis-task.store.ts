@@ -19,12 +19,14 @@ import type {
 } from '../../interfaces/task-store.interface.js';
 import { DEFAULT_RETENTION } from '../../task-queue.defaults.js';
 import { Messages } from '../../task-queue.messages.js';
-import { measureClockOffset } from './redis-clock.js';
-import { closeConnection, openConnections, type RedisConnections } from './redis-connection.js';
+import { CallBatcher } from '../shared/call-batcher.js';
+import { measureClockOffset } from '../shared/clock-offset.js';
+import { storeNotStarted } from '../shared/store-not-started.js';
+import { closeConnections, commandFailure, openConnections, readRedisTime } from './redis-connection.js';
+import type { RedisConnections } from './redis-connection.js';
 import { monitorConnections } from './redis-connection-monitor.js';
 import { RedisKeys } from './redis-keys.js';
-import { RedisCallBatcher } from './redis-call-batcher.js';
-import type { RedisScript } from './redis-script.js';
+import { batchedScriptCalls, type RedisScript } from './redis-script.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
 import { decodeAddReply, decodeRecord, decodeRecords, encodeTask, encodeValue, RECORD_FIELDS } from './redis-task.codec.js';
 import type { RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
@@ -33,6 +35,14 @@ import { RedisScripts } from './redis.scripts.js';
 import { resolveRedisStoreOptions } from './redis-store-options.js';
 
 type Reply = (string | number | null)[];
+/** Whether each task of an add was added; undefined: the queue is full. */
+type Added = boolean[] | undefined;
+
+/**
+ * How long after a lease's expiry its wake comes: the claim script compares whole ms of Redis's TIME, and Node's
+ * timers may fire up to 1 ms early. An early wake costs one claim that recovers nothing; a late one, its ms.
+ */
+const LEASE_WAKE_MARGIN_MS = 2;
 
 /** Retention removals per trim call, so no script holds Redis for long. */
 const TRIM_BUDGET = 1_000;
@@ -48,15 +58,15 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   readonly pollInterval: number;
 
   private readonly keys: RedisKeys;
-  private readonly signals = new StoreSignalBus(2);
+  private readonly signals = new StoreSignalBus(LEASE_WAKE_MARGIN_MS);
   /** complete() and fail() calls of one event-loop turn, recorded in one script call. */
-  private readonly reports = new RedisCallBatcher<number>('microtasks', async (items) => {
+  private readonly reports = new CallBatcher<string[], number>(batchedScriptCalls('microtasks'), async (items) => {
     const reply = (await this.run('complete/fail', RedisScripts.report, items.flat())) as number[];
     this.signals.wake(reply[0]!);
     return reply.slice(1);
   });
   /** add() calls of one event-loop turn (concurrent schedule() calls), added in one script call. */
-  private readonly adds = new RedisCallBatcher<boolean[] | undefined>('event-loop-turn', async (groups) => {
+  private readonly adds = new CallBatcher<string[], Added>(batchedScriptCalls('event-loop-turn'), async (groups) => {
     const reply = (await this.run('add', RedisScripts.add, [String(this.clockOffset)].concat(...groups))) as number[];
     this.signals.wake(reply[0]!);
     return decodeAddReply(reply, groups);
@@ -84,9 +94,9 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     monitorConnections(connections, this.signals, this.logger);
     try {
       await connections.subscriber.subscribe(this.keys.channel);
-      this.clockOffset = await measureClockOffset(connections.client, this.logger);
+      this.clockOffset = await measureClockOffset('Redis', () => readRedisTime(connections.client), this.logger);
     } catch (error) {
-      await this.release(connections);
+      await closeConnections(connections);
       throw new StoreUnavailableError(Messages.storeUnavailable('init', error instanceof Error ? error.message : String(error)), { cause: error });
     }
     this.connections = connections;
@@ -98,7 +108,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     await Promise.all([this.adds.drain(), this.reports.drain()]).catch(() => undefined);
     this.connections = undefined;
     this.signals.close();
-    await this.release(connections);
+    await closeConnections(connections);
   }
 
   async add(tasks: NewTask[], options: AddOptions = {}): Promise<boolean[]> {
@@ -224,25 +234,17 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   private started(operation: string): RedisConnections {
-    if (this.connections === undefined) throw new StoreUnavailableError(Messages.storeUnavailable(operation, RedisMessages.notStarted()));
+    if (this.connections === undefined) throw storeNotStarted(operation);
     return this.connections;
   }
 
   /** Runs a command, turning any failure into a StoreUnavailableError that says what failed. */
   private async guard<T>(operation: string, command: () => Promise<T>): Promise<T> {
-    const { client, where } = this.started(operation);
+    const connections = this.started(operation);
     try {
       return await command();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const state = client.status === 'ready' ? `Redis at ${where}` : `Redis at ${where} is not connected (${client.status})`;
-      throw new StoreUnavailableError(Messages.storeUnavailable(operation, `${state}: ${reason}`), { cause: error });
+      throw commandFailure(operation, connections, error);
     }
-  }
-
-  private async release(connections: RedisConnections): Promise<void> {
-    connections.subscriber.removeAllListeners().on('error', () => undefined);
-    await closeConnection(connections.subscriber);
-    if (connections.ownsClient) await closeConnection(connections.client);
   }
 }

@@ -1,10 +1,5 @@
-/** What the Redis store logs (its errors use the library's `Messages`). */
+/** What the Redis store logs or expects (besides `StoreMessages` and the library's `Messages`). */
 export const RedisMessages = {
-  connectionLost: (where: string, reason: string) =>
-    `Redis at ${where} is unreachable (${reason}); operations fail with StoreUnavailableError until it is back. Reconnecting.`,
-  reconnected: (where: string) => `Reconnected to Redis at ${where}; workers claim again.`,
+  prefixExpected: () => 'a non-empty string without { or }',
   leasesRecovered: (count: number) => `${count} task(s) whose worker stopped renewing its lease (it died or stalled) are claimable again; the attempt counts.`,
-  clockSkew: (skewMs: number) =>
-    `This machine's clock is ${skewMs} ms ${skewMs > 0 ? 'behind' : 'ahead of'} Redis's; runAt of scheduled tasks is shifted to Redis's clock.`,
-  notStarted: () => 'the store is not started: init() was not called, or close() was',
 } as const;

@@ -17,7 +17,10 @@ export class StoreSignalBus {
   private leaseTimer: NodeJS.Timeout | undefined;
   private leaseTimerAt = Infinity;
 
-  /** @param leaseMarginMs a lease is recovered by the first claim after it expires: wake this much after, not before */
+  /**
+   * @param leaseMarginMs a lease is recovered by the first claim after it expires: wake this much after, not
+   * before (each store says how much, and why: its `LEASE_WAKE_MARGIN_MS`)
+   */
   constructor(private readonly leaseMarginMs: number) {}
 
   subscribe(listener: (signal: StoreSignal) => void): () => void {
