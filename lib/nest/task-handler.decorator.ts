@@ -1,9 +1,11 @@
-import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { TASK_HANDLER_METADATA } from '../task-queue.constants.js';
 import type { TaskHandlerOptions } from './task-handler-options.interface.js';
 
-/** Indexes decorated classes so discovery finds them without walking every provider. */
+/**
+ * Where `@TaskHandler()` keeps its options: the only place they are written, and Nest indexes the decorated
+ * classes by it, so discovery finds them without walking every provider.
+ */
 export const TaskHandlerDiscovery = DiscoveryService.createDecorator<TaskHandlerOptions>();
 
 /**
@@ -15,5 +17,5 @@ export const TaskHandlerDiscovery = DiscoveryService.createDecorator<TaskHandler
  */
 export function TaskHandler(nameOrOptions?: string | TaskHandlerOptions): ClassDecorator {
   const options: TaskHandlerOptions = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : { ...nameOrOptions };
-  return applyDecorators(Injectable(), SetMetadata(TASK_HANDLER_METADATA, options), TaskHandlerDiscovery(options));
+  return applyDecorators(Injectable(), TaskHandlerDiscovery(options));
 }

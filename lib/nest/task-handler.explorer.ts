@@ -4,9 +4,8 @@ import type { TaskQueue } from '../engine/task-queue.js';
 import { DuplicateTaskHandlerError } from '../errors/duplicate-task-handler.error.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { ITaskHandler } from '../interfaces/task-handler.interface.js';
-import { LOGGER_CONTEXT, TASK_HANDLER_METADATA } from '../task-queue.constants.js';
+import { LOGGER_CONTEXT } from '../task-queue.constants.js';
 import { Messages } from '../task-queue.messages.js';
-import type { TaskHandlerOptions } from './task-handler-options.interface.js';
 import { TaskHandlerDiscovery } from './task-handler.decorator.js';
 
 /** Finds every `@TaskHandler()` provider and registers it with the engine. */
@@ -28,7 +27,7 @@ export class TaskHandlerExplorer {
       if (target === undefined || target === Object) continue;
       if (seen.has(target)) throw new DuplicateTaskHandlerError(Messages.handlerProvidedTwice(target.name));
       seen.add(target);
-      const options: TaskHandlerOptions = Reflect.getMetadata(TASK_HANDLER_METADATA, target) ?? {};
+      const options = this.discovery.getMetadataByDecorator(TaskHandlerDiscovery, wrapper) ?? {};
       const name = options.name ?? target.name;
       const defaults = { timeout: options.timeout, maxRetries: options.maxRetries, retryStrategy: options.retryStrategy };
       if (wrapper.isDependencyTreeStatic()) {
