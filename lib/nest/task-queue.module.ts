@@ -1,23 +1,25 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { TaskQueue } from '../engine/task-queue.js';
-import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { TaskQueueModuleOptions } from '../interfaces/task-queue-options.interface.js';
 import { LOGGER_CONTEXT } from '../task-queue.constants.js';
 import { createTaskQueue } from '../task-queue.factory.js';
 import { Messages } from '../task-queue.messages.js';
+import { checkAsyncOptions } from './async-options.guard.js';
 import { TaskHandlerExplorer } from './task-handler.explorer.js';
+import { TaskQueueHostModule } from './task-queue-host.module.js';
+import { TaskQueueHost } from './task-queue.host.js';
 import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE } from './task-queue.module-definition.js';
 import { TaskQueueLifecycle } from './task-queue.lifecycle.js';
 import { TaskScheduler } from './task-scheduler.service.js';
-import { DEFAULT_RETRY_STRATEGY, TASK_QUEUE, TASK_STORE } from './task-queue.tokens.js';
+import { DEFAULT_RETRY_STRATEGY, TASK_QUEUE, TASK_QUEUE_HOSTED, TASK_STORE } from './task-queue.tokens.js';
 
 /**
  * Background tasks for the app: `TaskQueueModule.forRoot({...})` or `forRootAsync({ useFactory, inject })`.
  * Provides `TaskScheduler`, the store (`TASK_STORE`) and the default retry strategy (`DEFAULT_RETRY_STRATEGY`).
  */
 @Module({
-  imports: [DiscoveryModule],
+  imports: [DiscoveryModule, TaskQueueHostModule],
   providers: [
     {
       provide: TASK_QUEUE,
@@ -26,6 +28,8 @@ import { DEFAULT_RETRY_STRATEGY, TASK_QUEUE, TASK_STORE } from './task-queue.tok
     },
     { provide: TASK_STORE, useFactory: (queue: TaskQueue) => queue.store, inject: [TASK_QUEUE] },
     { provide: DEFAULT_RETRY_STRATEGY, useFactory: (queue: TaskQueue) => queue.options.defaultRetryStrategy, inject: [TASK_QUEUE] },
+    // Hands the engine to the shared host, where TaskQueueObservabilityModule gets it injected.
+    { provide: TASK_QUEUE_HOSTED, useFactory: (host: TaskQueueHost, queue: TaskQueue) => host.attach(queue), inject: [TaskQueueHost, TASK_QUEUE] },
     TaskHandlerExplorer,
     TaskQueueLifecycle,
     TaskScheduler,
@@ -38,8 +42,6 @@ export class TaskQueueModule extends ConfigurableModuleClass {
   }
 
   static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
-    // ConfigurableModuleBuilder accepts an async form with no factory and fails later, obscurely.
-    if (!options?.useFactory && !options?.useClass && !options?.useExisting) throw new InvalidTaskOptionsError(Messages.asyncOptionsWithoutFactory());
-    return super.forRootAsync(options);
+    return super.forRootAsync(checkAsyncOptions(options, Messages.asyncOptionsWithoutFactory));
   }
 }

@@ -1,5 +1,7 @@
 /** The engine instance behind the module (internal). */
 export const TASK_QUEUE = Symbol('task-queue:engine');
+/** The provider that hands the engine to `TaskQueueHost` (internal; nothing injects it). */
+export const TASK_QUEUE_HOSTED = Symbol('task-queue:engine-hosted');
 /** Inject the store the module uses: `@Inject(TASK_STORE) store: ITaskStore`. */
 export const TASK_STORE = Symbol('task-queue:store');
 /** Inject the default retry strategy: `@Inject(DEFAULT_RETRY_STRATEGY) strategy: IRetryStrategy`. */

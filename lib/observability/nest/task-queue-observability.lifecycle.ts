@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { TaskQueueHost } from '../../nest/task-queue.host.js';
 import { LOGGER_CONTEXT } from '../../task-queue.constants.js';
 import type { ResolvedObservabilityOptions } from '../task-queue-observability-options.interface.js';
 import { TaskQueueInstrumentation } from '../task-queue.instrumentation.js';
@@ -15,14 +15,14 @@ export class TaskQueueObservabilityLifecycle implements OnModuleInit, OnApplicat
   private instrumentation: TaskQueueInstrumentation | undefined;
 
   constructor(
-    private readonly moduleRef: ModuleRef,
+    private readonly host: TaskQueueHost,
     @Inject(RESOLVED_OBSERVABILITY_OPTIONS) private readonly options: ResolvedObservabilityOptions,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const { logging } = this.options;
     const options = logging === undefined || logging.logger !== undefined ? this.options : { ...this.options, logging: { ...logging, logger: new Logger(LOGGER_CONTEXT) } };
-    this.instrumentation = await TaskQueueInstrumentation.attach(resolveTaskQueue(this.moduleRef), options);
+    this.instrumentation = await TaskQueueInstrumentation.attach(resolveTaskQueue(this.host), options);
   }
 
   onApplicationShutdown(): void {

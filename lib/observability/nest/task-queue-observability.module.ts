@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { InvalidTaskOptionsError } from '../../errors/invalid-task-options.error.js';
+import { checkAsyncOptions } from '../../nest/async-options.guard.js';
+import { TaskQueueHostModule } from '../../nest/task-queue-host.module.js';
 import { ObservabilityMessages } from '../observability.messages.js';
 import { resolveObservabilityOptions } from '../observability-options.resolver.js';
 import { RESOLVED_OBSERVABILITY_OPTIONS } from './observability.tokens.js';
@@ -13,6 +14,7 @@ import { TaskQueueHealthIndicator } from './task-queue.health-indicator.js';
  * Provides `TaskQueueHealthIndicator`.
  */
 @Module({
+  imports: [TaskQueueHostModule],
   providers: [
     { provide: RESOLVED_OBSERVABILITY_OPTIONS, useFactory: resolveObservabilityOptions, inject: [MODULE_OPTIONS_TOKEN] },
     TaskQueueObservabilityLifecycle,
@@ -26,8 +28,6 @@ export class TaskQueueObservabilityModule extends ConfigurableModuleClass {
   }
 
   static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
-    // ConfigurableModuleBuilder accepts an async form with no factory and fails later, obscurely.
-    if (!options?.useFactory && !options?.useClass && !options?.useExisting) throw new InvalidTaskOptionsError(ObservabilityMessages.asyncOptionsWithoutFactory());
-    return super.forRootAsync(options);
+    return super.forRootAsync(checkAsyncOptions(options, ObservabilityMessages.asyncOptionsWithoutFactory));
   }
 }

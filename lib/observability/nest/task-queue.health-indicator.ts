@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { TaskQueueHost } from '../../nest/task-queue.host.js';
 import { TaskQueueHealthCheck, type TaskQueueHealth } from '../health/task-queue.health-check.js';
 import type { ResolvedObservabilityOptions } from '../task-queue-observability-options.interface.js';
 import { RESOLVED_OBSERVABILITY_OPTIONS } from './observability.tokens.js';
@@ -19,16 +19,16 @@ export class TaskQueueHealthIndicator implements OnModuleInit {
   private healthCheck: TaskQueueHealthCheck | undefined;
 
   constructor(
-    private readonly moduleRef: ModuleRef,
+    private readonly host: TaskQueueHost,
     @Inject(RESOLVED_OBSERVABILITY_OPTIONS) private readonly options: ResolvedObservabilityOptions,
   ) {}
 
   onModuleInit(): void {
-    this.healthCheck = new TaskQueueHealthCheck(resolveTaskQueue(this.moduleRef), this.options.health);
+    this.healthCheck = new TaskQueueHealthCheck(resolveTaskQueue(this.host), this.options.health);
   }
 
   async isHealthy<const Key extends string = 'task-queue'>(key: Key = 'task-queue' as Key): Promise<TaskQueueHealthResult<Key>> {
-    this.healthCheck ??= new TaskQueueHealthCheck(resolveTaskQueue(this.moduleRef), this.options.health);
+    this.healthCheck ??= new TaskQueueHealthCheck(resolveTaskQueue(this.host), this.options.health);
     const { healthy, problems, ...details } = await this.healthCheck.check();
     const result = healthy ? { status: 'up' as const, ...details } : { status: 'down' as const, message: problems.join('; '), ...details };
     return { [key]: result } as TaskQueueHealthResult<Key>;
