@@ -29,7 +29,11 @@ import { DEFAULT_RETRY_STRATEGY, TASK_QUEUE, TASK_QUEUE_HOSTED, TASK_STORE } fro
     { provide: TASK_STORE, useFactory: (queue: TaskQueue) => queue.store, inject: [TASK_QUEUE] },
     { provide: DEFAULT_RETRY_STRATEGY, useFactory: (queue: TaskQueue) => queue.options.defaultRetryStrategy, inject: [TASK_QUEUE] },
     // Hands the engine to the shared host, where TaskQueueObservabilityModule gets it injected.
-    { provide: TASK_QUEUE_HOSTED, useFactory: (host: TaskQueueHost, queue: TaskQueue) => host.attach(queue), inject: [TaskQueueHost, TASK_QUEUE] },
+    {
+      provide: TASK_QUEUE_HOSTED,
+      useFactory: (host: TaskQueueHost, queue: TaskQueue) => host.attach(queue),
+      inject: [TaskQueueHost, TASK_QUEUE],
+    },
     TaskHandlerExplorer,
     TaskQueueLifecycle,
     TaskScheduler,

@@ -1,56 +1,65 @@
-import { isPositiveFinite, isPositiveInteger } from '../validation/option.validator.js';
-import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
-import { Messages } from '../task-queue.messages.js';
-import type { ResolvedObservabilityOptions, TaskQueueObservabilityOptions } from './task-queue-observability-options.interface.js';
+import {
+  checkOptional,
+  isFunction,
+  isPositiveFinite,
+  isPositiveInteger,
+  type OptionPredicate,
+} from '../validation/option.validator.js';
+import { ObservabilityMessages as M } from './observability.messages.js';
+import type {
+  ResolvedObservabilityOptions,
+  TaskQueueObservabilityOptions,
+} from './task-queue-observability-options.interface.js';
 
-const LEVELS = new Set(['verbose', 'debug', 'log', 'warn', 'error', false]);
+const LEVELS = new Set<unknown>(['verbose', 'debug', 'log', 'warn', 'error', false]);
 const PROMETHEUS_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+const isOptionsObject: OptionPredicate = (v) => typeof v === 'object' && v !== null;
+const isMetricPrefix: OptionPredicate = (v) => typeof v === 'string' && (v === '' || PROMETHEUS_NAME.test(v));
+const isPositiveFiniteOrFalse: OptionPredicate = (v) => v === false || isPositiveFinite(v);
+const isLogLevel: OptionPredicate = (v) => LEVELS.has(v);
+const isIncreasingBuckets: OptionPredicate = (v) =>
+  Array.isArray(v) && v.length > 0 && v.every((b, i) => isPositiveFinite(b) && (i === 0 || b > v[i - 1]));
 
 /** Checks the options and turns `true` into `{}`: the only place that does either. */
 export function resolveObservabilityOptions(options: TaskQueueObservabilityOptions = {}): ResolvedObservabilityOptions {
-  const resolved: ResolvedObservabilityOptions = { health: options.health ?? {} };
-  const feature = <T extends object>(name: keyof TaskQueueObservabilityOptions, value: boolean | T | undefined): T | undefined => {
-    if (value === undefined || value === false) return undefined;
-    if (value === true) return {} as T;
-    check(name, value, (v) => typeof v === 'object' && v !== null, 'true, false or an options object');
-    return value;
+  const resolved: ResolvedObservabilityOptions = {
+    health: options.health ?? {},
+    prometheus: feature('prometheus', options.prometheus),
+    openTelemetryMetrics: feature('openTelemetryMetrics', options.openTelemetryMetrics),
+    tracing: feature('tracing', options.tracing),
+    logging: feature('logging', options.logging),
   };
-  resolved.prometheus = feature('prometheus', options.prometheus);
-  resolved.openTelemetryMetrics = feature('openTelemetryMetrics', options.openTelemetryMetrics);
-  resolved.tracing = feature('tracing', options.tracing);
-  resolved.logging = feature('logging', options.logging);
-
-  const prometheus = resolved.prometheus;
+  const { prometheus, openTelemetryMetrics: otel, logging, health } = resolved;
   if (prometheus !== undefined) {
-    check('prometheus.prefix', prometheus.prefix, (v) => typeof v === 'string' && (v === '' || PROMETHEUS_NAME.test(v)), 'a Prometheus metric name prefix ([a-zA-Z_:][a-zA-Z0-9_:]*)');
-    checkBuckets('prometheus', prometheus);
-    check('prometheus.storeTimeout', prometheus.storeTimeout, isPositiveFinite, 'a positive number of ms');
+    checkOptional('prometheus.prefix', prometheus.prefix, isMetricPrefix, M.metricPrefixExpected());
+    checkMetrics('prometheus', prometheus);
   }
-  const otel = resolved.openTelemetryMetrics;
-  if (otel !== undefined) {
-    checkBuckets('openTelemetryMetrics', otel);
-    check('openTelemetryMetrics.storeTimeout', otel.storeTimeout, isPositiveFinite, 'a positive number of ms');
-  }
-  const logging = resolved.logging;
+  if (otel !== undefined) checkMetrics('openTelemetryMetrics', otel);
   if (logging !== undefined) {
-    check('logging.args', logging.args, (v) => typeof v === 'function', 'a function (args, task) => what to log');
+    checkOptional('logging.args', logging.args, isFunction, M.logArgsExpected());
     for (const [kind, level] of Object.entries(logging.levels ?? {})) {
-      check(`logging.levels.${kind}`, level, (v) => LEVELS.has(v as string), "'verbose', 'debug', 'log', 'warn', 'error' or false");
+      checkOptional(`logging.levels.${kind}`, level, isLogLevel, M.logLevelExpected());
     }
   }
-  const { health } = resolved;
-  check('health.storeTimeout', health.storeTimeout, isPositiveFinite, 'a positive number of ms');
-  check('health.maxOldestDueAge', health.maxOldestDueAge, (v) => v === false || isPositiveFinite(v), 'a positive number of ms, or false');
-  check('health.maxClaimFailures', health.maxClaimFailures, isPositiveInteger, 'an integer from 1 up');
+  checkOptional('health.storeTimeout', health.storeTimeout, isPositiveFinite, M.msExpected());
+  checkOptional('health.maxOldestDueAge', health.maxOldestDueAge, isPositiveFiniteOrFalse, M.msOrFalseExpected());
+  checkOptional('health.maxClaimFailures', health.maxClaimFailures, isPositiveInteger, M.countFromOneExpected());
   return resolved;
 }
 
-function checkBuckets(feature: string, options: { durationBuckets?: number[]; latenessBuckets?: number[] }): void {
-  const increasing = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((b, i) => isPositiveFinite(b) && (i === 0 || b > v[i - 1]));
-  check(`${feature}.durationBuckets`, options.durationBuckets, increasing, 'a non-empty array of increasing positive numbers (seconds)');
-  check(`${feature}.latenessBuckets`, options.latenessBuckets, increasing, 'a non-empty array of increasing positive numbers (seconds)');
+type MetricsOptions = { durationBuckets?: number[]; latenessBuckets?: number[]; storeTimeout?: number };
+
+/** A feature's value: off (`undefined`) when left out or `false`, its defaults (`{}`) when `true`. */
+function feature<T extends object>(name: string, value: boolean | T | undefined): T | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return {} as T;
+  return checkOptional(name, value, isOptionsObject, M.featureExpected());
 }
 
-function check(name: string, value: unknown, valid: (v: unknown) => boolean, expected: string): void {
-  if (value !== undefined && !valid(value)) throw new InvalidTaskOptionsError(Messages.invalidOption(name, expected, value));
+/** What Prometheus and OpenTelemetry metrics share: histogram buckets and the store's time to answer counts(). */
+function checkMetrics(name: string, options: MetricsOptions): void {
+  checkOptional(`${name}.durationBuckets`, options.durationBuckets, isIncreasingBuckets, M.bucketsExpected());
+  checkOptional(`${name}.latenessBuckets`, options.latenessBuckets, isIncreasingBuckets, M.bucketsExpected());
+  checkOptional(`${name}.storeTimeout`, options.storeTimeout, isPositiveFinite, M.msExpected());
 }

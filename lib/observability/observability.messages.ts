@@ -9,4 +9,13 @@ export const ObservabilityMessages = {
   workerNotRunning: (state: string) => `The worker is ${state}, not running`,
   claimsFailing: (failures: number) => `The worker's last ${failures} claims failed`,
   oldestDueTooLate: (ageMs: number, maxMs: number) => `The oldest due task has waited ${ageMs} ms past its runAt (more than ${maxMs} ms)`,
+  // What a bad option was expected to be (the `expected` of Messages.invalidOption).
+  featureExpected: () => 'true, false or an options object',
+  metricPrefixExpected: () => 'a Prometheus metric name prefix ([a-zA-Z_:][a-zA-Z0-9_:]*)',
+  bucketsExpected: () => 'a non-empty array of increasing positive numbers (seconds)',
+  msExpected: () => 'a positive number of ms',
+  msOrFalseExpected: () => 'a positive number of ms, or false',
+  countFromOneExpected: () => 'an integer from 1 up',
+  logArgsExpected: () => 'a function (args, task) => what to log',
+  logLevelExpected: () => "'verbose', 'debug', 'log', 'warn', 'error' or false",
 } as const;

@@ -11,11 +11,18 @@ class PingTask {
 }
 
 // Neither module is global and neither imports the other: they meet only through the host they both import.
-@Module({ imports: [TaskQueueModule.forRoot({ isGlobal: false, logger: false })], providers: [PingTask], exports: [TaskQueueModule] })
+@Module({
+  imports: [TaskQueueModule.forRoot({ isGlobal: false, logger: false })],
+  providers: [PingTask],
+  exports: [TaskQueueModule],
+})
 class TasksModule {}
 
 const registry = new Registry();
-@Module({ imports: [TaskQueueObservabilityModule.forRoot({ isGlobal: false, prometheus: { registry } })], exports: [TaskQueueObservabilityModule] })
+@Module({
+  imports: [TaskQueueObservabilityModule.forRoot({ isGlobal: false, prometheus: { registry } })],
+  exports: [TaskQueueObservabilityModule],
+})
 class MonitoringModule {}
 
 describe('TaskQueueObservabilityModule wiring', () => {
