@@ -4,9 +4,13 @@ import { TaskHandlerExplorer } from './task-handler.explorer.js';
 import { TASK_QUEUE } from './task-queue.tokens.js';
 
 /**
- * Ties the engine to Nest's lifecycle: handlers and store at module init, the worker once the whole app
- * has bootstrapped, a graceful drain at module destroy (Nest destroys the root module first and deeper
- * modules after us, so drivers imported below still work while tasks finish), connections released last.
+ * Ties the engine to Nest's lifecycle: handlers and store at module init, the worker once the whole app has
+ * bootstrapped, a graceful drain at module destroy, the store's connections released at application shutdown.
+ * app.close() runs each phase in every module before the next (onModuleDestroy, beforeApplicationShutdown,
+ * onApplicationShutdown), so draining in the first lets running tasks use what any module releases in the
+ * later two. Not what a module releases in its own onModuleDestroy: that may come first (global modules,
+ * TaskQueueModule by default, have their hooks called after every other module's).
+ * See test/core/shutdown-order.spec.ts.
  */
 @Injectable()
 export class TaskQueueLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
