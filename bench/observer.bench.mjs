@@ -8,7 +8,8 @@
 // other load), with the median of the rounds' ratios beside it.
 // Run: npm run build && node --expose-gc bench/observer.bench.mjs   (BENCH_QUICK=1 for a short run)
 import { Registry } from 'prom-client';
-import { InMemoryTaskStore, PrometheusTaskMetrics, TaskQueue } from '../dist/esm/index.js';
+import { InMemoryTaskStore, TaskQueue } from '../dist/esm/index.js';
+import { PrometheusTaskMetrics } from '../dist/esm/observability/index.js';
 import { printTable } from './bench-format.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';

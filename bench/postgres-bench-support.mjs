@@ -3,11 +3,8 @@
 import PgBoss from 'pg-boss';
 import { Logger as GraphileLogger, makeWorkerUtils, run as runGraphile } from 'graphile-worker';
 import pg from 'pg';
-import * as lib from '../dist/esm/index.js';
-
-const { TaskQueue } = lib;
-// Until lib/index.ts exports it, the store is taken from its module.
-const PostgresTaskStore = lib.PostgresTaskStore ?? (await import('../dist/esm/stores/postgres/postgres-task.store.js')).PostgresTaskStore;
+import { TaskQueue } from '../dist/esm/index.js';
+import { PostgresTaskStore } from '../dist/esm/stores/postgres/index.js';
 
 export const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const SCHEMAS = { ours: 'bench_ntq', pgboss: 'bench_pgboss', graphile: 'bench_graphile' };

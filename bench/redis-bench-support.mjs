@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { RedisTaskStore, TaskQueue } from '../dist/esm/index.js';
+import { TaskQueue } from '../dist/esm/index.js';
+import { RedisTaskStore } from '../dist/esm/stores/redis/index.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ADD_CHUNK = 1_000;

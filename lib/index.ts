@@ -36,14 +36,7 @@ export { TaskHandler } from './nest/task-handler.decorator.js';
 export type { TaskHandlerOptions } from './nest/task-handler-options.interface.js';
 export { TaskScheduler } from './nest/task-scheduler.service.js';
 export { TASK_STORE, DEFAULT_RETRY_STRATEGY } from './nest/task-queue.tokens.js';
-export { RedisTaskStore } from './stores/redis/redis-task.store.js';
-export type { RedisTaskStoreOptions, RedisConnectionOptions, RedisClientLike } from './stores/redis/redis-task-store-options.interface.js';
-export { PostgresTaskStore } from './stores/postgres/postgres-task.store.js';
-export type {
-  PostgresTaskStoreOptions,
-  PostgresAddOptions,
-  PostgresQueryable,
-  PostgresPoolOptions,
-  PostgresPoolLike,
-} from './stores/postgres/postgres-task-store-options.interface.js';
-export * from './observability/index.js';
+// The stores are also at `nest-task-queue/redis` and `/postgres`. Observability is at `nest-task-queue/observability`
+// only: its types name prom-client, OpenTelemetry and Terminus, which an app without those peers cannot resolve.
+export * from './stores/redis/index.js';
+export * from './stores/postgres/index.js';

@@ -5,7 +5,9 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 const next = `dist.next-${process.pid}`;
 const tsc = (project, outDir) =>
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project, '--outDir', outDir], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project, '--outDir', outDir], {
+    stdio: 'inherit',
+  });
 
 try {
   tsc('tsconfig.build.json', `${next}/esm`);

@@ -1,5 +1,6 @@
-// The public API of the observability features (re-exported by lib/index.ts). Optional peers (prom-client,
-// @opentelemetry/api, @nestjs/terminus) are only referenced by types here, and imported when a feature starts.
+// The public API of the observability features, at `nest-task-queue/observability` (not re-exported by the root:
+// these types name the optional peers prom-client, @opentelemetry/api and @nestjs/terminus, which are imported
+// only when a feature starts).
 export { TaskQueueObservabilityModule } from './nest/task-queue-observability.module.js';
 export { TaskQueueHealthIndicator, type TaskQueueHealthResult } from './nest/task-queue.health-indicator.js';
 export { TaskQueueInstrumentation } from './task-queue.instrumentation.js';

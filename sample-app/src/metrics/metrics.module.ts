@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TaskQueueObservabilityModule } from 'nest-task-queue';
+import { TaskQueueObservabilityModule } from 'nest-task-queue/observability';
 import { MetricsController } from './metrics.controller.js';
 import { metricsRegistry } from './metrics.registry.js';
 
