@@ -31,6 +31,7 @@ export { TaskQueue, type ScheduleItem, type HandlerArgs, type ScheduleArgs } fro
 export { createTaskQueue } from './task-queue.factory.js';
 export type { TaskHandlerDefaults, HandlerSource } from './engine/handler-registry.js';
 export type { TaskQueueLogger, TaskQueueLogLevel } from './interfaces/task-queue-logger.interface.js';
+export type { DurableStoreOptions } from './stores/shared/durable-store-options.interface.js';
 export { TaskQueueModule } from './nest/task-queue.module.js';
 export { TaskHandler } from './nest/task-handler.decorator.js';
 export type { TaskHandlerOptions } from './nest/task-handler-options.interface.js';
