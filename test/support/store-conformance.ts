@@ -149,6 +149,16 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       expect(await store.complete(leaseOf(task!))).toBe(false);
     });
 
+    it('reports no next due time when nothing is delayed', async () => {
+      const store = await open();
+      expect((await claimAll(store)).nextDueInMs).toBeUndefined();
+      await store.add([newTask()]);
+      const batch = await claimAll(store);
+      expect(batch.tasks).toHaveLength(1);
+      expect(batch.nextDueInMs).toBeUndefined();
+      expect((await claimAll(store)).nextDueInMs).toBeUndefined();
+    });
+
     describe('reports the store cannot keep as they are', () => {
       const spyLogger = () => ({ log: jest.fn(), warn: jest.fn(), error: jest.fn() });
       const claimNew = async (store: ITaskStore, count: number, overrides: Partial<NewTask> = {}) => {
