@@ -3,6 +3,8 @@ import { postgresTarget } from '../postgres/postgres.store-target.js';
 import { redisTarget } from '../redis/redis.store-target.js';
 import { createStore, describeIfUp, type BaseStoreOptions, type StoreTarget } from '../support/store-target.js';
 
+/** What the worker does on a durable store that the in-memory store cannot show. */
+
 /** A window of real time in which an idle worker should claim next to never (its timers and signals suffice). */
 const IDLE_WINDOW_MS = 1_000;
 /** Claims allowed in it: a stray wake-up or two, far from a busy loop's hundreds. */
@@ -24,9 +26,9 @@ function countClaims(store: ITaskStore): { readonly count: number; reset(): void
   };
 }
 
-async function describeIdleWorkerOn<S extends ITaskStore, O extends BaseStoreOptions>(target: StoreTarget<S, O>): Promise<void> {
+async function describeWorkerOn<S extends ITaskStore, O extends BaseStoreOptions>(target: StoreTarget<S, O>): Promise<void> {
   const describeStore = await describeIfUp(target);
-  describeStore(`An idle worker on ${target.Store.name}`, () => {
+  describeStore(`A worker on ${target.Store.name}`, () => {
     let namespace = '';
     let queue: TaskQueue | undefined;
 
@@ -36,11 +38,40 @@ async function describeIdleWorkerOn<S extends ITaskStore, O extends BaseStoreOpt
       await target.dispose(namespace);
     });
 
+    const startQueue = async (store: ITaskStore): Promise<TaskQueue> => {
+      queue = createTaskQueue({ store, logger: false });
+      return queue;
+    };
+
+    it('finishes tasks whose error or result the store cannot keep as they are, and their neighbours', async () => {
+      namespace = target.uniqueNamespace('poison');
+      const queue = await startQueue(createStore(target, namespace));
+      queue.registerHandler('poison-error', { execute: async () => Promise.reject(new Error('bad \u0000 \ud800')) });
+      queue.registerHandler('poison-result', { execute: async () => ({ text: 'bad \u0000', big: 1n }) });
+      queue.registerHandler('fine', { execute: async (n: number) => n });
+      await queue.start();
+      const ids = await Promise.all([
+        queue.schedule('poison-error', undefined, { maxRetries: 0 }),
+        queue.schedule('poison-result'),
+        ...[1, 2, 3].map((n) => queue.schedule('fine', n)),
+      ]);
+      await queue.whenIdle();
+      const tasks = await Promise.all(ids.map(async (id) => (await queue.getTask(id))!));
+      expect(tasks.map((task) => [task.status, task.attempts, task.result])).toEqual([
+        ['failed', 1, undefined],
+        ['succeeded', 1, undefined],
+        ['succeeded', 1, 1],
+        ['succeeded', 1, 2],
+        ['succeeded', 1, 3],
+      ]);
+      expect(tasks[0]!.lastError!.message).toBe('bad \ufffd \ufffd');
+    });
+
     it('claims a handful of times at most while nothing is due (no busy polling)', async () => {
       namespace = target.uniqueNamespace('idle');
       const store = createStore(target, namespace);
       const claims = countClaims(store);
-      queue = createTaskQueue({ store, logger: false });
+      const queue = await startQueue(store);
       queue.registerHandler('noop', { execute: async () => 'done' });
       await queue.start();
       const id = await queue.schedule('noop');
@@ -53,5 +84,5 @@ async function describeIdleWorkerOn<S extends ITaskStore, O extends BaseStoreOpt
   });
 }
 
-await describeIdleWorkerOn(redisTarget);
-await describeIdleWorkerOn(postgresTarget);
+await describeWorkerOn(redisTarget);
+await describeWorkerOn(postgresTarget);
