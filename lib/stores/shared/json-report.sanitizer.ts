@@ -5,8 +5,8 @@ import { StoreMessages } from './store.messages.js';
 /**
  * What a JSON store keeps of a worker's report, one rule for every such store, applied before the report joins
  * a batch: a report the store could not keep would fail the batch, and every task in it would run again.
- * Characters JSON stores do not keep: U+0000 (PostgreSQL's jsonb refuses it) and lone surrogates (not
- * well-formed Unicode; jsonb refuses them, Redis would keep them mangled).
+ * Characters JSON stores do not keep: U+0000 and lone surrogates (not well-formed Unicode), which PostgreSQL's
+ * jsonb refuses. Redis could keep them, but the rule is the same on every store, so an app behaves alike on each.
  */
 
 /**
