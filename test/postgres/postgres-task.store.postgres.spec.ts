@@ -8,6 +8,8 @@ import {
   TaskStatus,
 } from '../../lib/index.js';
 import { PostgresTaskStore } from '../../lib/stores/postgres/postgres-task.store.js';
+import { MIGRATIONS } from '../../lib/stores/postgres/postgres.migrations.js';
+import { PostgresNames } from '../../lib/stores/postgres/postgres-names.js';
 import { Messages } from '../../lib/task-queue.messages.js';
 import { eventually } from '../support/eventually.js';
 import { newTask } from '../support/store-conformance.js';
@@ -35,10 +37,35 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
   it('migrates once when several stores start on one schema at the same time', async () => {
     await Promise.all(Array.from({ length: 6 }, () => open()));
     const { rows } = await admin.query(`SELECT version FROM "${stores.namespace}".migrations`);
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual(MIGRATIONS.map(({ version }) => ({ version })));
     await opened[0]!.migrate();
     const checked = await open({ migrate: false });
     expect(await checked.add([newTask()])).toEqual([true]);
+  });
+
+  it('upgrades a schema of version 1, installing the functions again', async () => {
+    const { namespace } = stores;
+    await admin.query(`CREATE SCHEMA "${namespace}"`);
+    await admin.query(`CREATE TABLE "${namespace}".migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await admin.query(MIGRATIONS[0]!.sql(new PostgresNames(namespace)));
+    await admin.query(`INSERT INTO "${namespace}".migrations (version, name) VALUES (1, 'v1')`);
+    const log = jest.spyOn(logger, 'log');
+    try {
+      const store = await open();
+      expect(log).toHaveBeenCalledWith(expect.stringContaining(`from version 1 to ${MIGRATIONS.length}`));
+      expect(await store.add([newTask()])).toEqual([true]);
+    } finally {
+      log.mockRestore();
+    }
+  });
+
+  it('recovers leases saying no lease runs out when none is held (null, not 0: a wake-up at once)', async () => {
+    const store = await open();
+    const recover = `SELECT recovered, next_expiry_ms FROM "${stores.namespace}".recover_leases('test')`;
+    expect((await admin.query(recover)).rows).toEqual([{ recovered: 0, next_expiry_ms: null }]);
+    await store.add([newTask()]);
+    await store.claim({ workerId: 'w', limit: 1 });
+    expect((await admin.query(recover)).rows[0].next_expiry_ms).toBeGreaterThan(0);
   });
 
   it('refuses to start with migrate: false on a schema that was never migrated', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import {
   QueueFullError,
@@ -7,6 +8,7 @@ import {
   type NewTask,
   type RetentionOptions,
   type StoreSignal,
+  type TaskQueueLogger,
   type TaskRecord,
 } from '../../lib/index.js';
 import { eventually } from './eventually.js';
@@ -49,9 +51,11 @@ export function newTask(overrides: Partial<NewTask> = {}): NewTask {
 export function describeStoreConformance(storeName: string, factory: StoreFactory): void {
   describe(`${storeName} conforms to ITaskStore`, () => {
     let subject: StoreUnderTest | undefined;
-    const open = async (options: { leaseTime?: number; retention?: RetentionOptions } = {}): Promise<ITaskStore> => {
+    type OpenOptions = { leaseTime?: number; retention?: RetentionOptions; logger?: TaskQueueLogger };
+    const open = async (options: OpenOptions = {}): Promise<ITaskStore> => {
       subject = await factory({ leaseTime: options.leaseTime });
-      await subject.store.init?.({ retention: { ...RETENTION, ...options.retention }, logger: new Logger('StoreConformance') });
+      const logger = options.logger ?? new Logger('StoreConformance');
+      await subject.store.init?.({ retention: { ...RETENTION, ...options.retention }, logger });
       return subject.store;
     };
     const claimAll = (store: ITaskStore, limit = 100) => store.claim({ workerId: 'w1', limit });
@@ -143,6 +147,81 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       expect(await store.get(task!.id)).toMatchObject({ status: TaskStatus.Succeeded, result: { sent: true }, attempts: 1 });
       expect((await store.get(task!.id))!.finishedAt).toBeGreaterThan(0);
       expect(await store.complete(leaseOf(task!))).toBe(false);
+    });
+
+    it('reports no next due time when nothing is delayed', async () => {
+      const store = await open();
+      expect((await claimAll(store)).nextDueInMs).toBeUndefined();
+      await store.add([newTask()]);
+      const batch = await claimAll(store);
+      expect(batch.tasks).toHaveLength(1);
+      expect(batch.nextDueInMs).toBeUndefined();
+      expect((await claimAll(store)).nextDueInMs).toBeUndefined();
+    });
+
+    describe('reports the store cannot keep as they are', () => {
+      const spyLogger = () => ({ log: jest.fn(), warn: jest.fn(), error: jest.fn() });
+      const claimNew = async (store: ITaskStore, count: number, overrides: Partial<NewTask> = {}) => {
+        const tasks = Array.from({ length: count }, () => newTask(overrides));
+        await store.add(tasks);
+        const claimed = (await claimAll(store)).tasks;
+        return tasks.map((task) => leaseOf(claimed.find((c) => c.id === task.id)!));
+      };
+
+      it('completes a task whose result cannot become JSON, dropping the result with a warning naming the task', async () => {
+        const logger = spyLogger();
+        const store = await open({ logger });
+        const cyclic: Record<string, unknown> = {};
+        cyclic.self = cyclic;
+        const results = [10n, cyclic];
+        const leases = await claimNew(store, results.length);
+        expect(await Promise.all(leases.map((lease, i) => store.complete(lease, results[i])))).toEqual([true, true]);
+        for (const [i, lease] of leases.entries()) {
+          const record = (await store.get(lease.taskId))!;
+          expect(record.status).toBe(TaskStatus.Succeeded);
+          if (store.serialization === 'json') {
+            expect(record.result).toBeUndefined();
+            expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining(`Task ${lease.taskId}:`));
+          } else expect(record.result).toBe(results[i]);
+        }
+      });
+
+      it('records results and errors with U+0000 or lone surrogates, never failing the other reports', async () => {
+        const logger = spyLogger();
+        const store = await open({ logger });
+        const json = store.serialization === 'json';
+        const [nul, lone, kept, failed, neighbour] = await claimNew(store, 5, { maxRetries: 1 });
+        const error = { name: 'Error\u0000', message: 'bad \u0000 and \udc00', stack: 'Error: bad \ud800\n at x' };
+        const reports = await Promise.all([
+          store.complete(nul!, { text: 'a\u0000b' }),
+          store.complete(lone!, ['x\ud800']),
+          store.complete(kept!, { text: 'pair \ud83d\ude00, a backslash-u: \\u0000' }),
+          store.fail(failed!, error, null),
+          store.complete(neighbour!, { ok: true }),
+        ]);
+        expect(reports).toEqual([true, true, true, true, true]);
+        expect((await store.get(neighbour!.taskId))!.result).toEqual({ ok: true });
+        expect((await store.get(kept!.taskId))!.result).toEqual({ text: 'pair \ud83d\ude00, a backslash-u: \\u0000' });
+        for (const [lease, result] of [[nul!, { text: 'a\u0000b' }], [lone!, ['x\ud800']]] as const) {
+          expect(await store.get(lease.taskId)).toMatchObject({ status: TaskStatus.Succeeded });
+          expect((await store.get(lease.taskId))!.result).toEqual(json ? undefined : result);
+          if (json) expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining(`Task ${lease.taskId}:`));
+        }
+        const stored = json
+          ? { name: 'Error\ufffd', message: 'bad \ufffd and \ufffd', stack: 'Error: bad \ufffd\n at x' }
+          : error;
+        expect(await store.get(failed!.taskId)).toMatchObject({ status: TaskStatus.Failed, lastError: stored });
+      });
+
+      it('keeps a retry however far away it is due, never failing the other reports', async () => {
+        const store = await open();
+        const [far, neighbour] = await claimNew(store, 2, { maxRetries: 1 });
+        const reports = [store.fail(far!, { name: 'Error', message: 'x' }, Number.MAX_VALUE), store.complete(neighbour!, 1)];
+        expect(await Promise.all(reports)).toEqual([true, true]);
+        expect(await store.get(far!.taskId)).toMatchObject({ status: TaskStatus.Pending, attempts: 1 });
+        expect((await store.get(far!.taskId))!.runAt).toBeGreaterThan(Date.now() + 365 * 24 * 3600_000);
+        expect(await store.get(neighbour!.taskId)).toMatchObject({ status: TaskStatus.Succeeded, result: 1 });
+      });
     });
 
     it('reschedules a failed attempt, then fails it for good', async () => {

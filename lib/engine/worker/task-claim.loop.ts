@@ -8,6 +8,8 @@ import type { LevelLogger } from '../level-logger.js';
 const DRAINS_PER_YIELD = 256;
 const RESOLVED = Promise.resolve();
 const MAX_CLAIM_BACKOFF_MS = 30_000;
+/** The longest a Node timer waits (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What the claim loop asks of the worker that runs it. */
 export interface TaskClaimHost {
@@ -90,11 +92,13 @@ export class TaskClaimLoop {
 
   /** Work becomes claimable in `ms`: one timer, for the earliest wake-up known. */
   wakeIn(ms: number): void {
-    const at = Date.now() + ms;
+    // Node fires a longer timer at once (and warns): wake at its limit instead, the claim then arms the rest.
+    const delay = Math.min(ms, MAX_TIMER_MS);
+    const at = Date.now() + delay;
     if (at >= this.wakeAt) return;
     clearTimeout(this.wakeTimer);
     this.wakeAt = at;
-    this.wakeTimer = setTimeout(this.onWakeTimer, ms);
+    this.wakeTimer = setTimeout(this.onWakeTimer, delay);
   }
 
   /** After a claim or an attempt: claim again if work may wait, else let the idle waiters know. */

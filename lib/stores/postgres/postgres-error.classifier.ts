@@ -33,6 +33,15 @@ export function isRetryable(error: unknown): boolean {
   return code === '40P01' || code === '40001';
 }
 
+/**
+ * SQLSTATEs that blame a statement's data: class 22 (data exception: a character or time the types refuse),
+ * 23 (integrity constraint), 54 (program limit, e.g. an index row too large). In a batch, one member's data.
+ */
+export function isDataError(error: unknown): boolean {
+  const code = codeOf(error);
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code.startsWith('54'));
+}
+
 /** SQLSTATEs that mean the schema is not there: 3F000 no such schema, 42P01 no such table. */
 export function isMissingSchema(error: unknown): boolean {
   const code = codeOf(error);

@@ -1,4 +1,5 @@
 import type { Lease } from '../../interfaces/task-store.interface.js';
+import { isDataError } from './postgres-error.classifier.js';
 import { CallBatcher } from '../shared/call-batcher.js';
 import { PostgresRecentReports } from './postgres-recent-reports.js';
 import type { PostgresRunner } from './postgres-runner.js';
@@ -12,9 +13,11 @@ export interface ReporterEvents {
   finished(): void;
   /** Work became due (a partition's next task, a retry), in ms; null: none. */
   wake(inMs: number | null): void;
-  /** A result JSON cannot hold was dropped from its report. */
-  dropped(taskId: string, reason: string): void;
 }
+
+/** A report's answer in a batch: its outcome, or the failure that is its own (its data, refused alone). */
+type Answer = ReportOutcome | { failed: unknown };
+type FinishRow = { accepted: string[]; settled: string[]; wake_ms: number | null };
 
 const MAX_BATCH = 1_000;
 /** Report batches on their way at once: commits of parallel transactions share the disk flush. */
@@ -27,7 +30,7 @@ const REMEMBER_MS = 2_000;
  * together, and while batches are on their way later reports gather for the next one.
  */
 export class PostgresReporter {
-  private readonly batcher = new CallBatcher<TaskReport, ReportOutcome>(
+  private readonly batcher = new CallBatcher<TaskReport, Answer>(
     { window: 'event-loop-turn', maxWeight: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT },
     (reports) => this.send(reports),
   );
@@ -46,6 +49,7 @@ export class PostgresReporter {
     this.sending.add(key);
     try {
       const outcome = await this.batcher.push(report);
+      if (typeof outcome === 'object') throw outcome.failed;
       if (outcome !== 'stale') this.recent.add(report.id, report.token);
       return outcome;
     } finally {
@@ -63,8 +67,8 @@ export class PostgresReporter {
   }
 
   /** One function call per batch; a task reported twice in a batch goes in the next call (first report wins). */
-  private async send(reports: TaskReport[]): Promise<ReportOutcome[]> {
-    const outcomes = new Array<ReportOutcome>(reports.length);
+  private async send(reports: TaskReport[]): Promise<Answer[]> {
+    const answers = new Array<Answer>(reports.length);
     let round = reports.map((_, i) => i);
     while (round.length > 0) {
       const seen = new Set<string>();
@@ -72,18 +76,42 @@ export class PostgresReporter {
       const later: number[] = [];
       for (const i of round) (seen.has(reports[i]!.id) ? later : now).push(i);
       for (const i of now) seen.add(reports[i]!.id);
-      const json = encodeReports(
-        now.map((i) => reports[i]!),
-        this.events.dropped,
-      );
-      const [row] = await this.runner.run<{ accepted: string[]; settled: string[]; wake_ms: number | null }>('complete/fail', 'finish', [json, this.origin]);
-      const accepted = new Set(row!.accepted);
-      const settled = new Set(row!.settled);
-      for (const i of now) outcomes[i] = accepted.has(reports[i]!.id) ? 'accepted' : settled.has(reports[i]!.id) ? 'settled' : 'stale';
-      if (accepted.size > 0 || settled.size > 0) this.events.finished();
-      this.events.wake(row!.wake_ms);
+      await this.finish(now, reports, answers);
       round = later;
     }
-    return outcomes;
+    return answers;
+  }
+
+  /**
+   * Records the reports at `indexes` in one call. If the database refuses the batch's data, each half goes on its
+   * own, down to a report alone, which then fails by itself: one task's report never fails another's.
+   */
+  private async finish(indexes: number[], reports: TaskReport[], answers: Answer[]): Promise<void> {
+    let row: FinishRow;
+    try {
+      row = await this.call(indexes.map((i) => reports[i]!));
+    } catch (error) {
+      if (!isDataError((error as Error).cause)) throw error;
+      if (indexes.length === 1) answers[indexes[0]!] = { failed: error };
+      else {
+        const half = Math.ceil(indexes.length / 2);
+        await this.finish(indexes.slice(0, half), reports, answers);
+        await this.finish(indexes.slice(half), reports, answers);
+      }
+      return;
+    }
+    const accepted = new Set(row.accepted);
+    const settled = new Set(row.settled);
+    for (const i of indexes) {
+      const id = reports[i]!.id;
+      answers[i] = accepted.has(id) ? 'accepted' : settled.has(id) ? 'settled' : 'stale';
+    }
+    if (accepted.size > 0 || settled.size > 0) this.events.finished();
+    this.events.wake(row.wake_ms);
+  }
+
+  private async call(reports: TaskReport[]): Promise<FinishRow> {
+    const [row] = await this.runner.run<FinishRow>('complete/fail', 'finish', [encodeReports(reports), this.origin]);
+    return row!;
   }
 }

@@ -1,5 +1,6 @@
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
 import type { TaskStatus } from '../../interfaces/task-status.js';
+import type { Lease } from '../../interfaces/task-store.interface.js';
 
 /** A task row as the store's statements select it (JSON columns as text, times in the database's epoch ms). */
 export interface TaskRow {
@@ -29,7 +30,8 @@ export interface TaskReport {
   id: string;
   token: string;
   outcome: 'succeeded' | 'failed' | 'retry';
-  result?: unknown;
+  /** The result's JSON text (json-report.sanitizer.ts made sure the database can keep it). */
+  result?: string;
   /** JSON null and no value arrive alike as SQL NULL: this tells them apart. */
   result_null?: true;
   error?: TaskError;
@@ -60,18 +62,22 @@ export function encodeTasks(tasks: NewTask[], offset: number): string {
   );
 }
 
-/**
- * Reports as one JSON array. A result JSON cannot hold (a BigInt, a cycle) is dropped from its report,
- * not the batch; `dropped` hears of it.
- */
-export function encodeReports(reports: TaskReport[], dropped: (taskId: string, reason: string) => void): string {
-  const parts = reports.map((report) => {
-    try {
-      return JSON.stringify(report);
-    } catch (error) {
-      dropped(report.id, error instanceof Error ? error.message : String(error));
-      return JSON.stringify({ ...report, result: undefined });
-    }
+/** A success's report; `result` is its JSON text (json-report.sanitizer.ts). */
+export function successReport(lease: Lease, result: string | undefined): TaskReport {
+  return { id: lease.taskId, token: lease.token, outcome: 'succeeded', result, result_null: result === 'null' || undefined };
+}
+
+/** A failure's report: a retry in `retryInMs`, or (null) for good. */
+export function failureReport(lease: Lease, error: TaskError, retryInMs: number | null): TaskReport {
+  const retry = retryInMs ?? undefined;
+  return { id: lease.taskId, token: lease.token, outcome: retry === undefined ? 'failed' : 'retry', error, retry_ms: retry };
+}
+
+/** Reports as one JSON array, each result's JSON text placed as it is (it is JSON already). */
+export function encodeReports(reports: TaskReport[]): string {
+  const parts = reports.map(({ result, ...report }) => {
+    const json = JSON.stringify(report);
+    return result === undefined ? json : `${json.slice(0, -1)},"result":${result}}`;
   });
   return `[${parts.join(',')}]`;
 }

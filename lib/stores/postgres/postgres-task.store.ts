@@ -22,9 +22,10 @@ import { PostgresMigrator } from './postgres-migrator.js';
 import { endPool, openPool } from './postgres-pool.js';
 import { PostgresRunner } from './postgres-runner.js';
 import { resolvePostgresStoreOptions } from './postgres-store-options.js';
+import { storableError, storableResult, storableRetryDelay } from '../shared/json-report.sanitizer.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
 import type { PostgresAddOptions, PostgresTaskStoreOptions } from './postgres-task-store-options.interface.js';
-import { decodeRow, type TaskReport, type TaskRow } from './postgres-task.codec.js';
+import { decodeRow, failureReport, successReport, type TaskReport, type TaskRow } from './postgres-task.codec.js';
 import { PostgresMessages } from './postgres.messages.js';
 import { PostgresQueries } from './postgres.queries.js';
 
@@ -77,7 +78,6 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     this.reporter = new PostgresReporter(this.runner, origin, {
       finished: () => this.maintenance.markFinished(),
       wake: (inMs) => this.wake(inMs),
-      dropped: (taskId, reason) => this.logger?.warn(PostgresMessages.resultDropped(taskId, reason)),
     });
     this.adder = new PostgresAdder(this.runner, origin, this.clock, (inMs) => this.wake(inMs));
     this.migrator = new PostgresMigrator(this.names, this.queries);
@@ -180,12 +180,11 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   async complete(lease: Lease, result?: unknown): Promise<boolean> {
-    return this.report({ id: lease.taskId, token: lease.token, outcome: 'succeeded', result, result_null: result === null || undefined });
+    return this.report(successReport(lease, storableResult(lease.taskId, result, this.logger)));
   }
 
   async fail(lease: Lease, error: TaskError, retryInMs: number | null): Promise<boolean> {
-    const retry = retryInMs === null ? undefined : Math.max(0, retryInMs);
-    return this.report({ id: lease.taskId, token: lease.token, outcome: retry === undefined ? 'failed' : 'retry', error, retry_ms: retry });
+    return this.report(failureReport(lease, storableError(error), storableRetryDelay(retryInMs)));
   }
 
   async cancel(taskId: string): Promise<TaskRecord | undefined> {

@@ -5,7 +5,6 @@ export const PostgresMessages = {
   poolError: (reason: string) => `An idle PostgreSQL connection of the task store failed (${reason}); the pool replaces it.`,
   maintenanceFailed: (reason: string) => `Task store housekeeping (counts, retention) failed: ${reason}. It tries again every second.`,
   leasesRecovered: (count: number) => `${count} task(s) whose worker stopped renewing its lease are claimable again.`,
-  resultDropped: (taskId: string, reason: string) => `Task ${taskId}: its result cannot be stored as JSON (${reason}); it is recorded without one.`,
   schemaOutdated: (schema: string, found: number, needed: number) =>
     `schema "${schema}" is at version ${found}, this version of nest-task-queue needs ${needed}: run store.migrate() (or start it with migrate: true)`,
   schemaNewer: (schema: string, found: number, known: number) =>

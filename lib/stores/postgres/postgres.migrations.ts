@@ -17,10 +17,15 @@ export interface PostgresMigration {
 }
 
 /**
- * The schema's history. Append new versions; never edit an applied one. The README's PostgreSQL section says
- * why each table, index and function exists.
+ * The schema's history. Append new versions; never change what an applied one does to tables and indexes.
+ * Functions: sql/ holds each one's current definition; a version that changes one installs it again
+ * (CREATE OR REPLACE, same signature), so a new schema and an upgraded one end with the same functions. The
+ * README's PostgreSQL section says why each table, index and function exists.
  */
-export const MIGRATIONS: readonly PostgresMigration[] = [{ version: 1, name: 'tasks, partitions, counts, functions', sql: version1 }];
+export const MIGRATIONS: readonly PostgresMigration[] = [
+  { version: 1, name: 'tasks, partitions, counts, functions', sql: version1 },
+  { version: 2, name: 'recover_leases: no next expiry (null, not 0) when nothing is leased', sql: leasesSql },
+];
 
 /** The newest schema version this code knows. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

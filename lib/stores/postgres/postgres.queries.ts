@@ -51,6 +51,7 @@ export class PostgresQueries {
 )`;
     // The claim walks the claimable index once per priority, taking due tasks in (run_at, seq) order until the
     // limit: O(priorities x log n + limit), however many tasks are delayed or queued behind partition heads.
+    // next_due_ms is NULL when nothing is delayed (greatest() ignores a NULL: unguarded, "none" would be 0).
     this.claim = `
 WITH RECURSIVE ${prios}, picked AS (
   SELECT c.id FROM prios CROSS JOIN LATERAL (
@@ -67,7 +68,8 @@ WITH RECURSIVE ${prios}, picked AS (
     SELECT t.run_at FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at > now() ORDER BY t.run_at LIMIT 1
   ) n
 )
-SELECT (SELECT greatest(0, ceil(extract(epoch FROM next.at - now()) * 1000))::double precision FROM next) AS next_due_ms, c.*
+SELECT (SELECT greatest(0, ceil(extract(epoch FROM next.at - now()) * 1000))::double precision FROM next WHERE next.at IS NOT NULL)
+  AS next_due_ms, c.*
 FROM (SELECT ${ASYNC_COMMIT}) one LEFT JOIN (SELECT t.seq::double precision AS seq, ${this.record} FROM claimed t) c ON true`;
     // Tokens are unique per claim, so "id in ids and token in tokens" is "the pair matches"; the caller checks pairs.
     this.renew = `

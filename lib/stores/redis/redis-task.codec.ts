@@ -1,4 +1,5 @@
-import type { NewTask, TaskRecord } from '../../interfaces/task-record.interface.js';
+import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
+import type { Lease } from '../../interfaces/task-store.interface.js';
 import type { TaskStatus } from '../../interfaces/task-status.js';
 
 /** The hash fields of a record, in the order of the prelude's FIELDS. */
@@ -28,9 +29,14 @@ export function encodeTask(task: NewTask): string[] {
   return [task.id, task.handler, String(task.priority), task.partitionKey ?? '', String(task.runAt), String(task.createdAt), JSON.stringify(fixed)];
 }
 
-/** JSON of a result or error; '' for undefined (the scripts then store nothing). */
-export function encodeValue(value: unknown): string {
-  return value === undefined ? '' : (JSON.stringify(value) ?? '');
+/** A success as the report script's 5 arguments; `result` is its JSON text (json-report.sanitizer.ts). */
+export function completeArgs(lease: Lease, result: string | undefined): string[] {
+  return ['c', lease.taskId, lease.token, result ?? '', ''];
+}
+
+/** A failure as the report script's 5 arguments: a retry in `retryInMs`, or (null) for good. */
+export function failArgs(lease: Lease, error: TaskError, retryInMs: number | null): string[] {
+  return ['f', lease.taskId, lease.token, JSON.stringify(error), retryInMs === null ? '' : String(Math.round(retryInMs))];
 }
 
 /**

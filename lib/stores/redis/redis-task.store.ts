@@ -21,14 +21,14 @@ import { DEFAULT_RETENTION } from '../../task-queue.defaults.js';
 import { Messages } from '../../task-queue.messages.js';
 import { CallBatcher } from '../shared/call-batcher.js';
 import { measureClockOffset } from '../shared/clock-offset.js';
+import { storableError, storableResult, storableRetryDelay } from '../shared/json-report.sanitizer.js';
 import { storeNotStarted } from '../shared/store-not-started.js';
-import { closeConnections, commandFailure, openConnections, readRedisTime } from './redis-connection.js';
-import type { RedisConnections } from './redis-connection.js';
+import { closeConnections, commandFailure, openConnections, readRedisTime, type RedisConnections } from './redis-connection.js';
 import { monitorConnections } from './redis-connection-monitor.js';
 import { RedisKeys } from './redis-keys.js';
 import { batchedScriptCalls, type RedisScript } from './redis-script.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
-import { decodeAddReply, decodeRecord, decodeRecords, encodeTask, encodeValue, RECORD_FIELDS } from './redis-task.codec.js';
+import { completeArgs, decodeAddReply, decodeRecord, decodeRecords, encodeTask, failArgs, RECORD_FIELDS } from './redis-task.codec.js';
 import type { RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
 import { RedisMessages } from './redis.messages.js';
 import { RedisScripts } from './redis.scripts.js';
@@ -142,11 +142,11 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   async complete(lease: Lease, result?: unknown): Promise<boolean> {
-    return this.report(['c', lease.taskId, lease.token, encodeValue(result), '']);
+    return this.report(completeArgs(lease, storableResult(lease.taskId, result, this.logger)));
   }
 
   async fail(lease: Lease, error: TaskError, retryInMs: number | null): Promise<boolean> {
-    return this.report(['f', lease.taskId, lease.token, encodeValue(error), retryInMs === null ? '' : String(Math.max(0, Math.round(retryInMs)))]);
+    return this.report(failArgs(lease, storableError(error), storableRetryDelay(retryInMs)));
   }
 
   async cancel(taskId: string): Promise<TaskRecord | undefined> {

@@ -6,6 +6,8 @@ export const StoreMessages = {
     `${server} at ${where} is unreachable (${reason}); ` +
     'operations fail with StoreUnavailableError until it is back. Reconnecting.',
   reconnected: (server: string, where: string) => `Reconnected to ${server} at ${where}; workers claim again.`,
+  resultDropped: (taskId: string, reason: string) =>
+    `Task ${taskId}: its result cannot be stored as JSON (${reason}); it is recorded without one.`,
   clockSkew: (server: string, offsetMs: number) =>
     `${server}'s clock is ${Math.abs(offsetMs)} ms ${offsetMs > 0 ? 'ahead of' : 'behind'} this machine's; ` +
     `runAt of scheduled tasks is shifted to ${server}'s clock.`,

@@ -8,7 +8,7 @@ export function leasesSql(n: PostgresNames): string {
 -- Leases that ran out: a running task is pending again (keeping its partition; the next claim counts an
 -- attempt), a task cancelled while running is released. Returns how many were recovered, and ms until the
 -- next lease runs out (null: none is leased).
-CREATE FUNCTION ${s('recover_leases')}(p_origin text,
+CREATE OR REPLACE FUNCTION ${s('recover_leases')}(p_origin text,
   OUT recovered integer, OUT wake_ms double precision, OUT next_expiry_ms double precision) LANGUAGE plpgsql
   -- Its lookups go through the small partial indexes even before the planner has statistics (a table just filled).
   SET enable_seqscan = off AS $$
@@ -41,8 +41,9 @@ BEGIN
     END IF;
   END IF;
   wake_ms := ${s('wake')}(p_origin, v_at, true);
+  -- No row (so NULL) when nothing is leased: greatest() ignores a NULL, and would make "none" 0.
   SELECT greatest(0, ceil(extract(epoch FROM min(lease_until) - now()) * 1000)) INTO next_expiry_ms
-  FROM ${s('tasks')} WHERE lease_token IS NOT NULL;
+  FROM ${s('tasks')} WHERE lease_token IS NOT NULL HAVING count(*) > 0;
 END $$;
 `;
 }
