@@ -13,6 +13,7 @@ export const Messages = {
     `Expected \`${name}\` to be text every store can keep, got one holding ${problem} (no store takes U+0000 or lone surrogates).`,
   textTooLong: (name: string, max: number, length: number) =>
     `Expected \`${name}\` to be at most ${max} characters (the longest id or key every store can index), got ${length}.`,
+  dataRefused: (store: string, reason: string) => `${store} refused the task's data, so nothing was added: ${reason}`,
   transactionUnsupported: () => 'This store cannot add tasks inside your transaction (`transaction`); PostgresTaskStore can.',
   mixedTransactions: () => 'All items of one scheduleMany() call must share one `transaction` (or none).',
   queueFull: (maxPending: number) => `The queue holds ${maxPending} pending tasks (maxQueueSize); nothing was added. Try again later.`,

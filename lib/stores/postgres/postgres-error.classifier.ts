@@ -33,6 +33,15 @@ export function isRetryable(error: unknown): boolean {
   return code === '40P01' || code === '40001';
 }
 
+/**
+ * SQLSTATEs that mean the database refused the data, not that it is unwell: class 22 (data exception, such as
+ * U+0000 in text or jsonb) and 54000 (program limit exceeded, such as an index row too large).
+ */
+export function isRefusedData(error: unknown): boolean {
+  const code = codeOf(error);
+  return typeof code === 'string' && (code.startsWith('22') || code === '54000');
+}
+
 /** SQLSTATEs that mean the schema is not there: 3F000 no such schema, 42P01 no such table. */
 export function isMissingSchema(error: unknown): boolean {
   const code = codeOf(error);
