@@ -9,7 +9,8 @@ export const MAX_KEY_LENGTH = 512;
 
 /**
  * What no store can keep in text: U+0000 (PostgreSQL's text and jsonb refuse it) and a lone surrogate (not
- * well-formed Unicode: PostgreSQL refuses it, Redis turns it into U+FFFD, so two ids could become one).
+ * well-formed Unicode: PostgreSQL's jsonb refuses it, the Redis and pg drivers send it as U+FFFD, so two ids
+ * could become one).
  */
 const UNSTORABLE = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** A quick test first: most text has neither U+0000 nor any surrogate, and a plain class scans fastest. */

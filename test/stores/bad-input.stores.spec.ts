@@ -63,6 +63,17 @@ for (const target of [redisTarget, postgresTarget] as StoreTarget<ITaskStore>[])
       expect((await scheduler.counts()).pending).toBe(0);
     });
 
+    it('looks up no task by an id no task can have (both found the task a lone surrogate is mangled into; PostgreSQL failed on U+0000)', async () => {
+      const scheduler = await start();
+      const id = await scheduler.schedule('echo', {}, { taskId: 'sur\ufffd', delay: 60_000 });
+      expect(await scheduler.getTask('sur\ud800')).toBeUndefined();
+      expect(await scheduler.cancel('sur\ud800')).toBe(false);
+      expect(await scheduler.getTask('nul\u0000')).toBeUndefined();
+      expect(await scheduler.cancel('nul\u0000')).toBe(false);
+      expect(await scheduler.listTasks({ handler: 'echo\u0000' })).toEqual([]);
+      expect(await scheduler.getTask(id)).toMatchObject({ id, status: 'pending' });
+    });
+
     it('args nested 10,000 deep, with TaskArgsNotSerializableError', async () => {
       const scheduler = await start();
       let deep: object = {};
