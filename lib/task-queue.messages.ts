@@ -9,6 +9,11 @@ export const Messages = {
   delayAndRunAt: () => 'Give either `delay` or `runAt`, not both.',
   notSerializable: (what: string, path: string, reason: string) =>
     `${what} cannot be stored as JSON by this store: ${path} is ${reason}. Pass plain data (strings, numbers, booleans, null, arrays, plain objects).`,
+  textNotStorable: (name: string, problem: string) =>
+    `Expected \`${name}\` to be text every store can keep, got one holding ${problem} (no store takes U+0000 or lone surrogates).`,
+  textTooLong: (name: string, max: number, length: number) =>
+    `Expected \`${name}\` to be at most ${max} characters (the longest id or key every store can index), got ${length}.`,
+  dataRefused: (store: string, reason: string) => `${store} refused the task's data, so nothing was added: ${reason}`,
   transactionUnsupported: () => 'This store cannot add tasks inside your transaction (`transaction`); PostgresTaskStore can.',
   mixedTransactions: () => 'All items of one scheduleMany() call must share one `transaction` (or none).',
   queueFull: (maxPending: number) => `The queue holds ${maxPending} pending tasks (maxQueueSize); nothing was added. Try again later.`,

@@ -13,6 +13,7 @@ import {
   isPositiveFinite,
   type OptionPredicate,
 } from '../validation/option.validator.js';
+import { checkText, MAX_KEY_LENGTH } from '../validation/text.validator.js';
 import type { HandlerRegistry, RegisteredHandler } from './handler-registry.js';
 import { assertJsonSafe } from './json-safety.js';
 import { newTaskId } from './task-id.js';
@@ -38,6 +39,7 @@ export class TaskBuilder {
   build(handler: HandlerReference, args: unknown, options: ScheduleOptions | undefined, now: number): NewTask {
     const entry = this.resolveHandler(handler);
     const o = options ?? NO_OPTIONS;
+    checkText('handler', entry.name);
     if (options !== undefined) {
       validate(o);
       if (o.transaction !== undefined && !this.options.store.supportsTransactions) throw new InvalidTaskOptionsError(Messages.transactionUnsupported());
@@ -84,6 +86,10 @@ function validate(o: ScheduleOptions): void {
   checkOptional('priority', o.priority, isFiniteNumber, 'a finite number');
   checkOptional('retryStrategy', o.retryStrategy, isRetryStrategy, 'an object with nextDelay()');
   checkOptional('metadata', o.metadata, isPlainObject, 'a plain object');
+  // On every store, so that a task one store takes, every store takes.
+  if (o.taskId !== undefined) checkText('taskId', o.taskId, MAX_KEY_LENGTH);
+  if (o.partitionKey !== undefined) checkText('partitionKey', o.partitionKey, MAX_KEY_LENGTH);
+  if (o.name !== undefined) checkText('name', o.name);
 }
 
 const isValidDate: OptionPredicate = (v) => v instanceof Date && Number.isFinite(v.getTime());

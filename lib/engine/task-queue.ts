@@ -18,6 +18,7 @@ import { toTaskInfo } from './task-info.mapper.js';
 import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js';
 import { resolveTaskQueueOptions } from './task-queue-options.resolver.js';
 import { TaskWorker, type TaskWorkerStatus } from './worker/task-worker.js';
+import { textProblem } from '../validation/text.validator.js';
 
 /** One item of `scheduleMany`. */
 export interface ScheduleItem {
@@ -104,6 +105,7 @@ export class TaskQueue {
    * through the store's `cancel` signal, which reaches the worker running it (here or elsewhere).
    */
   async cancel(taskId: string): Promise<boolean> {
+    if (!canBeAnId(taskId)) return false;
     const cancelled = await this.call('cancel', () => this.options.store.cancel(taskId));
     if (cancelled === undefined) return false;
     if (this.events.active) this.events.cancelled(cancelled, cancelled.attempts);
@@ -112,11 +114,13 @@ export class TaskQueue {
   }
 
   async getTask(taskId: string): Promise<TaskInfo | undefined> {
+    if (!canBeAnId(taskId)) return undefined;
     const record = await this.call('getTask', () => this.options.store.get(taskId));
     return record === undefined ? undefined : toTaskInfo(record);
   }
 
   async listTasks(query?: ListQuery): Promise<TaskInfo[]> {
+    if (query?.handler !== undefined && textProblem(query.handler) !== undefined) return [];
     return (await this.call('listTasks', () => this.options.store.list(query))).map(toTaskInfo);
   }
 
@@ -195,3 +199,11 @@ export type HandlerArgs<H> = H extends ITaskHandler<infer A, any> ? A : unknown;
 
 /** `schedule(Handler, args, options?)`; args may be left out when the handler accepts undefined. */
 export type ScheduleArgs<H> = undefined extends HandlerArgs<H> ? [args?: HandlerArgs<H>, options?: ScheduleOptions] : [args: HandlerArgs<H>, options?: ScheduleOptions];
+
+/**
+ * No task has an id that schedule() refuses. Asking a store for one anyway fails on PostgreSQL for U+0000 (as an
+ * outage), and finds the task whose id it is mangled into: the drivers send a lone surrogate as U+FFFD.
+ */
+function canBeAnId(taskId: string): boolean {
+  return typeof taskId !== 'string' || textProblem(taskId) === undefined;
+}

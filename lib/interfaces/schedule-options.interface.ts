@@ -13,13 +13,17 @@ export interface ScheduleOptions {
   /** Retries after the first attempt fails (0: none). */
   maxRetries?: number;
   retryStrategy?: IRetryStrategy;
-  /** Tasks with the same key run one after another, in order of (runAt, scheduling order). */
+  /**
+   * Tasks with the same key run one after another, in order of (runAt, scheduling order). At most 512
+   * characters, without U+0000 or lone surrogates.
+   */
   partitionKey?: string;
   /** Higher runs first among due tasks. Default 0. */
   priority?: number;
   /**
    * Your own id. Scheduling again with the id of a task that is not finished returns the id and adds
-   * nothing (de-duplication); a finished task with that id is replaced.
+   * nothing (de-duplication); a finished task with that id is replaced. At most 512 characters, without U+0000
+   * or lone surrogates (every store can keep and index such an id).
    */
   taskId?: string;
   /** Free-form data kept with the task, shown by `getTask` and given to the handler as `ctx.metadata`. */

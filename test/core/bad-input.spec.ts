@@ -10,6 +10,9 @@ import {
   type IRetryStrategy,
   type ScheduleOptions,
 } from '../../lib/index.js';
+import { MAX_JSON_DEPTH } from '../../lib/engine/json-safety.js';
+import { Messages } from '../../lib/task-queue.messages.js';
+import { MAX_KEY_LENGTH } from '../../lib/validation/text.validator.js';
 import { closeAfterEach, startTestApp, type TestApp } from '../support/task-queue-app.js';
 
 @TaskHandler('echo')
@@ -17,6 +20,11 @@ class EchoTask implements ITaskHandler {
   execute(args: unknown) {
     return args;
   }
+}
+
+@TaskHandler('bad\u0000name')
+class BadlyNamedTask implements ITaskHandler {
+  execute() {}
 }
 
 @Injectable()
@@ -32,6 +40,13 @@ class DownStore extends InMemoryTaskStore {
   override async add(): Promise<boolean[]> {
     throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
   }
+}
+
+/** `{ a: { a: ... } }`, `depth` objects deep. */
+function nest(depth: number): object {
+  let value = {};
+  for (let i = 1; i < depth; i++) value = { a: value };
+  return value;
 }
 
 let app: TestApp | undefined;
@@ -89,6 +104,48 @@ describe('schedule() refuses bad input with a typed error and stores nothing', (
   });
 });
 
+/** Text no store can keep: PostgreSQL refuses U+0000 and lone surrogates, Redis mangles surrogates into U+FFFD. */
+const unstorable: [string, string, string][] = [
+  ['U+0000', 'a\u0000b', 'U+0000 at index 1'],
+  ['a lone high surrogate', 'sur\ud800', 'a lone surrogate (\\ud800, not well-formed Unicode) at index 3'],
+  ['a lone low surrogate', '\udc00x', 'a lone surrogate (\\udc00, not well-formed Unicode) at index 0'],
+];
+
+describe('on every store, schedule() refuses ids, keys and names no store can keep', () => {
+  const fields = ['taskId', 'partitionKey', 'name'] as const;
+  const cases = fields.flatMap((field) => unstorable.map(([what, text, problem]) => [field, what, text, problem] as const));
+
+  it.each(cases)('%s holding %s', async (field, _what, text, problem) => {
+    const { scheduler } = await start();
+    await expect(scheduler.schedule('echo', {}, { [field]: text })).rejects.toThrow(
+      new InvalidTaskOptionsError(Messages.textNotStorable(field, problem)),
+    );
+    expect((await scheduler.counts()).pending).toBe(0);
+  });
+
+  it.each(['taskId', 'partitionKey'] as const)('a %s longer than MAX_KEY_LENGTH, and takes one that long', async (field) => {
+    const { scheduler } = await start();
+    const longest = '\u20ac'.repeat(MAX_KEY_LENGTH);
+    await expect(scheduler.schedule('echo', {}, { [field]: `${longest}x` })).rejects.toThrow(
+      new InvalidTaskOptionsError(Messages.textTooLong(field, MAX_KEY_LENGTH, MAX_KEY_LENGTH + 1)),
+    );
+    await scheduler.schedule('echo', {}, { [field]: longest, delay: 60_000 });
+    expect((await scheduler.counts()).pending).toBe(1);
+  });
+
+  it('takes well-formed surrogate pairs', async () => {
+    const { scheduler } = await start();
+    expect(await scheduler.schedule('echo', {}, { taskId: 'emoji-\ud83d\ude00', partitionKey: '\ud83d\ude00', name: '\ud83d\ude00', delay: 60_000 })).toBe('emoji-\ud83d\ude00');
+  });
+
+  it('a handler whose name holds U+0000', async () => {
+    app = await startTestApp({ providers: [EchoTask, BadlyNamedTask] });
+    await expect(app.scheduler.schedule(BadlyNamedTask)).rejects.toThrow(
+      new InvalidTaskOptionsError(Messages.textNotStorable('handler', 'U+0000 at index 3')),
+    );
+  });
+});
+
 describe('with a store that keeps JSON', () => {
   class Money {
     constructor(readonly cents: number) {}
@@ -103,6 +160,11 @@ describe('with a store that keeps JSON', () => {
     ['a cycle', cyclic, 'args.self is a circular reference'],
     ['NaN', { list: [1, Number.NaN] }, 'args.list[1] is NaN (JSON turns it into null)'],
     ['a symbol', { s: Symbol('x') }, 'args.s is a symbol'],
+    ['U+0000 in a string', { list: ['ok', 'a\u0000'] }, 'args.list[1] is a string holding U+0000 at index 1'],
+    ['a lone surrogate in a string', { nested: { s: 'x\ud800' } }, 'args.nested.s is a string holding a lone surrogate (\\ud800'],
+    ['U+0000 in a key', { nested: { 'k\u0000': 1 } }, 'args.nested is an object with a key holding U+0000 at index 1'],
+    ['a lone surrogate in a key', { '\udfff': 1 }, 'args is an object with a key holding a lone surrogate (\\udfff'],
+    ['nesting 10,000 deep', nest(10_000), `args.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a… is nested more than ${MAX_JSON_DEPTH} levels deep`],
   ];
 
   it.each(unsafe)('refuses args holding %s, saying where', async (_what, args, where) => {
@@ -111,6 +173,15 @@ describe('with a store that keeps JSON', () => {
     await expect(scheduling).rejects.toThrow(TaskArgsNotSerializableError);
     await expect(scheduling).rejects.toThrow(where);
     expect((await scheduler.counts()).pending).toBe(0);
+  });
+
+  it('refuses metadata no store can keep, and takes args nested MAX_JSON_DEPTH deep', async () => {
+    const { scheduler } = await start({ store: new JsonStore() });
+    await expect(scheduler.schedule('echo', {}, { metadata: { tenant: 'a\u0000' } })).rejects.toThrow(
+      'metadata.tenant is a string holding U+0000 at index 1',
+    );
+    await scheduler.schedule('echo', nest(MAX_JSON_DEPTH), { delay: 60_000 });
+    expect((await scheduler.counts()).pending).toBe(1);
   });
 
   it('accepts plain data, and refuses a custom retry strategy it cannot store', async () => {

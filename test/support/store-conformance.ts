@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import {
   QueueFullError,
+  StoreUnavailableError,
   TaskStatus,
   type ITaskStore,
   type NewTask,
@@ -11,6 +12,7 @@ import {
   type TaskQueueLogger,
   type TaskRecord,
 } from '../../lib/index.js';
+import { MAX_KEY_LENGTH } from '../../lib/validation/text.validator.js';
 import { eventually } from './eventually.js';
 import { createStore, describeIfUp, type BaseStoreOptions, type StoreTarget } from './store-target.js';
 
@@ -86,6 +88,30 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       await store.complete(leaseOf(claimed!));
       expect(await store.add([{ ...first, args: { v: 3 } }])).toEqual([true]);
       expect(await store.get(first.id)).toMatchObject({ status: TaskStatus.Pending, attempts: 0, args: { v: 3 } });
+    });
+
+    it('keeps ids and keys of MAX_KEY_LENGTH (3-byte characters) and surrogate pairs unchanged', async () => {
+      const store = await open();
+      const longest = '\u20ac'.repeat(MAX_KEY_LENGTH);
+      const tasks = [newTask({ id: longest, partitionKey: longest }), newTask({ id: 'pair-\ud83d\ude00', partitionKey: '\ud83d\ude00' })];
+      expect(await store.add(tasks)).toEqual([true, true]);
+      for (const task of tasks) expect(await store.get(task.id)).toMatchObject({ id: task.id, partitionKey: task.partitionKey });
+      expect(await store.get('pair-\ud83d\ude01')).toBeUndefined();
+    });
+
+    it('an add the store refuses fails alone: the other adds of the same turn are added', async () => {
+      const store = await open();
+      // What schedule() refuses, as a store could meet it from a caller that skips the checks (a random id: no compression).
+      const refusable = [newTask({ handler: 'nul\u0000' }), newTask({ id: randomBytes(3_000).toString('hex') }), newTask({ name: 'sur\ud800' })];
+      const goods = [newTask(), newTask(), newTask()];
+      const adds = [store.add([goods[0]!]), ...refusable.map((task) => store.add([task])), store.add([goods[1]!, goods[2]!])];
+      const settled = await Promise.allSettled(adds);
+      expect(settled[0]).toEqual({ status: 'fulfilled', value: [true] });
+      expect(settled.at(-1)).toEqual({ status: 'fulfilled', value: [true, true] });
+      for (const task of goods) expect(await store.get(task.id)).toMatchObject({ status: TaskStatus.Pending });
+      for (const outcome of settled.slice(1, -1)) {
+        if (outcome.status === 'rejected') expect(outcome.reason).not.toBeInstanceOf(StoreUnavailableError);
+      }
     });
 
     it('claims due tasks only, up to the limit, leasing each', async () => {

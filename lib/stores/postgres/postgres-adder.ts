@@ -1,7 +1,9 @@
 import { QueueFullError } from '../../errors/queue-full.error.js';
+import { TaskArgsNotSerializableError } from '../../errors/task-args-not-serializable.error.js';
 import type { NewTask } from '../../interfaces/task-record.interface.js';
 import { Messages } from '../../task-queue.messages.js';
 import { CallBatcher } from '../shared/call-batcher.js';
+import { describeError, isRefusedData } from './postgres-error.classifier.js';
 import type { PostgresRunner } from './postgres-runner.js';
 import type { PostgresQueryable } from './postgres-task-store-options.interface.js';
 import { encodeTasks } from './postgres-task.codec.js';
@@ -19,7 +21,8 @@ const NO_ORIGIN = '';
 
 /**
  * Adds tasks: one function call for the adds of one event-loop turn (when they share `maxPending`), or one in
- * the caller's transaction. Each call gets the answer it would have had alone.
+ * the caller's transaction. Each call gets the answer it would have had alone: one whose data the database
+ * refuses fails alone, with `TaskArgsNotSerializableError`, and the others of its turn are added.
  */
 export class PostgresAdder {
   private readonly batcher = new CallBatcher<AddCall, boolean[] | Error>(
@@ -38,7 +41,7 @@ export class PostgresAdder {
 
   async add(tasks: NewTask[], maxPending: number | undefined, transaction: PostgresQueryable | undefined): Promise<boolean[]> {
     const call: AddCall = { tasks, maxPending };
-    const added = transaction === undefined ? await this.batcher.push(call) : (await this.addNow([call], transaction))[0]!;
+    const added = transaction === undefined ? await this.batcher.push(call) : (await this.tryAdd([call], transaction))[0]!;
     if (added instanceof Error) throw added;
     return added;
   }
@@ -47,19 +50,31 @@ export class PostgresAdder {
     return this.batcher.drain();
   }
 
-  /** If the calls of a turn would together pass `maxPending`, each is tried alone. */
+  /** If the calls of a turn would together pass `maxPending`, or one holds data refused, each is tried alone. */
   private async send(calls: AddCall[]): Promise<(boolean[] | Error)[]> {
     const results: (boolean[] | Error)[] = [];
     for (let start = 0; start < calls.length; ) {
       let end = start + 1;
       while (end < calls.length && calls[end]!.maxPending === calls[start]!.maxPending) end++;
       const group = calls.slice(start, end);
-      const together = await this.addNow(group);
-      if (!(together[0] instanceof QueueFullError) || group.length === 1) results.push(...together);
-      else for (const call of group) results.push(...(await this.addNow([call])));
+      const together = await this.tryAdd(group);
+      if (!isPerCall(together[0]) || group.length === 1) results.push(...together);
+      else for (const call of group) results.push(...(await this.tryAdd([call])));
       start = end;
     }
     return results;
+  }
+
+  /** As `addNow`, with data the database refused as the calls' answer (nothing was added); an outage throws. */
+  private async tryAdd(calls: AddCall[], transaction?: PostgresQueryable): Promise<(boolean[] | Error)[]> {
+    try {
+      return await this.addNow(calls, transaction);
+    } catch (error) {
+      const cause = (error as Error).cause;
+      if (!isRefusedData(cause)) throw error;
+      const refused = new TaskArgsNotSerializableError(Messages.dataRefused('PostgreSQL', describeError(cause)), { cause });
+      return calls.map(() => refused);
+    }
   }
 
   /** Adds the calls' tasks in one statement; the first of a repeated id is the one added. */
@@ -77,4 +92,9 @@ export class PostgresAdder {
     const firsts = new Set<NewTask>(unique.values());
     return calls.map((call) => call.tasks.map((task) => firsts.has(task) && added.has(task.id)));
   }
+}
+
+/** A batch's failure that may be one call's doing: then each call is tried alone. */
+function isPerCall(outcome: boolean[] | Error | undefined): boolean {
+  return outcome instanceof QueueFullError || outcome instanceof TaskArgsNotSerializableError;
 }

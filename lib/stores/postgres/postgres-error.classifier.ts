@@ -34,12 +34,18 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /**
- * SQLSTATEs that blame a statement's data: class 22 (data exception: a character or time the types refuse),
- * 23 (integrity constraint), 54 (program limit, e.g. an index row too large). In a batch, one member's data.
+ * SQLSTATEs that blame a statement's data, not the database's health: class 22 (data exception: a character or
+ * time the types refuse, such as U+0000 in jsonb), 23 (integrity constraint), 54 (program limit, e.g. an index row
+ * too large). In a batch, one member's data.
  */
 export function isDataError(error: unknown): boolean {
   const code = codeOf(error);
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code.startsWith('54'));
+}
+
+/** Data the database refuses to add: a data error but an integrity one (an id taken meanwhile is the adder's). */
+export function isRefusedData(error: unknown): boolean {
+  return isDataError(error) && !String(codeOf(error)).startsWith('23');
 }
 
 /** SQLSTATEs that mean the schema is not there: 3F000 no such schema, 42P01 no such table. */
