@@ -2,6 +2,7 @@ import type { PostgresNames } from './postgres-names.js';
 import { addSql } from './sql/add.sql.js';
 import { cancelSql } from './sql/cancel.sql.js';
 import { countsSql } from './sql/counts.sql.js';
+import { finishOrderSql } from './sql/finish-order.sql.js';
 import { finishSql } from './sql/finish.sql.js';
 import { leasesSql } from './sql/leases.sql.js';
 import { partitionsSql } from './sql/partitions.sql.js';
@@ -17,10 +18,14 @@ export interface PostgresMigration {
 }
 
 /**
- * The schema's history. Append new versions; never edit an applied one. The README's PostgreSQL section says
+ * The schema's history. Append new versions; never edit an applied one's tables. Functions are the current
+ * code (CREATE OR REPLACE): a step that changes one installs it again. The README's PostgreSQL section says
  * why each table, index and function exists.
  */
-export const MIGRATIONS: readonly PostgresMigration[] = [{ version: 1, name: 'tasks, partitions, counts, functions', sql: version1 }];
+export const MIGRATIONS: readonly PostgresMigration[] = [
+  { version: 1, name: 'tasks, partitions, counts, functions', sql: version1 },
+  { version: 2, name: 'finish order for retention', sql: version2 },
+];
 
 /** The newest schema version this code knows. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -29,4 +34,9 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 function version1(n: PostgresNames): string {
   const parts = [tablesSql, countsSql, signalsSql, partitionsSql, addSql, finishSql, cancelSql, leasesSql, retentionSql];
   return parts.map((part) => part(n)).join('\n');
+}
+
+/** Version 2: finished tasks in finish order (a finish sequence), and the functions that finish or trim tasks. */
+function version2(n: PostgresNames): string {
+  return [finishOrderSql, finishSql, cancelSql, retentionSql].map((part) => part(n)).join('\n');
 }
