@@ -351,5 +351,23 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       await eventually(async () => store.get(tasks[0]!.id), (t) => t === undefined);
       expect((await store.get(tasks[2]!.id))!.status).toBe(TaskStatus.Succeeded);
     });
+
+    it('drops finished tasks in finish order, also when they finish together', async () => {
+      // Reports sent in one tick go to the store as one batch (one script, one statement): a shared finish
+      // time. They finish in reverse insertion and id order, so a tie broken by either drops the newest.
+      const store = await open({ retention: { maxCount: 3 } });
+      const base = randomUUID();
+      const tasks = [0, 1, 2, 3, 4, 5].map((i) => newTask({ id: `${base}-${i}` }));
+      await store.add(tasks);
+      const claimed = new Map((await claimAll(store)).tasks.map((t) => [t.id, t]));
+      const finishOrder = [...tasks].reverse().map((t) => claimed.get(t.id)!);
+      const reports = await Promise.all(finishOrder.map((t) => store.complete(leaseOf(t))));
+      expect(reports).toEqual(finishOrder.map(() => true));
+      const oldest = finishOrder.slice(0, 3).map((t) => t.id);
+      const newest = finishOrder.slice(3).map((t) => t.id);
+      const dropped = () => Promise.all(oldest.map((id) => store.get(id)));
+      await eventually(dropped, (got) => got.every((t) => t === undefined));
+      for (const id of newest) expect((await store.get(id))?.status).toBe(TaskStatus.Succeeded);
+    });
   });
 }
