@@ -369,5 +369,22 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       await eventually(dropped, (got) => got.every((t) => t === undefined));
       for (const id of newest) expect((await store.get(id))?.status).toBe(TaskStatus.Succeeded);
     });
+
+    it('counts toward retention.maxCount only the finished tasks it keeps (not one since replaced)', async () => {
+      const store = await open({ retention: { maxCount: 3 } });
+      const finish = async (task: NewTask) => {
+        await store.add([task]);
+        const [claimed] = (await claimAll(store)).tasks;
+        expect(await store.complete(leaseOf(claimed!))).toBe(true);
+      };
+      const [x, y, a, b, c] = [newTask(), newTask(), newTask(), newTask(), newTask()];
+      for (const task of [x, y, a]) await finish(task);
+      expect(await store.add([{ ...a, runAt: Date.now() + 60_000 }])).toEqual([true]);
+      // Finished now: x, y, b (a waits to run again); c makes four, so only x goes.
+      for (const task of [b, c]) await finish(task);
+      await eventually(async () => store.get(x.id), (t) => t === undefined);
+      for (const task of [y, b, c]) expect((await store.get(task.id))?.status).toBe(TaskStatus.Succeeded);
+      expect((await store.get(a.id))?.status).toBe(TaskStatus.Pending);
+    });
   });
 }

@@ -54,7 +54,10 @@ export class MemoryTaskBook {
     for (let i = 0; i < tasks.length; i++) {
       if (!added[i]) continue;
       const replaced = this.tasks.get(tasks[i]!.id);
-      if (replaced !== undefined) this.forget(replaced);
+      if (replaced !== undefined) {
+        this.retention.release(replaced);
+        this.forget(replaced);
+      }
       const task = new MemoryTask(tasks[i]!, ++this.seq);
       this.tasks.set(task.id, task);
       this.counters.pending++;
