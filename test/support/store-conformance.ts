@@ -352,6 +352,18 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       expect((await store.get(tasks[2]!.id))!.status).toBe(TaskStatus.Succeeded);
     });
 
+    it('replaces a task cancelled while running only once its worker reported', async () => {
+      const store = await open();
+      const task = newTask();
+      await store.add([task]);
+      const [claimed] = (await claimAll(store)).tasks;
+      await store.cancel(task.id);
+      expect(await store.add([task])).toEqual([false]);
+      expect(await store.complete(leaseOf(claimed!))).toBe(false);
+      expect(await store.add([task])).toEqual([true]);
+      expect((await store.get(task.id))?.status).toBe(TaskStatus.Pending);
+    });
+
     it('drops finished tasks in finish order, also when they finish together', async () => {
       // Reports sent in one tick go to the store as one batch (one script, one statement): a shared finish
       // time. They finish in reverse insertion and id order, so a tie broken by either drops the newest.
