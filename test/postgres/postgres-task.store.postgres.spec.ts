@@ -7,9 +7,9 @@ import {
   StoreUnavailableError,
   TaskStatus,
 } from '../../lib/index.js';
+import { PostgresNames } from '../../lib/stores/postgres/postgres-names.js';
 import { PostgresTaskStore } from '../../lib/stores/postgres/postgres-task.store.js';
 import { MIGRATIONS } from '../../lib/stores/postgres/postgres.migrations.js';
-import { PostgresNames } from '../../lib/stores/postgres/postgres-names.js';
 import { Messages } from '../../lib/task-queue.messages.js';
 import { eventually } from '../support/eventually.js';
 import { newTask } from '../support/store-conformance.js';
@@ -36,7 +36,7 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
 
   it('migrates once when several stores start on one schema at the same time', async () => {
     await Promise.all(Array.from({ length: 6 }, () => open()));
-    const { rows } = await admin.query(`SELECT version FROM "${stores.namespace}".migrations`);
+    const { rows } = await admin.query(`SELECT version FROM "${stores.namespace}".migrations ORDER BY version`);
     expect(rows).toEqual(MIGRATIONS.map(({ version }) => ({ version })));
     await opened[0]!.migrate();
     const checked = await open({ migrate: false });
@@ -66,6 +66,30 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
     await store.add([newTask()]);
     await store.claim({ workerId: 'w', limit: 1 });
     expect((await admin.query(recover)).rows[0].next_expiry_ms).toBeGreaterThan(0);
+  });
+
+  it('upgrades a version 1 schema: its finished tasks keep their order in retention, before the new ones', async () => {
+    const names = new PostgresNames(stores.namespace);
+    await admin.query(`CREATE SCHEMA ${names.schema}`);
+    const columns = 'version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()';
+    await admin.query(`CREATE TABLE ${names.of('migrations')} (${columns})`);
+    await admin.query(MIGRATIONS[0]!.sql(names));
+    await admin.query(`INSERT INTO ${names.of('migrations')} (version, name) VALUES (1, 'v1')`);
+    // Finished together under version 1: one finished_at, insertion order.
+    const old = ['old-0', 'old-1', 'old-2'];
+    await admin.query(
+      `INSERT INTO ${names.of('tasks')} (id, handler, status, run_at, created_at, finished_at)
+       SELECT id, 'h', 'succeeded', now(), now(), now() FROM unnest($1::text[]) WITH ORDINALITY AS o(id, i) ORDER BY i`,
+      [old],
+    );
+    const store = await open({}, { maxCount: 2 });
+    await store.add([newTask({ id: 'new' })]);
+    const [claimed] = (await store.claim({ workerId: 'w1', limit: 1 })).tasks;
+    expect(await store.complete({ taskId: 'new', token: claimed!.leaseToken! })).toBe(true);
+    const dropped = () => Promise.all(['old-0', 'old-1'].map((id) => store.get(id)));
+    await eventually(dropped, (got) => got.every((t) => t === undefined));
+    expect((await store.get('old-2'))?.status).toBe(TaskStatus.Succeeded);
+    expect((await store.get('new'))?.status).toBe(TaskStatus.Succeeded);
   });
 
   it('refuses to start with migrate: false on a schema that was never migrated', async () => {

@@ -456,5 +456,52 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       await eventually(async () => store.get(tasks[0]!.id), (t) => t === undefined);
       expect((await store.get(tasks[2]!.id))!.status).toBe(TaskStatus.Succeeded);
     });
+
+    it('replaces a task cancelled while running only once its worker reported', async () => {
+      const store = await open();
+      const task = newTask();
+      await store.add([task]);
+      const [claimed] = (await claimAll(store)).tasks;
+      await store.cancel(task.id);
+      expect(await store.add([task])).toEqual([false]);
+      expect(await store.complete(leaseOf(claimed!))).toBe(false);
+      expect(await store.add([task])).toEqual([true]);
+      expect((await store.get(task.id))?.status).toBe(TaskStatus.Pending);
+    });
+
+    it('drops finished tasks in finish order, also when they finish together', async () => {
+      // Reports sent in one tick go to the store as one batch (one script, one statement): a shared finish
+      // time. They finish in reverse insertion and id order, so a tie broken by either drops the newest.
+      const store = await open({ retention: { maxCount: 3 } });
+      const base = randomUUID();
+      const tasks = [0, 1, 2, 3, 4, 5].map((i) => newTask({ id: `${base}-${i}` }));
+      await store.add(tasks);
+      const claimed = new Map((await claimAll(store)).tasks.map((t) => [t.id, t]));
+      const finishOrder = [...tasks].reverse().map((t) => claimed.get(t.id)!);
+      const reports = await Promise.all(finishOrder.map((t) => store.complete(leaseOf(t))));
+      expect(reports).toEqual(finishOrder.map(() => true));
+      const oldest = finishOrder.slice(0, 3).map((t) => t.id);
+      const newest = finishOrder.slice(3).map((t) => t.id);
+      const dropped = () => Promise.all(oldest.map((id) => store.get(id)));
+      await eventually(dropped, (got) => got.every((t) => t === undefined));
+      for (const id of newest) expect((await store.get(id))?.status).toBe(TaskStatus.Succeeded);
+    });
+
+    it('counts toward retention.maxCount only the finished tasks it keeps (not one since replaced)', async () => {
+      const store = await open({ retention: { maxCount: 3 } });
+      const finish = async (task: NewTask) => {
+        await store.add([task]);
+        const [claimed] = (await claimAll(store)).tasks;
+        expect(await store.complete(leaseOf(claimed!))).toBe(true);
+      };
+      const [x, y, a, b, c] = [newTask(), newTask(), newTask(), newTask(), newTask()];
+      for (const task of [x, y, a]) await finish(task);
+      expect(await store.add([{ ...a, runAt: Date.now() + 60_000 }])).toEqual([true]);
+      // Finished now: x, y, b (a waits to run again); c makes four, so only x goes.
+      for (const task of [b, c]) await finish(task);
+      await eventually(async () => store.get(x.id), (t) => t === undefined);
+      for (const task of [y, b, c]) expect((await store.get(task.id))?.status).toBe(TaskStatus.Succeeded);
+      expect((await store.get(a.id))?.status).toBe(TaskStatus.Pending);
+    });
   });
 }

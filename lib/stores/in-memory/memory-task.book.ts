@@ -42,7 +42,9 @@ export class MemoryTaskBook {
     for (let i = 0; i < tasks.length; i++) {
       const id = tasks[i]!.id;
       const existing = this.tasks.get(id);
-      added[i] = (existing === undefined || isFinished(existing.status)) && !seen?.has(id);
+      // A task cancelled while running is not replaced before its worker reports or its lease expires.
+      const replaceable = existing === undefined || (isFinished(existing.status) && existing.leaseToken === undefined);
+      added[i] = replaceable && !seen?.has(id);
       seen?.add(id);
       if (added[i]) adding++;
     }
@@ -54,7 +56,10 @@ export class MemoryTaskBook {
     for (let i = 0; i < tasks.length; i++) {
       if (!added[i]) continue;
       const replaced = this.tasks.get(tasks[i]!.id);
-      if (replaced !== undefined) this.forget(replaced);
+      if (replaced !== undefined) {
+        this.retention.release(replaced);
+        this.forget(replaced);
+      }
       const task = new MemoryTask(tasks[i]!, ++this.seq);
       this.tasks.set(task.id, task);
       this.counters.pending++;

@@ -3,7 +3,7 @@ import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-recor
 import { TaskStatus } from '../../interfaces/task-status.js';
 import type { IRetryStrategy, RetryStrategyDescriptor } from '../../retry/retry-strategy.interface.js';
 
-/** Where a pending task sits in the in-memory store's structures (compared for equality only). */
+/** Where a pending or finished task sits in the in-memory store's structures (compared for equality only). */
 export const Place = {
   None: 0,
   /** In the store's due-time heap (not due yet). */
@@ -14,6 +14,8 @@ export const Place = {
   ReadyHeap: 3,
   /** In its partition's queue, behind the partition's head. */
   PartitionQueue: 4,
+  /** Finished, in retention's list. */
+  Retained: 5,
 } as const;
 export type Place = (typeof Place)[keyof typeof Place];
 

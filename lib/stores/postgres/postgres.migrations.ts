@@ -2,6 +2,7 @@ import type { PostgresNames } from './postgres-names.js';
 import { addSql } from './sql/add.sql.js';
 import { cancelSql } from './sql/cancel.sql.js';
 import { countsSql } from './sql/counts.sql.js';
+import { finishOrderSql } from './sql/finish-order.sql.js';
 import { finishSql } from './sql/finish.sql.js';
 import { leasesSql } from './sql/leases.sql.js';
 import { partitionsSql } from './sql/partitions.sql.js';
@@ -25,6 +26,7 @@ export interface PostgresMigration {
 export const MIGRATIONS: readonly PostgresMigration[] = [
   { version: 1, name: 'tasks, partitions, counts, functions', sql: version1 },
   { version: 2, name: 'recover_leases: no next expiry (null, not 0) when nothing is leased', sql: leasesSql },
+  { version: 3, name: 'finish order for retention', sql: version3 },
 ];
 
 /** The newest schema version this code knows. */
@@ -34,4 +36,9 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 function version1(n: PostgresNames): string {
   const parts = [tablesSql, countsSql, signalsSql, partitionsSql, addSql, finishSql, cancelSql, leasesSql, retentionSql];
   return parts.map((part) => part(n)).join('\n');
+}
+
+/** Version 3: finished tasks in finish order (a finish sequence), and the functions that finish or trim tasks. */
+function version3(n: PostgresNames): string {
+  return [finishOrderSql, finishSql, cancelSql, retentionSql].map((part) => part(n)).join('\n');
 }

@@ -1,4 +1,5 @@
 import type { PostgresNames } from '../postgres-names.js';
+import { nextFinishSeq } from './finish-order.sql.js';
 
 /** Cancelling a pending or running task. */
 export function cancelSql(n: PostgresNames): string {
@@ -7,7 +8,8 @@ export function cancelSql(n: PostgresNames): string {
 -- Cancels a pending or running task; returns it as it is then (no row: unknown or finished). A running task
 -- keeps its lease and partition until its worker reports back or the lease expires; its workers are
 -- signalled (origin|c|id). A pending one is finished at once and its partition moves on.
-CREATE FUNCTION ${s('cancel_task')}(p_id text, p_origin text) RETURNS SETOF ${s('tasks')} LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION ${s('cancel_task')}(p_id text, p_origin text)
+RETURNS SETOF ${s('tasks')} LANGUAGE plpgsql AS $$
 DECLARE
   v_key text;
   v_status text;
@@ -19,7 +21,8 @@ BEGIN
       RETURN;
     END IF;
     IF v_status = 'running' THEN
-      UPDATE ${s('tasks')} SET status = 'cancelled', finished_at = now() WHERE id = p_id AND status = 'running' RETURNING * INTO v_row;
+      UPDATE ${s('tasks')} SET status = 'cancelled', finished_at = now(), finish_seq = ${nextFinishSeq(n)}
+      WHERE id = p_id AND status = 'running' RETURNING * INTO v_row;
       IF FOUND THEN
         PERFORM pg_notify('${n.channel}', p_origin || '|c|' || p_id);
         RETURN NEXT v_row;
@@ -29,7 +32,8 @@ BEGIN
       IF v_key IS NOT NULL THEN
         PERFORM ${s('lock_partitions')}(ARRAY[v_key]);
       END IF;
-      UPDATE ${s('tasks')} SET status = 'cancelled', finished_at = now(), blocked = false
+      UPDATE ${s('tasks')} SET status = 'cancelled', finished_at = now(), finish_seq = ${nextFinishSeq(n)},
+        blocked = false
       WHERE id = p_id AND status = 'pending' AND partition_key IS NOT DISTINCT FROM v_key RETURNING * INTO v_row;
       IF FOUND THEN
         IF v_key IS NOT NULL THEN

@@ -1,4 +1,5 @@
 import type { PostgresNames } from '../postgres-names.js';
+import { nextFinishSeq } from './finish-order.sql.js';
 
 /** Recording workers' reports: complete, fail, retry. */
 export function finishSql(n: PostgresNames): string {
@@ -8,7 +9,7 @@ export function finishSql(n: PostgresNames): string {
 -- retry_ms} (result_null: true tells a null result from none). A report counts only with the current lease
 -- token. A task cancelled while running is released (its partition freed) and its report refused: it is
 -- returned in settled, not accepted. The store notifies other processes of the wake-up it returns.
-CREATE FUNCTION ${s('finish_tasks')}(p_reports json, p_origin text,
+CREATE OR REPLACE FUNCTION ${s('finish_tasks')}(p_reports json, p_origin text,
   OUT accepted text[], OUT settled text[], OUT wake_ms double precision) LANGUAGE plpgsql AS $$
 DECLARE
   v_ids text[];
@@ -27,7 +28,9 @@ BEGIN
   END IF;
   PERFORM 1 FROM ${s('tasks')} WHERE id = ANY(v_ids) AND lease_token = ANY(v_tokens) ORDER BY id FOR UPDATE;
   WITH r AS (
-    SELECT r.id, r.token, r.outcome, CASE WHEN r.result_null THEN 'null'::jsonb ELSE r.result END AS result, r.error, r.retry_ms
+    -- Numbered in report order (the function yields the array in order): finish order for retention.
+    SELECT r.id, r.token, r.outcome, CASE WHEN r.result_null THEN 'null'::jsonb ELSE r.result END AS result, r.error,
+      r.retry_ms, ${nextFinishSeq(n)} AS finish_seq
     FROM json_to_recordset(p_reports) AS r(id text, token text, outcome text, result jsonb, result_null boolean, error jsonb, retry_ms double precision)
   ), done AS (
     UPDATE ${s('tasks')} t SET
@@ -35,6 +38,7 @@ BEGIN
       result = CASE WHEN t.status = 'running' AND r.outcome = 'succeeded' THEN r.result ELSE t.result END,
       last_error = CASE WHEN t.status = 'running' AND r.outcome <> 'succeeded' THEN r.error ELSE t.last_error END,
       finished_at = CASE WHEN t.status = 'running' AND r.outcome <> 'retry' THEN now() ELSE t.finished_at END,
+      finish_seq = CASE WHEN t.status = 'running' AND r.outcome <> 'retry' THEN r.finish_seq ELSE t.finish_seq END,
       run_at = CASE WHEN t.status = 'running' AND r.outcome = 'retry' THEN now() + r.retry_ms * interval '1 millisecond' ELSE t.run_at END,
       lease_token = NULL, lease_until = NULL
     FROM r WHERE t.id = ANY(v_ids) AND t.id = r.id AND t.lease_token = r.token

@@ -6,8 +6,8 @@ export function retentionSql(n: PostgresNames): string {
   const s = (name: string) => n.of(name);
   return `
 -- Retention, one small batch per call (so no lock is held for long): finished tasks older than p_max_age_ms,
--- then the oldest beyond p_max_count. One process trims at a time. Returns how many it removed.
-CREATE FUNCTION ${s('trim_finished')}(p_max_count bigint, p_max_age_ms double precision, p_batch integer)
+-- then the oldest beyond p_max_count, in finish order. One process trims at a time. Returns how many it removed.
+CREATE OR REPLACE FUNCTION ${s('trim_finished')}(p_max_count bigint, p_max_age_ms double precision, p_batch integer)
 RETURNS integer LANGUAGE plpgsql SET enable_seqscan = off AS $$
 DECLARE
   v_removed integer;
@@ -21,7 +21,7 @@ BEGIN
   WITH victims AS (
     SELECT id FROM ${s('tasks')}
     WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < now() - p_max_age_ms * interval '1 millisecond' AND lease_token IS NULL
-    ORDER BY finished_at, seq LIMIT p_batch FOR UPDATE SKIP LOCKED
+    ORDER BY finished_at, finish_seq LIMIT p_batch FOR UPDATE SKIP LOCKED
   )
   DELETE FROM ${s('tasks')} t USING victims WHERE t.id = victims.id;
   GET DIAGNOSTICS v_removed = ROW_COUNT;
@@ -30,7 +30,7 @@ BEGIN
     IF v_excess > 0 THEN
       WITH victims AS (
         SELECT id FROM ${s('tasks')} WHERE status IN ('succeeded', 'failed', 'cancelled') AND lease_token IS NULL
-        ORDER BY finished_at, seq LIMIT least(v_excess, p_batch - v_removed) FOR UPDATE SKIP LOCKED
+        ORDER BY finished_at, finish_seq LIMIT least(v_excess, p_batch - v_removed) FOR UPDATE SKIP LOCKED
       )
       DELETE FROM ${s('tasks')} t USING victims WHERE t.id = victims.id;
       GET DIAGNOSTICS v_more = ROW_COUNT;

@@ -12,7 +12,8 @@
  * - B part          hash: partition key -> the one task that heads or holds the partition
  * - B pq:<key>      zset: a partition's tasks waiting behind its head, score runAt, member seq..id
  * - B leases        zset: running tasks by lease expiry, member id
- * - B done          zset: finished tasks by finishedAt (retention), member id
+ * - B done          zset: finished tasks in finish order (retention), member id; score the ms it entered
+ *                   retention, kept strictly increasing by steps of 1/1024 ms (exact in a double until 2248)
  * - B all           zset: every task by createdAt (listing), member seq..id
  * - B counts        hash: status -> count
  * - B seq, B tok    counters: insertion order and lease tokens
@@ -140,11 +141,27 @@ end
 
 /** retain(id), forgetAll(ids), trim(budget): retention of finished tasks (needs STATE). */
 export const RETENTION = `
--- Finished tasks enter retention at the end of the call.
+-- Finished tasks enter retention at the end of the call, in the order they finished.
 local retained = {}
-local function retain(id)
-  retained[#retained + 1] = NOW
-  retained[#retained + 1] = id
+local function retain(id) retained[#retained + 1] = id end
+
+-- Adds the retained tasks to K_DONE, each scored after every task there (tasks finishing in one millisecond,
+-- or while the clock steps back, keep their order; maxAge reads the score as ms). Scores are formatted here:
+-- Redis would send a Lua number with 14 digits only.
+local DONE_STEP = 1 / 1024
+local function enterRetention()
+  if #retained == 0 then return end
+  local score = NOW
+  local last = redis.call('ZRANGE', K_DONE, -1, -1, 'WITHSCORES')[2]
+  if last and tonumber(last) + DONE_STEP > score then score = tonumber(last) + DONE_STEP end
+  local args = {}
+  for _, id in ipairs(retained) do
+    args[#args + 1] = string.format('%.17g', score)
+    args[#args + 1] = id
+    score = score + DONE_STEP
+  end
+  bulk('ZADD', K_DONE, args)
+  retained = {}
 end
 
 -- Deletes finished tasks (already out of K_DONE).
@@ -167,8 +184,7 @@ end
 -- Retention: drops the oldest finished tasks beyond MAX_COUNT and those older than MAX_AGE, at most
 -- budget of them. True if it stopped at the budget.
 local function trim(budget)
-  bulk('ZADD', K_DONE, retained)
-  retained = {}
+  enterRetention()
   local removed = 0
   local excess = redis.call('ZCARD', K_DONE) - MAX_COUNT
   if excess > 0 then
