@@ -25,7 +25,7 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
   let namespace: string;
   let producer: TaskQueue;
   let workers: WorkerProcess[] = [];
-  const start = async (options: { concurrency?: number; leaseTime?: number } = {}) => {
+  const start = async (options: { concurrency?: number; leaseTime?: number; closeOnceStarted?: boolean } = {}) => {
     const library = builtLibrary(target.id);
     const storeOptions = { ...target.options(namespace), leaseTime: options.leaseTime ?? 30_000 };
     const worker = await WorkerProcess.start({
@@ -33,6 +33,7 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
       store: { module: library.module(target.module), exportName: target.Store.name, options: storeOptions },
       recorder: { module: target.recorder.module, options: { url: target.url, namespace } },
       concurrency: options.concurrency ?? 10,
+      closeOnceStarted: options.closeOnceStarted,
     });
     workers.push(worker);
     return worker;
@@ -132,6 +133,15 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
       expect(task.status).toBe(TaskStatus.Succeeded);
       expect(task.startedAt!.getTime()).toBeGreaterThanOrEqual(task.runAt.getTime());
     }
+  }, 30_000);
+
+  it('ends the process soon after the app closes while a delayed task is pending (issue 15)', async () => {
+    const [id] = await producer.scheduleMany([job({ kind: 'ran' }, { delay: 60_000 })]);
+    // The app closes as soon as it started, while its first claim (which sees the delayed task) is on its way.
+    const worker = await start({ closeOnceStarted: true });
+    expect(await worker.exitWithin(5_000)).toEqual({ code: 0, signal: null });
+    expect(worker.messages.map((m) => m.type)).toEqual(['ready', 'closed']);
+    expect(await producer.getTask(id!)).toMatchObject({ status: TaskStatus.Pending, attempts: 0 });
   }, 30_000);
 
   it('aborts a task running in another process when it is cancelled here, and frees its partition', async () => {

@@ -65,15 +65,18 @@ export class TaskClaimLoop {
     this.requestDrain();
   }
 
-  /** No more wake-ups (the worker stops); a claim in flight still lands. */
+  /**
+   * No more wake-ups (the worker stops); a claim in flight still lands, and arms no timer (`wakeIn` asks the host),
+   * so nothing keeps the process alive once the app closed.
+   */
   pause(): void {
-    clearTimeout(this.wakeTimer);
-    this.wakeTimer = undefined;
-    this.wakeAt = Infinity;
+    this.clearWakeTimer();
     clearInterval(this.safetyPoll);
+    this.safetyPoll = undefined;
   }
 
   close(): void {
+    this.pause();
     this.yielder.close();
   }
 
@@ -88,8 +91,9 @@ export class TaskClaimLoop {
     else this.yielder.run(this.drain);
   };
 
-  /** Work becomes claimable in `ms`: one timer, for the earliest wake-up known. */
+  /** Work becomes claimable in `ms`: one timer, for the earliest wake-up known. None once the worker stops. */
   wakeIn(ms: number): void {
+    if (!this.host.active()) return;
     const at = Date.now() + ms;
     if (at >= this.wakeAt) return;
     clearTimeout(this.wakeTimer);
@@ -134,7 +138,7 @@ export class TaskClaimLoop {
     // Work may still wait (so not idle), but nothing claims before the backoff's timer fires.
     this.mayHaveWork = true;
     this.claimAgainAt = Date.now() + delay;
-    if (this.host.active()) this.wakeIn(delay);
+    this.wakeIn(delay);
   }
 
   /**
@@ -153,4 +157,10 @@ export class TaskClaimLoop {
     this.wakeAt = Infinity;
     this.requestDrain();
   };
+
+  private clearWakeTimer(): void {
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    this.wakeAt = Infinity;
+  }
 }
