@@ -7,9 +7,10 @@ import { WorkerProcess } from '../support/worker-process.js';
 // same worker app, on a store of its own, with a delayed task added before it starts.
 it('ends the process soon after the app closes while a delayed task is pending (in-memory store)', async () => {
   const library = builtLibrary('in-memory');
+  const store = library.module('stores/in-memory/in-memory-task.store.js');
   const worker = await WorkerProcess.start({
     lib: library.module('index.js'),
-    store: { module: library.module('stores/in-memory/in-memory-task.store.js'), exportName: InMemoryTaskStore.name, options: {} },
+    store: { module: store, exportName: InMemoryTaskStore.name, options: {} },
     concurrency: 10,
     seedDelayMs: 60_000,
     closeOnceStarted: true,

@@ -3,6 +3,7 @@ import type { ITaskStore } from '../../interfaces/task-store.interface.js';
 import { describeError } from '../describe-error.js';
 import { EventLoopYield } from '../event-loop-yield.js';
 import type { LevelLogger } from '../level-logger.js';
+import { claimIsStale, handBackStaleClaim } from './stale-claim.hand-back.js';
 
 /** Every this many drains the loop lets timers and I/O run before claiming again. */
 const DRAINS_PER_YIELD = 256;
@@ -23,6 +24,7 @@ export interface TaskClaimHost {
 /**
  * Claims due tasks up to the free slots, and sleeps on one timer until the next task is due, the store signals
  * work or the safety poll fires. Failed claims back off exponentially (up to 30 s), the wake timer retrying.
+ * A claim answered too late to hold its leases (a stall, a paused process) is handed back unstarted.
  */
 export class TaskClaimLoop {
   /** A claim could return tasks (set by signals, timers, full batches; cleared by a claim). */
@@ -119,10 +121,19 @@ export class TaskClaimLoop {
 
   private async claim(limit: number): Promise<void> {
     try {
+      const askedAt = performance.now();
       const batch = await this.store.claim({ workerId: this.workerId, limit });
       this.failures = 0;
-      this.claiming = undefined;
-      for (const task of batch.tasks) this.host.run(task);
+      const replyMs = performance.now() - askedAt;
+      if (batch.tasks.length > 0 && claimIsStale(replyMs, this.store.leaseTime)) {
+        // Handed back before the next claim, which may then take them (here or elsewhere).
+        await handBackStaleClaim(this.store, this.logger, batch.tasks, replyMs);
+        this.mayHaveWork = true;
+        this.claiming = undefined;
+      } else {
+        this.claiming = undefined;
+        for (const task of batch.tasks) this.host.run(task);
+      }
       if (batch.tasks.length >= limit) this.mayHaveWork = true;
       if (batch.nextDueInMs !== undefined) this.wakeIn(batch.nextDueInMs);
     } catch (error) {
