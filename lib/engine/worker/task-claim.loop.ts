@@ -38,6 +38,8 @@ export class TaskClaimLoop {
   private safetyPoll: NodeJS.Timeout | undefined;
   private failures = 0;
   private claimAgainAt = 0;
+  /** Reconnections the store signalled: a claim that fails after one, though it began before, retries at once. */
+  private reconnects = 0;
 
   constructor(
     private readonly store: ITaskStore,
@@ -103,6 +105,14 @@ export class TaskClaimLoop {
     this.wakeTimer = setTimeout(this.onWakeTimer, ms);
   }
 
+  /** The store is back after an outage: the backoff ends and the worker claims at once. */
+  storeReconnected(): void {
+    this.reconnects++;
+    this.failures = 0;
+    this.claimAgainAt = 0;
+    this.requestDrain();
+  }
+
   /** After a claim or an attempt: claim again if work may wait, else let the idle waiters know. */
   continue(): void {
     if (this.mayHaveWork) this.requestDrain();
@@ -120,6 +130,7 @@ export class TaskClaimLoop {
   };
 
   private async claim(limit: number): Promise<void> {
+    const reconnects = this.reconnects;
     try {
       const askedAt = performance.now();
       const batch = await this.store.claim({ workerId: this.workerId, limit });
@@ -138,7 +149,8 @@ export class TaskClaimLoop {
       if (batch.nextDueInMs !== undefined) this.wakeIn(batch.nextDueInMs);
     } catch (error) {
       this.claiming = undefined;
-      this.backOff(error);
+      if (this.reconnects === reconnects) this.backOff(error);
+      else this.retryNow(error);
     }
     this.continue();
   }
@@ -150,6 +162,13 @@ export class TaskClaimLoop {
     this.mayHaveWork = true;
     this.claimAgainAt = Date.now() + delay;
     this.wakeIn(delay);
+  }
+
+  /** A claim sent before the store reconnected failed: claim again now rather than back off from the outage. */
+  private retryNow(error: unknown): void {
+    const why = describeError(error);
+    this.logger.warn(`Could not claim tasks (${why}); the store reconnected meanwhile: trying again now`);
+    this.mayHaveWork = true;
   }
 
   /**
