@@ -21,6 +21,8 @@ export const Messages = {
   cancelled: (taskId: string) => `Task ${taskId} was cancelled`,
   leaseLost: (taskId: string) => `Task ${taskId}: this worker's lease was lost (another worker took the task over, or it was cancelled)`,
   shuttingDown: (taskId: string) => `Task ${taskId} was aborted: the application is shutting down`,
+  staleClaim: (taskId: string, replyMs: number, leaseTime: number) =>
+    `Task ${taskId} was handed back unstarted: its claim was answered after ${replyMs} ms, too late to hold its ${leaseTime} ms lease`,
   storeUnavailable: (operation: string, cause: string) => `The task store is unavailable (${operation}): ${cause}`,
   missingDriver: (store: string, pkg: string) => `${store} needs the "${pkg}" package: npm install ${pkg}`,
   asyncOptionsWithoutFactory: () => 'TaskQueueModule.forRootAsync() needs useFactory, useClass or useExisting.',

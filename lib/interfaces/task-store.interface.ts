@@ -52,9 +52,10 @@ export interface Lease {
 /**
  * What a store tells the workers attached to it: `wake` when work may have become claimable (added,
  * due, partition released, lease expired: in another process too), `cancel` when a task was cancelled
- * (a worker running it aborts its signal).
+ * (a worker running it aborts its signal). A `wake` with `reconnected` says the store is back after an outage:
+ * a worker backing off from failed claims claims at once.
  */
-export type StoreSignal = { type: 'wake'; inMs?: number } | { type: 'cancel'; taskId: string };
+export type StoreSignal = { type: 'wake'; inMs?: number; reconnected?: boolean } | { type: 'cancel'; taskId: string };
 
 export interface ListQuery {
   status?: TaskStatus | TaskStatus[];

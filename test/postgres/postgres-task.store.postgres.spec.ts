@@ -268,7 +268,7 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
         await expect(store.claim({ workerId: 'w', limit: 10 })).rejects.toThrow(/claim.*unreachable/);
         await eventually(async () => warn.mock.calls.map((c) => String(c[0])), (calls) => calls.some((m) => m.includes('is unreachable')));
 
-        const back = nextSignal(store, (s) => s.type === 'wake');
+        const back = nextSignal(store, (s) => s.type === 'wake' && s.reconnected === true);
         await proxy.start();
         await back;
         expect(await store.get('during')).toBeUndefined();

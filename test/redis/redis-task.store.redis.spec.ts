@@ -197,7 +197,7 @@ describeRedis('RedisTaskStore on Redis', () => {
         expect(Date.now() - started).toBeLessThan(2_000);
         await eventually(async () => warn.mock.calls.map(([message]) => String(message)), (messages) => messages.some((m) => /unreachable/.test(m)));
 
-        const back = nextSignal(store, (s) => s.type === 'wake');
+        const back = nextSignal(store, (s) => s.type === 'wake' && s.reconnected === true);
         await proxy.start();
         await back;
         expect((await store.counts()).pending).toBe(1);

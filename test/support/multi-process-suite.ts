@@ -1,7 +1,9 @@
+import { hostname } from 'node:os';
 import { TaskQueue, TaskStatus, type ITaskStore, type ScheduleItem } from '../../lib/index.js';
 import { builtLibrary } from './built-library.js';
 import { eventually } from './eventually.js';
 import { createStore, describeIfUp, type BaseStoreOptions, type StoreTarget } from './store-target.js';
+import { TcpProxy } from './tcp-proxy.js';
 import { WorkerProcess, type WorkerMessage } from './worker-process.js';
 
 /**
@@ -21,18 +23,35 @@ export async function describeMultiProcess<S extends ITaskStore, O extends BaseS
   });
 }
 
+interface StartOptions {
+  concurrency?: number;
+  leaseTime?: number;
+  closeOnceStarted?: boolean;
+  /** The worker reaches the server through this proxy. */
+  proxy?: TcpProxy;
+}
+
+/** The store's options with the server's address (the target's url, wherever the options name it) the proxy's. */
+function throughProxy<O extends object>(options: O, url: string, proxy: TcpProxy): O {
+  const { host, hostname } = new URL(url);
+  const proxied = url.replace(host, `${hostname}:${proxy.port}`);
+  return JSON.parse(JSON.stringify(options).replaceAll(url, proxied)) as O;
+}
+
 function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: StoreTarget<S, O>): void {
   let namespace: string;
   let producer: TaskQueue;
   let workers: WorkerProcess[] = [];
-  const start = async (options: { concurrency?: number; leaseTime?: number } = {}) => {
+  const start = async (options: StartOptions = {}) => {
     const library = builtLibrary(target.id);
-    const storeOptions = { ...target.options(namespace), leaseTime: options.leaseTime ?? 30_000 };
+    const base = { ...target.options(namespace), leaseTime: options.leaseTime ?? 30_000 };
+    const storeOptions = options.proxy ? throughProxy(base, target.url, options.proxy) : base;
     const worker = await WorkerProcess.start({
       lib: library.module('index.js'),
       store: { module: library.module(target.module), exportName: target.Store.name, options: storeOptions },
       recorder: { module: target.recorder.module, options: { url: target.url, namespace } },
       concurrency: options.concurrency ?? 10,
+      closeOnceStarted: options.closeOnceStarted,
     });
     workers.push(worker);
     return worker;
@@ -113,6 +132,32 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
     expect(await producer.getTask(id!)).toMatchObject({ status: TaskStatus.Succeeded, attempts: 2, result: { pid: replacement.pid } });
   }, 30_000);
 
+  it('hands back unstarted a claim answered after its lease expired: the task runs once, elsewhere (issue 16)', async () => {
+    const server = new URL(target.url);
+    const proxy = new TcpProxy(server.hostname, Number(server.port));
+    await proxy.start();
+    try {
+      const [id] = await producer.scheduleMany([job({ kind: 'ran' })]);
+      // A claim names its worker (host:pid:...), so the worker's first claim, which takes the task, is answered late.
+      proxy.holdRepliesAfter(`${hostname()}:`);
+      const stalled = await start({ concurrency: 1, leaseTime: 1_000, proxy });
+      await eventually(() => producer.getTask(id!), (task) => task?.status === TaskStatus.Running, 10_000);
+
+      const other = await start({ concurrency: 1, leaseTime: 1_000 });
+      await other.said('ran', id, 'the other worker ran the task once its lease expired');
+      await eventually(() => producer.getTask(id!), (task) => task?.status === TaskStatus.Succeeded);
+      proxy.releaseReplies();
+      const handedBack = () => stalled.output.includes('Handing back 1 claimed task(s) unstarted');
+      const ran = () => stalled.messages.some((m) => m.type === 'ran');
+      await stalled.waitFor(() => handedBack() || ran(), 'the stalled claim was answered');
+      expect(ran()).toBe(false);
+      const task = await producer.getTask(id!);
+      expect(task).toMatchObject({ status: TaskStatus.Succeeded, attempts: 2, result: { pid: other.pid } });
+    } finally {
+      await proxy.stop();
+    }
+  }, 30_000);
+
   it('runs after a restart the tasks scheduled before the app closed, delayed ones when due', async () => {
     const first = await start();
     const now = await producer.scheduleMany(Array.from({ length: 10 }, () => job({ kind: 'ran' })));
@@ -132,6 +177,15 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
       expect(task.status).toBe(TaskStatus.Succeeded);
       expect(task.startedAt!.getTime()).toBeGreaterThanOrEqual(task.runAt.getTime());
     }
+  }, 30_000);
+
+  it('ends the process soon after the app closes while a delayed task is pending (issue 15)', async () => {
+    const [id] = await producer.scheduleMany([job({ kind: 'ran' }, { delay: 60_000 })]);
+    // The app closes as soon as it started, while its first claim (which sees the delayed task) is on its way.
+    const worker = await start({ closeOnceStarted: true });
+    expect(await worker.exitWithin(5_000)).toEqual({ code: 0, signal: null });
+    expect(worker.messages.map((m) => m.type)).toEqual(['ready', 'closed']);
+    expect(await producer.getTask(id!)).toMatchObject({ status: TaskStatus.Pending, attempts: 0 });
   }, 30_000);
 
   it('aborts a task running in another process when it is cancelled here, and frees its partition', async () => {

@@ -2,11 +2,16 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 
 /**
  * A TCP proxy in front of a real server (Redis, PostgreSQL), so a test can take the server "down" (refuse and
- * drop connections) and bring it back on the same port, without touching the server other tests use.
+ * drop connections) and bring it back on the same port, or hold the server's replies (a stalled network), without
+ * touching the server other tests use.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** Each connection's server side, piped to its client side unless replies are held. */
+  private readonly replies = new Map<Socket, Socket>();
+  private holding = false;
+  private holdAfter: string | undefined;
   port = 0;
 
   constructor(
@@ -22,9 +27,18 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      // After the pipe's own listener: the request is on its way, and its reply cannot have come yet.
+      client.on('data', (chunk: Buffer) => {
+        if (this.holdAfter !== undefined && chunk.includes(this.holdAfter)) this.holdReplies();
+      });
+      if (!this.holding) upstream.pipe(client);
+      this.replies.set(upstream, client);
       client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
+      upstream.on('close', () => {
+        this.replies.delete(upstream);
+        client.destroy();
+      });
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -32,6 +46,24 @@ export class TcpProxy {
     });
     this.server = server;
     this.port = (server.address() as { port: number }).port;
+  }
+
+  /** Holds the replies from the moment a client sends something that contains `marker` (see `holdReplies()`). */
+  holdRepliesAfter(marker: string): void {
+    this.holdAfter = marker;
+  }
+
+  /** Holds what the server sends (requests still reach it) until `releaseReplies()`. */
+  holdReplies(): void {
+    this.holdAfter = undefined;
+    this.holding = true;
+    for (const [upstream, client] of this.replies) upstream.unpipe(client);
+  }
+
+  /** Delivers the held replies, and what follows. */
+  releaseReplies(): void {
+    this.holding = false;
+    for (const [upstream, client] of this.replies) upstream.pipe(client);
   }
 
   /** Refuses new connections and drops the open ones. */

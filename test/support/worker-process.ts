@@ -8,8 +8,13 @@ const FIXTURE = resolve(import.meta.dirname, 'fixtures/worker-app.mjs');
 export interface WorkerAppConfig {
   lib: string;
   store: { module: string; exportName: string; options: object };
-  recorder: { module: string; options: object };
+  /** Where `record` tasks record their runs; none: they record nothing. */
+  recorder?: { module: string; options: object };
   concurrency: number;
+  /** In-memory store: a task due this many ms from start is added before the app starts. */
+  seedDelayMs?: number;
+  /** Closes the app as soon as it started (and sent `ready`), then disconnects: the process should then end. */
+  closeOnceStarted?: boolean;
 }
 
 export interface WorkerMessage {
@@ -91,6 +96,20 @@ export class WorkerProcess {
     const exit = once(this.child, 'exit');
     this.child.send({ type: 'close' });
     await exit;
+  }
+
+  /** How the process ended, if it ends within `ms`; else undefined (it is then killed). */
+  async exitWithin(ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
+    let deadline: NodeJS.Timeout | undefined;
+    const exit = this.exited ? Promise.resolve() : once(this.child, 'exit').then(() => undefined);
+    const late = new Promise<'late'>((resolve) => (deadline = setTimeout(() => resolve('late'), ms)));
+    const outcome = await Promise.race([exit, late]);
+    clearTimeout(deadline);
+    if (outcome === 'late') {
+      await this.kill();
+      return undefined;
+    }
+    return { code: this.child.exitCode, signal: this.child.signalCode };
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

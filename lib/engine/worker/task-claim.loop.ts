@@ -3,6 +3,7 @@ import type { ITaskStore } from '../../interfaces/task-store.interface.js';
 import { describeError } from '../describe-error.js';
 import { EventLoopYield } from '../event-loop-yield.js';
 import type { LevelLogger } from '../level-logger.js';
+import { claimIsStale, handBackStaleClaim } from './stale-claim.hand-back.js';
 
 /** Every this many drains the loop lets timers and I/O run before claiming again. */
 const DRAINS_PER_YIELD = 256;
@@ -25,6 +26,7 @@ export interface TaskClaimHost {
 /**
  * Claims due tasks up to the free slots, and sleeps on one timer until the next task is due, the store signals
  * work or the safety poll fires. Failed claims back off exponentially (up to 30 s), the wake timer retrying.
+ * A claim answered too late to hold its leases (a stall, a paused process) is handed back unstarted.
  */
 export class TaskClaimLoop {
   /** A claim could return tasks (set by signals, timers, full batches; cleared by a claim). */
@@ -38,6 +40,8 @@ export class TaskClaimLoop {
   private safetyPoll: NodeJS.Timeout | undefined;
   private failures = 0;
   private claimAgainAt = 0;
+  /** Reconnections the store signalled: a claim that fails after one, though it began before, retries at once. */
+  private reconnects = 0;
 
   constructor(
     private readonly store: ITaskStore,
@@ -67,15 +71,18 @@ export class TaskClaimLoop {
     this.requestDrain();
   }
 
-  /** No more wake-ups (the worker stops); a claim in flight still lands. */
+  /**
+   * No more wake-ups (the worker stops); a claim in flight still lands, and arms no timer (`wakeIn` asks the host),
+   * so nothing keeps the process alive once the app closed.
+   */
   pause(): void {
-    clearTimeout(this.wakeTimer);
-    this.wakeTimer = undefined;
-    this.wakeAt = Infinity;
+    this.clearWakeTimer();
     clearInterval(this.safetyPoll);
+    this.safetyPoll = undefined;
   }
 
   close(): void {
+    this.pause();
     this.yielder.close();
   }
 
@@ -90,8 +97,9 @@ export class TaskClaimLoop {
     else this.yielder.run(this.drain);
   };
 
-  /** Work becomes claimable in `ms`: one timer, for the earliest wake-up known. */
+  /** Work becomes claimable in `ms`: one timer, for the earliest wake-up known. None once the worker stops. */
   wakeIn(ms: number): void {
+    if (!this.host.active()) return;
     // Node fires a longer timer at once (and warns): wake at its limit instead, the claim then arms the rest.
     const delay = Math.min(ms, MAX_TIMER_MS);
     const at = Date.now() + delay;
@@ -99,6 +107,14 @@ export class TaskClaimLoop {
     clearTimeout(this.wakeTimer);
     this.wakeAt = at;
     this.wakeTimer = setTimeout(this.onWakeTimer, delay);
+  }
+
+  /** The store is back after an outage: the backoff ends and the worker claims at once. */
+  storeReconnected(): void {
+    this.reconnects++;
+    this.failures = 0;
+    this.claimAgainAt = 0;
+    this.requestDrain();
   }
 
   /** After a claim or an attempt: claim again if work may wait, else let the idle waiters know. */
@@ -118,16 +134,27 @@ export class TaskClaimLoop {
   };
 
   private async claim(limit: number): Promise<void> {
+    const reconnects = this.reconnects;
     try {
+      const askedAt = performance.now();
       const batch = await this.store.claim({ workerId: this.workerId, limit });
       this.failures = 0;
-      this.claiming = undefined;
-      for (const task of batch.tasks) this.host.run(task);
+      const replyMs = performance.now() - askedAt;
+      if (batch.tasks.length > 0 && claimIsStale(replyMs, this.store.leaseTime)) {
+        // Handed back before the next claim, which may then take them (here or elsewhere).
+        await handBackStaleClaim(this.store, this.logger, batch.tasks, replyMs);
+        this.mayHaveWork = true;
+        this.claiming = undefined;
+      } else {
+        this.claiming = undefined;
+        for (const task of batch.tasks) this.host.run(task);
+      }
       if (batch.tasks.length >= limit) this.mayHaveWork = true;
       if (batch.nextDueInMs !== undefined) this.wakeIn(batch.nextDueInMs);
     } catch (error) {
       this.claiming = undefined;
-      this.backOff(error);
+      if (this.reconnects === reconnects) this.backOff(error);
+      else this.retryNow(error);
     }
     this.continue();
   }
@@ -138,7 +165,14 @@ export class TaskClaimLoop {
     // Work may still wait (so not idle), but nothing claims before the backoff's timer fires.
     this.mayHaveWork = true;
     this.claimAgainAt = Date.now() + delay;
-    if (this.host.active()) this.wakeIn(delay);
+    this.wakeIn(delay);
+  }
+
+  /** A claim sent before the store reconnected failed: claim again now rather than back off from the outage. */
+  private retryNow(error: unknown): void {
+    const why = describeError(error);
+    this.logger.warn(`Could not claim tasks (${why}); the store reconnected meanwhile: trying again now`);
+    this.mayHaveWork = true;
   }
 
   /**
@@ -157,4 +191,10 @@ export class TaskClaimLoop {
     this.wakeAt = Infinity;
     this.requestDrain();
   };
+
+  private clearWakeTimer(): void {
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    this.wakeAt = Infinity;
+  }
 }

@@ -136,6 +136,7 @@ export class TaskWorker {
     if (signal.type === 'cancel') {
       this.runner.attempts.get(signal.taskId)?.abort(new TaskCancelledError(Messages.cancelled(signal.taskId)));
     } else if (this.state !== 'running') return;
+    else if (signal.reconnected) this.loop.storeReconnected();
     else if (signal.inMs === undefined || signal.inMs <= 0) this.loop.requestDrain();
     else this.loop.wakeIn(signal.inMs);
   };

@@ -22,7 +22,7 @@ export function connectionEvents(
     lost: (reason) => logger?.warn(StoreMessages.connectionLost(server, where, reason)),
     reconnected: () => {
       logger?.log(StoreMessages.reconnected(server, where));
-      signals.wake(0);
+      signals.reconnected();
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StoreSignal } from '../../interfaces/task-store.interface.js';
 
 const WAKE_NOW: StoreSignal = Object.freeze({ type: 'wake' });
+const RECONNECTED: StoreSignal = Object.freeze({ type: 'wake', reconnected: true });
 
 /**
  * A durable store's signals to its workers. The store's scripts or SQL functions announce on the queue's
@@ -34,6 +35,11 @@ export class StoreSignalBus {
   wake(inMs: number | null | undefined): void {
     if (inMs === null || inMs === undefined || inMs < 0) return;
     this.emit(inMs === 0 ? WAKE_NOW : { type: 'wake', inMs });
+  }
+
+  /** The server is back after an outage: claim at once (workers backing off stop waiting). */
+  reconnected(): void {
+    this.emit(RECONNECTED);
   }
 
   cancel(taskId: string): void {
