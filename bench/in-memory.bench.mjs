@@ -52,11 +52,26 @@ async function throughput() {
       // p-queue dequeues with Array#shift (O(n)): a million queued tasks take minutes a row, so it sits those out.
       const p = count <= P_QUEUE_MAX ? await perSecond(pQueue) : undefined;
       const f = await perSecond(fastQueue);
-      rows.push([count.toLocaleString('en'), concurrency, fmt(a), p === undefined ? 'skipped*' : fmt(p), fmt(f), p === undefined ? '-' : ratio(a, p), ratio(a, f)]);
+      rows.push([
+        count.toLocaleString('en'),
+        concurrency,
+        fmt(a),
+        p === undefined ? 'skipped*' : fmt(p),
+        fmt(f),
+        p === undefined ? '-' : ratio(a, p),
+        ratio(a, f),
+      ]);
     }
   }
-  printTable('Throughput, no-op tasks/s (higher is better)', ['tasks', 'conc.', 'nest-task-queue', 'p-queue', 'fastq', 'vs p-queue', 'vs fastq'], rows);
-  if (SIZES.some((n) => n > P_QUEUE_MAX)) console.log(`* p-queue above ${P_QUEUE_MAX.toLocaleString('en')} tasks: its Array#shift dequeue is O(n), minutes per row.`);
+  printTable(
+    'Throughput, no-op tasks/s (higher is better)',
+    ['tasks', 'conc.', 'nest-task-queue', 'p-queue', 'fastq', 'vs p-queue', 'vs fastq'],
+    rows,
+  );
+  if (SIZES.some((n) => n > P_QUEUE_MAX))
+    console.log(
+      `* p-queue above ${P_QUEUE_MAX.toLocaleString('en')} tasks: its Array#shift dequeue is O(n), minutes per row.`,
+    );
 }
 
 /** Heap growth per pending task while `count` tasks wait (ours: delayed an hour; peers: queued, paused). */
@@ -89,11 +104,15 @@ async function memory() {
     for (let i = 0; i < count; i++) queue.push(undefined, () => {});
     return { queue, release: () => queue.kill() };
   });
-  printTable(`Memory, ${count.toLocaleString('en')} pending tasks (lower is better)`, ['', 'bytes/task', 'heap after, MB'], [
-    ['nest-task-queue (delayed 1 h)', oursResult.perTask.toFixed(0), oursResult.peakMb.toFixed(0)],
-    ['p-queue (queued, paused)', pResult.perTask.toFixed(0), pResult.peakMb.toFixed(0)],
-    ['fastq (queued, paused)', fResult.perTask.toFixed(0), fResult.peakMb.toFixed(0)],
-  ]);
+  printTable(
+    `Memory, ${count.toLocaleString('en')} pending tasks (lower is better)`,
+    ['', 'bytes/task', 'heap after, MB'],
+    [
+      ['nest-task-queue (delayed 1 h)', oursResult.perTask.toFixed(0), oursResult.peakMb.toFixed(0)],
+      ['p-queue (queued, paused)', pResult.perTask.toFixed(0), pResult.peakMb.toFixed(0)],
+      ['fastq (queued, paused)', fResult.perTask.toFixed(0), fResult.peakMb.toFixed(0)],
+    ],
+  );
 }
 
 /** How late tasks due at random over 1-5 s start: ours (one timer) vs one setTimeout per task. */
@@ -106,7 +125,13 @@ async function lateness() {
   queue.registerHandler('probe', { execute: (due) => void late.push(Date.now() - due) });
   await queue.start();
   const base = Date.now();
-  await queue.scheduleMany(delays.map((d) => ({ handler: 'probe', args: base + Math.round(d), options: { runAt: new Date(base + Math.round(d)) } })));
+  await queue.scheduleMany(
+    delays.map((d) => ({
+      handler: 'probe',
+      args: base + Math.round(d),
+      options: { runAt: new Date(base + Math.round(d)) },
+    })),
+  );
   await new Promise((resolve) => setTimeout(resolve, 5_200));
   await queue.whenIdle();
   await queue.close();
@@ -125,10 +150,14 @@ async function lateness() {
   });
   const a = percentiles(late);
   const t = percentiles(timerLate);
-  printTable(`Start lateness, ${count.toLocaleString('en')} tasks due over 1-5 s, ms (lower is better)`, ['', 'p50', 'p99', 'max', 'ran'], [
-    ['nest-task-queue (one timer)', a.p50, a.p99, a.max, late.length],
-    ['setTimeout per task', t.p50, t.p99, t.max, timerLate.length],
-  ]);
+  printTable(
+    `Start lateness, ${count.toLocaleString('en')} tasks due over 1-5 s, ms (lower is better)`,
+    ['', 'p50', 'p99', 'max', 'ran'],
+    [
+      ['nest-task-queue (one timer)', a.p50, a.p99, a.max, late.length],
+      ['setTimeout per task', t.p50, t.p99, t.max, timerLate.length],
+    ],
+  );
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en');

@@ -44,7 +44,10 @@ async function run(count, mode) {
   await queue.whenIdle();
   const cpu = process.cpuUsage(cpuBefore);
   await queue.close();
-  if (mode === 'PrometheusTaskMetrics' && !(await registry.metrics()).includes(`task_queue_tasks_total{handler="noop",outcome="succeeded"} ${count}`)) {
+  if (
+    mode === 'PrometheusTaskMetrics' &&
+    !(await registry.metrics()).includes(`task_queue_tasks_total{handler="noop",outcome="succeeded"} ${count}`)
+  ) {
     throw new Error('The observer did not count every task');
   }
   return { cpu: count / ((cpu.user + cpu.system) / 1e6) };
@@ -70,8 +73,16 @@ const medianRatio = (mode) => median(results[mode].map((r, round) => r.cpu / res
 printTable(
   `Observer cost: ${COUNT.toLocaleString('en')} no-op tasks, concurrency ${CONCURRENCY}, ${ROUNDS} rounds (higher is better)`,
   ['observer', 'best tasks/CPU-s', 'median tasks/CPU-s', 'ratio (best)', 'ratio (median)'],
-  names.map((mode) => [mode, fmt(best(mode)), fmt(median(results[mode].map((r) => r.cpu))), bestRatio(mode).toFixed(2), medianRatio(mode).toFixed(2)]),
+  names.map((mode) => [
+    mode,
+    fmt(best(mode)),
+    fmt(median(results[mode].map((r) => r.cpu))),
+    bestRatio(mode).toFixed(2),
+    medianRatio(mode).toFixed(2),
+  ]),
 );
 const ratio = bestRatio('PrometheusTaskMetrics');
 // Printed, not enforced: on a shared or busy machine a round can be disturbed; run it again on a quiet one.
-console.log(`Target: PrometheusTaskMetrics ratio (best) >= ${TARGET.toFixed(2)}: ${ratio >= TARGET ? 'met' : 'NOT met'} (${ratio.toFixed(2)})`);
+console.log(
+  `Target: PrometheusTaskMetrics ratio (best) >= ${TARGET.toFixed(2)}: ${ratio >= TARGET ? 'met' : 'NOT met'} (${ratio.toFixed(2)})`,
+);

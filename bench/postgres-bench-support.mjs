@@ -9,7 +9,12 @@ import { PostgresTaskStore } from '../dist/esm/stores/postgres/index.js';
 export const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const SCHEMAS = { ours: 'bench_ntq', pgboss: 'bench_pgboss', graphile: 'bench_graphile' };
 const QUEUE = 'bench';
-const silent = { log: () => undefined, warn: () => undefined, error: (...args) => console.error(...args), debug: () => undefined };
+const silent = {
+  log: () => undefined,
+  warn: () => undefined,
+  error: (...args) => console.error(...args),
+  debug: () => undefined,
+};
 
 export async function sql(text, values) {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
@@ -34,7 +39,8 @@ export async function openOurs({ concurrency, handler, worker = true, fresh = tr
   return {
     store,
     addOne: (args, runAt) => queue.schedule('job', args, options(runAt)),
-    addMany: (items) => queue.scheduleMany(items.map(({ args, runAt }) => ({ handler: 'job', args, options: options(runAt) }))),
+    addMany: (items) =>
+      queue.scheduleMany(items.map(({ args, runAt }) => ({ handler: 'job', args, options: options(runAt) }))),
     /** One claim of at most one task, as a worker makes it (the store call, no engine around it). */
     claimOne: async () => (await store.claim({ workerId: 'bench', limit: 1 })).tasks[0],
     complete: (task) => store.complete({ taskId: task.id, token: task.leaseToken }),
@@ -54,7 +60,14 @@ export async function openOurs({ concurrency, handler, worker = true, fresh = tr
  */
 export async function openPgBoss({ concurrency, handler, worker = true }) {
   await dropSchema(SCHEMAS.pgboss);
-  const boss = new PgBoss({ connectionString: POSTGRES_URL, schema: SCHEMAS.pgboss, max: 10, supervise: false, schedule: false, migrate: true });
+  const boss = new PgBoss({
+    connectionString: POSTGRES_URL,
+    schema: SCHEMAS.pgboss,
+    max: 10,
+    supervise: false,
+    schedule: false,
+    migrate: true,
+  });
   boss.on('error', (error) => console.error('pg-boss:', error.message));
   await boss.start();
   await boss.createQueue(QUEUE);
@@ -69,7 +82,12 @@ export async function openPgBoss({ concurrency, handler, worker = true }) {
             continue;
           }
           await Promise.all(jobs.map(async (job) => handler(job.data)));
-          const completed = boss.complete(QUEUE, jobs.map((job) => job.id)).finally(() => completing.delete(completed));
+          const completed = boss
+            .complete(
+              QUEUE,
+              jobs.map((job) => job.id),
+            )
+            .finally(() => completing.delete(completed));
           completing.add(completed);
           if (completing.size >= 4) await Promise.race(completing);
         }
@@ -96,13 +114,27 @@ export async function openGraphile({ concurrency, handler, worker = true }) {
   await dropSchema(SCHEMAS.graphile);
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: Math.min(20, concurrency + 2) });
   pool.on('error', (error) => console.error('graphile-worker pool:', error.message));
-  pool.on('connect', (client) => client.on('error', (error) => console.error('graphile-worker client:', error.message)));
+  pool.on('connect', (client) =>
+    client.on('error', (error) => console.error('graphile-worker client:', error.message)),
+  );
   const utils = await makeWorkerUtils({ pgPool: pool, schema: SCHEMAS.graphile, logger: graphileLogger() });
   await utils.migrate();
   const runner = worker
-    ? await runGraphile({ pgPool: pool, schema: SCHEMAS.graphile, concurrency, noHandleSignals: true, pollInterval: 2_000, logger: graphileLogger(), taskList: { job: async (payload) => handler(payload) } })
+    ? await runGraphile({
+        pgPool: pool,
+        schema: SCHEMAS.graphile,
+        concurrency,
+        noHandleSignals: true,
+        pollInterval: 2_000,
+        logger: graphileLogger(),
+        taskList: { job: async (payload) => handler(payload) },
+      })
     : undefined;
-  const spec = (args, runAt) => ({ identifier: 'job', payload: args, runAt: runAt === undefined ? undefined : new Date(runAt) });
+  const spec = (args, runAt) => ({
+    identifier: 'job',
+    payload: args,
+    runAt: runAt === undefined ? undefined : new Date(runAt),
+  });
   return {
     addOne: (args, runAt) => utils.addJob('job', args, runAt === undefined ? undefined : { runAt: new Date(runAt) }),
     addMany: (items) => utils.addJobs(items.map(({ args, runAt }) => spec(args, runAt))),

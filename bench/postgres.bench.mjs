@@ -29,7 +29,8 @@ async function endToEnd(side, concurrency) {
   const finished = new Promise((resolve) => (finish = resolve));
   const open = await OPENERS[side]({ concurrency, handler: () => void (++done === COUNT && finish()) });
   const started = performance.now();
-  for (let from = 0; from < COUNT; from += CHUNK) await open.addMany(Array.from({ length: CHUNK }, (_, i) => ({ args: { i: from + i } })));
+  for (let from = 0; from < COUNT; from += CHUNK)
+    await open.addMany(Array.from({ length: CHUNK }, (_, i) => ({ args: { i: from + i } })));
   await finished;
   const elapsed = performance.now() - started;
   await open.close();
@@ -43,10 +44,12 @@ async function addRates(side) {
   for (let i = 0; i < SINGLE_SEQUENTIAL; i++) await open.addOne({ i });
   const sequential = SINGLE_SEQUENTIAL / ((performance.now() - started) / 1000);
   started = performance.now();
-  for (let from = 0; from < COUNT; from += CHUNK) await Promise.all(Array.from({ length: CHUNK }, (_, i) => open.addOne({ i: from + i })));
+  for (let from = 0; from < COUNT; from += CHUNK)
+    await Promise.all(Array.from({ length: CHUNK }, (_, i) => open.addOne({ i: from + i })));
   const concurrent = COUNT / ((performance.now() - started) / 1000);
   started = performance.now();
-  for (let from = 0; from < COUNT; from += CHUNK) await open.addMany(Array.from({ length: CHUNK }, (_, i) => ({ args: { i: from + i } })));
+  for (let from = 0; from < COUNT; from += CHUNK)
+    await open.addMany(Array.from({ length: CHUNK }, (_, i) => ({ args: { i: from + i } })));
   const bulk = COUNT / ((performance.now() - started) / 1000);
   await open.close();
   return { sequential, concurrent, bulk };
@@ -71,7 +74,12 @@ async function claimLatency(side) {
   const filling = performance.now();
   const later = Date.now() + 3_600_000;
   for (let from = 0; from < DELAYED; from += 10_000) {
-    await open.addMany(Array.from({ length: Math.min(10_000, DELAYED - from) }, (_, i) => ({ args: { i: from + i }, runAt: later + from + i })));
+    await open.addMany(
+      Array.from({ length: Math.min(10_000, DELAYED - from) }, (_, i) => ({
+        args: { i: from + i },
+        runAt: later + from + i,
+      })),
+    );
   }
   const fillSeconds = (performance.now() - filling) / 1000;
   const empty = [];
@@ -89,7 +97,12 @@ async function claimLatency(side) {
       await open.complete(task);
     }
   }
-  const worker = side === 'graphile' ? open : side === 'ours' ? await OPENERS.ours({ concurrency: 1, handler: probe, fresh: false }) : undefined;
+  const worker =
+    side === 'graphile'
+      ? open
+      : side === 'ours'
+        ? await OPENERS.ours({ concurrency: 1, handler: probe, fresh: false })
+        : undefined;
   if (worker !== undefined) {
     for (let i = 0; i < SAMPLES; i++) {
       const pickedUp = new Promise((resolve) => (picked = resolve));
@@ -100,7 +113,12 @@ async function claimLatency(side) {
     if (worker !== open) await worker.close();
   }
   await open.close();
-  return { fillSeconds, empty: empty.length ? percentiles(empty) : undefined, due: due.length ? percentiles(due) : undefined, pickup: pickups.length ? percentiles(pickups) : undefined };
+  return {
+    fillSeconds,
+    empty: empty.length ? percentiles(empty) : undefined,
+    due: due.length ? percentiles(due) : undefined,
+    pickup: pickups.length ? percentiles(pickups) : undefined,
+  };
 }
 
 async function main() {
@@ -116,14 +134,26 @@ async function throughputTable() {
     for (let round = 0; round < ROUNDS; round++) {
       for (const side of SIDES) {
         runs[side].push(await endToEnd(side, concurrency));
-        progress(`end-to-end, concurrency ${concurrency}, round ${round + 1}: ${NAMES[side]} ${fmt(runs[side].at(-1))}/s`);
+        progress(
+          `end-to-end, concurrency ${concurrency}, round ${round + 1}: ${NAMES[side]} ${fmt(runs[side].at(-1))}/s`,
+        );
       }
     }
     const rate = Object.fromEntries(SIDES.map((side) => [side, median(runs[side])]));
-    rows.push([concurrency, fmt(rate.ours), fmt(rate.pgboss), fmt(rate.graphile), ratio(rate.ours, rate.pgboss), ratio(rate.ours, rate.graphile)]);
+    rows.push([
+      concurrency,
+      fmt(rate.ours),
+      fmt(rate.pgboss),
+      fmt(rate.graphile),
+      ratio(rate.ours, rate.pgboss),
+      ratio(rate.ours, rate.graphile),
+    ]);
   }
-  printTable(`End-to-end throughput, ${COUNT.toLocaleString('en')} no-op tasks added in bulk, tasks/s (higher is better; median of ${ROUNDS})`, ['conc.', NAMES.ours, NAMES.pgboss, NAMES.graphile, 'vs pg-boss', 'vs graphile'], rows);
-
+  printTable(
+    `End-to-end throughput, ${COUNT.toLocaleString('en')} no-op tasks added in bulk, tasks/s (higher is better; median of ${ROUNDS})`,
+    ['conc.', NAMES.ours, NAMES.pgboss, NAMES.graphile, 'vs pg-boss', 'vs graphile'],
+    rows,
+  );
 }
 
 async function addsTable() {
@@ -131,17 +161,34 @@ async function addsTable() {
   for (let round = 0; round < ROUNDS; round++) {
     for (const side of SIDES) {
       addRuns[side].push(await addRates(side));
-      progress(`adds, round ${round + 1}: ${NAMES[side]} ${JSON.stringify(addRuns[side].at(-1), (_, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+      progress(
+        `adds, round ${round + 1}: ${NAMES[side]} ${JSON.stringify(addRuns[side].at(-1), (_, v) => (typeof v === 'number' ? Math.round(v) : v))}`,
+      );
     }
   }
-  const adds = Object.fromEntries(SIDES.map((side) => [side, Object.fromEntries(['sequential', 'concurrent', 'bulk'].map((k) => [k, median(addRuns[side].map((r) => r[k]))]))]));
-  const addRow = (label, key) => [label, fmt(adds.ours[key]), fmt(adds.pgboss[key]), fmt(adds.graphile[key]), ratio(adds.ours[key], adds.pgboss[key]), ratio(adds.ours[key], adds.graphile[key])];
-  printTable(`Adding tasks, no worker running, tasks/s (higher is better; median of ${ROUNDS})`, ['add', NAMES.ours, NAMES.pgboss, NAMES.graphile, 'vs pg-boss', 'vs graphile'], [
-    addRow(`single, awaited one by one (${SINGLE_SEQUENTIAL.toLocaleString('en')})`, 'sequential'),
-    addRow(`single, ${CHUNK.toLocaleString('en')} in flight (${COUNT.toLocaleString('en')})`, 'concurrent'),
-    addRow(`bulk, ${CHUNK.toLocaleString('en')} a call (${COUNT.toLocaleString('en')})`, 'bulk'),
-  ]);
-
+  const adds = Object.fromEntries(
+    SIDES.map((side) => [
+      side,
+      Object.fromEntries(['sequential', 'concurrent', 'bulk'].map((k) => [k, median(addRuns[side].map((r) => r[k]))])),
+    ]),
+  );
+  const addRow = (label, key) => [
+    label,
+    fmt(adds.ours[key]),
+    fmt(adds.pgboss[key]),
+    fmt(adds.graphile[key]),
+    ratio(adds.ours[key], adds.pgboss[key]),
+    ratio(adds.ours[key], adds.graphile[key]),
+  ];
+  printTable(
+    `Adding tasks, no worker running, tasks/s (higher is better; median of ${ROUNDS})`,
+    ['add', NAMES.ours, NAMES.pgboss, NAMES.graphile, 'vs pg-boss', 'vs graphile'],
+    [
+      addRow(`single, awaited one by one (${SINGLE_SEQUENTIAL.toLocaleString('en')})`, 'sequential'),
+      addRow(`single, ${CHUNK.toLocaleString('en')} in flight (${COUNT.toLocaleString('en')})`, 'concurrent'),
+      addRow(`bulk, ${CHUNK.toLocaleString('en')} a call (${COUNT.toLocaleString('en')})`, 'bulk'),
+    ],
+  );
 }
 
 async function claimsTable() {
@@ -152,15 +199,42 @@ async function claimsTable() {
   }
   const latencyRow = (side) => {
     const c = claims[side];
-    return [NAMES[side], c.fillSeconds.toFixed(1), ms(c.empty?.p50), ms(c.empty?.p99), ms(c.due?.p50), ms(c.due?.p99), ms(c.pickup?.p50), ms(c.pickup?.p99)];
+    return [
+      NAMES[side],
+      c.fillSeconds.toFixed(1),
+      ms(c.empty?.p50),
+      ms(c.empty?.p99),
+      ms(c.due?.p50),
+      ms(c.due?.p99),
+      ms(c.pickup?.p50),
+      ms(c.pickup?.p99),
+    ];
   };
   printTable(
     `Claim latency with ${DELAYED.toLocaleString('en')} delayed rows in the table, ms (lower is better; ${SAMPLES} samples)`,
     ['', 'fill s', 'none due p50', 'p99', 'one due p50', 'p99', 'add-to-start p50', 'p99'],
     [
       ...SIDES.map(latencyRow),
-      ['pg-boss / ours (p50)', '', ratio(claims.pgboss.empty.p50, claims.ours.empty.p50), '', ratio(claims.pgboss.due.p50, claims.ours.due.p50), '', '', ''],
-      ['graphile-worker / ours (p50)', '', '', '', '', '', ratio(claims.graphile.pickup.p50, claims.ours.pickup.p50), ''],
+      [
+        'pg-boss / ours (p50)',
+        '',
+        ratio(claims.pgboss.empty.p50, claims.ours.empty.p50),
+        '',
+        ratio(claims.pgboss.due.p50, claims.ours.due.p50),
+        '',
+        '',
+        '',
+      ],
+      [
+        'graphile-worker / ours (p50)',
+        '',
+        '',
+        '',
+        '',
+        '',
+        ratio(claims.graphile.pickup.p50, claims.ours.pickup.p50),
+        '',
+      ],
     ],
   );
 }

@@ -49,12 +49,23 @@ export async function addAll(count, bulk, addOne, addMany) {
 /** nest-task-queue on a RedisTaskStore with its own prefix; `handler(args)` runs each task. */
 export async function openOurs({ concurrency, handler }) {
   const prefix = `ntq-bench-${randomUUID().slice(0, 8)}`;
-  const queue = new TaskQueue({ store: new RedisTaskStore({ connection: REDIS_URL, prefix }), concurrency, logger: 'warn' });
+  const queue = new TaskQueue({
+    store: new RedisTaskStore({ connection: REDIS_URL, prefix }),
+    concurrency,
+    logger: 'warn',
+  });
   queue.registerHandler('job', { execute: handler });
   await queue.start();
   return {
     addOne: (args, runAt) => queue.schedule('job', args, runAt === undefined ? undefined : { runAt: new Date(runAt) }),
-    addMany: (items) => queue.scheduleMany(items.map(({ args, runAt }) => ({ handler: 'job', args, options: runAt === undefined ? undefined : { runAt: new Date(runAt) } }))),
+    addMany: (items) =>
+      queue.scheduleMany(
+        items.map(({ args, runAt }) => ({
+          handler: 'job',
+          args,
+          options: runAt === undefined ? undefined : { runAt: new Date(runAt) },
+        })),
+      ),
     close: async () => {
       await queue.close();
       await deleteKeys(`{${prefix}}:*`);
@@ -67,12 +78,23 @@ export async function openBullmq({ concurrency, handler, onCompleted }) {
   const name = `bench-${randomUUID().slice(0, 8)}`;
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(name, { connection, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
-  const worker = new Worker(name, async (job) => handler(job.data), { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), concurrency });
+  const worker = new Worker(name, async (job) => handler(job.data), {
+    connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
+    concurrency,
+  });
   worker.on('completed', onCompleted);
   await worker.waitUntilReady();
   return {
-    addOne: (args, runAt) => queue.add('job', args, runAt === undefined ? undefined : { delay: Math.max(0, runAt - Date.now()) }),
-    addMany: (items) => queue.addBulk(items.map(({ args, runAt }) => ({ name: 'job', data: args, opts: runAt === undefined ? undefined : { delay: Math.max(0, runAt - Date.now()) } }))),
+    addOne: (args, runAt) =>
+      queue.add('job', args, runAt === undefined ? undefined : { delay: Math.max(0, runAt - Date.now()) }),
+    addMany: (items) =>
+      queue.addBulk(
+        items.map(({ args, runAt }) => ({
+          name: 'job',
+          data: args,
+          opts: runAt === undefined ? undefined : { delay: Math.max(0, runAt - Date.now()) },
+        })),
+      ),
     close: async () => {
       await worker.close();
       await queue.obliterate({ force: true });

@@ -20,7 +20,12 @@ async function endToEnd(open, count, concurrency, bulk) {
   const side = await open({ concurrency, handler: open === openOurs ? count1 : () => undefined, onCompleted: count1 });
   const cpu = await cpuMark();
   const started = performance.now();
-  await addAll(count, bulk, () => side.addOne({}), (from, to) => side.addMany(Array.from({ length: to - from }, () => ({ args: {} }))));
+  await addAll(
+    count,
+    bulk,
+    () => side.addOne({}),
+    (from, to) => side.addMany(Array.from({ length: to - from }, () => ({ args: {} }))),
+  );
   const added = performance.now();
   await finished;
   const ms = performance.now() - started;
@@ -78,7 +83,9 @@ async function lateness(open, count) {
   const lead = count >= 100_000 ? 4_000 : 1_000;
   const base = Date.now() + lead;
   const due = Array.from({ length: count }, () => base + 1_000 + Math.round(Math.random() * 4_000));
-  await addAll(count, true, undefined, (from, to) => side.addMany(due.slice(from, to).map((d) => ({ args: { due: d }, runAt: d }))));
+  await addAll(count, true, undefined, (from, to) =>
+    side.addMany(due.slice(from, to).map((d) => ({ args: { due: d }, runAt: d }))),
+  );
   const addedLate = Date.now() > base + 1_000;
   await finished;
   await side.close();
@@ -90,11 +97,36 @@ async function latenessTable() {
   for (const count of LATENESS_SIZES) {
     const ours = await lateness(openOurs, count);
     const theirs = await lateness(openBullmq, count);
-    rows.push([count.toLocaleString('en'), 'nest-task-queue', ours.p50, ours.p99, ours.max, ours.addedLate ? 'adding overran' : '']);
-    rows.push([count.toLocaleString('en'), 'BullMQ', theirs.p50, theirs.p99, theirs.max, theirs.addedLate ? 'adding overran' : '']);
-    rows.push([count.toLocaleString('en'), 'BullMQ / ours (p99)', '', ratio(Math.max(1, theirs.p99), Math.max(1, ours.p99)), '', '']);
+    rows.push([
+      count.toLocaleString('en'),
+      'nest-task-queue',
+      ours.p50,
+      ours.p99,
+      ours.max,
+      ours.addedLate ? 'adding overran' : '',
+    ]);
+    rows.push([
+      count.toLocaleString('en'),
+      'BullMQ',
+      theirs.p50,
+      theirs.p99,
+      theirs.max,
+      theirs.addedLate ? 'adding overran' : '',
+    ]);
+    rows.push([
+      count.toLocaleString('en'),
+      'BullMQ / ours (p99)',
+      '',
+      ratio(Math.max(1, theirs.p99), Math.max(1, ours.p99)),
+      '',
+      '',
+    ]);
   }
-  printTable('Start lateness of delayed tasks due over 1-5 s, ms (lower is better)', ['tasks', '', 'p50', 'p99', 'max', ''], rows);
+  printTable(
+    'Start lateness of delayed tasks due over 1-5 s, ms (lower is better)',
+    ['tasks', '', 'p50', 'p99', 'max', ''],
+    rows,
+  );
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en');

@@ -22,7 +22,10 @@ export type {
   TaskCounts,
 } from './interfaces/task-store.interface.js';
 export type { IRetryStrategy, RetryStrategyDescriptor } from './retry/retry-strategy.interface.js';
-export { ExponentialBackoffRetryStrategy, type ExponentialBackoffOptions } from './retry/exponential-backoff.retry-strategy.js';
+export {
+  ExponentialBackoffRetryStrategy,
+  type ExponentialBackoffOptions,
+} from './retry/exponential-backoff.retry-strategy.js';
 export { FixedDelayRetryStrategy } from './retry/fixed-delay.retry-strategy.js';
 export { LinearBackoffRetryStrategy, type LinearBackoffOptions } from './retry/linear-backoff.retry-strategy.js';
 export { reviveRetryStrategy } from './retry/revive-retry-strategy.js';

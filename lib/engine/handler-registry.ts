@@ -2,6 +2,7 @@ import { DuplicateTaskHandlerError } from '../errors/duplicate-task-handler.erro
 import type { ITaskHandler } from '../interfaces/task-handler.interface.js';
 import type { IRetryStrategy } from '../retry/retry-strategy.interface.js';
 import { Messages } from '../task-queue.messages.js';
+import type { ClassReference } from '../interfaces/class-reference.js';
 
 /** Per-handler defaults; schedule options override them, they override the module's. */
 export interface TaskHandlerDefaults {
@@ -21,18 +22,20 @@ export interface RegisteredHandler {
   readonly resolve: (() => Promise<ITaskHandler<any, any>>) | undefined;
   readonly defaults: TaskHandlerDefaults;
   /** The class, so `schedule(SomeHandler, ...)` finds it; and for error messages. */
-  readonly target: Function | undefined;
+  readonly target: ClassReference | undefined;
 }
 
 /** Registered handlers by name and by class. Only these ever run: a task names one, never code to load. */
 export class HandlerRegistry {
   private readonly byName = new Map<string, RegisteredHandler>();
-  private readonly byClass = new Map<Function, RegisteredHandler>();
+  private readonly byClass = new Map<ClassReference, RegisteredHandler>();
 
-  register(name: string, source: HandlerSource, defaults: TaskHandlerDefaults = {}, target?: Function): void {
+  register(name: string, source: HandlerSource, defaults: TaskHandlerDefaults = {}, target?: ClassReference): void {
     const existing = this.byName.get(name);
     if (existing !== undefined) {
-      throw new DuplicateTaskHandlerError(Messages.duplicateHandler(name, label(existing.target), label(target ?? source.constructor)));
+      throw new DuplicateTaskHandlerError(
+        Messages.duplicateHandler(name, label(existing.target), label(target ?? source.constructor)),
+      );
     }
     const isResolver = typeof source === 'function';
     const entry: RegisteredHandler = {
@@ -50,7 +53,7 @@ export class HandlerRegistry {
     return this.byName.get(name);
   }
 
-  getByClass(target: Function): RegisteredHandler | undefined {
+  getByClass(target: ClassReference): RegisteredHandler | undefined {
     return this.byClass.get(target);
   }
 
@@ -59,4 +62,4 @@ export class HandlerRegistry {
   }
 }
 
-const label = (target: Function | undefined): string => (target?.name ? target.name : 'an anonymous handler');
+const label = (target: ClassReference | undefined): string => (target?.name ? target.name : 'an anonymous handler');

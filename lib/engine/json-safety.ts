@@ -28,7 +28,8 @@ interface Walk {
 export function assertJsonSafe(value: unknown, what: string): void {
   const walk: Walk = { ancestors: [], keys: [], depth: 0 };
   const reason = findUnsafe(value, 0, walk);
-  if (reason !== undefined) throw new TaskArgsNotSerializableError(Messages.notSerializable(what, pathOf(what, walk), reason));
+  if (reason !== undefined)
+    throw new TaskArgsNotSerializableError(Messages.notSerializable(what, pathOf(what, walk), reason));
 }
 
 function findUnsafe(value: unknown, depth: number, walk: Walk): string | undefined {
@@ -59,20 +60,23 @@ function findUnsafe(value: unknown, depth: number, walk: Walk): string | undefin
   if (Array.isArray(object)) {
     for (let i = 0; i < object.length; i++) {
       const found = findUnsafe(object[i], depth + 1, walk);
-      if (found !== undefined) return (walk.keys[depth] = i), found;
+      if (found !== undefined) return ((walk.keys[depth] = i), found);
     }
     return undefined;
   }
   const proto = Object.getPrototypeOf(object);
   if (proto !== Object.prototype && proto !== null) {
-    const kind = object instanceof Date ? 'a Date (pass date.toISOString())' : `an instance of ${object.constructor?.name ?? 'a class'}`;
+    const kind =
+      object instanceof Date
+        ? 'a Date (pass date.toISOString())'
+        : `an instance of ${object.constructor?.name ?? 'a class'}`;
     return failAt(walk, depth, kind);
   }
   for (const key of Object.keys(object)) {
     const problem = textProblem(key);
     if (problem !== undefined) return failAt(walk, depth, `an object with a key holding ${problem}`);
     const found = findUnsafe((object as Record<string, unknown>)[key], depth + 1, walk);
-    if (found !== undefined) return (walk.keys[depth] = key), found;
+    if (found !== undefined) return ((walk.keys[depth] = key), found);
   }
   return undefined;
 }

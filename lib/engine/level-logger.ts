@@ -36,6 +36,11 @@ export class LevelLogger {
 
   /** What stores get in `init()`: the same filter, in the plain logger shape. */
   asLogger(): TaskQueueLogger {
-    return { log: (m) => this.log(String(m)), warn: (m) => this.warn(String(m)), error: (m, s) => this.error(String(m), s as string | undefined), debug: (m) => this.debug(String(m)) };
+    return {
+      log: (m) => this.log(String(m)),
+      warn: (m) => this.warn(String(m)),
+      error: (m, s) => this.error(String(m), s as string | undefined),
+      debug: (m) => this.debug(String(m)),
+    };
   }
 }

@@ -19,11 +19,12 @@ import { assertJsonSafe } from './json-safety.js';
 import { newTaskId } from './task-id.js';
 import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js';
 import type { TaskDefaultsResolver } from './task-defaults.resolver.js';
+import type { ClassReference } from '../interfaces/class-reference.js';
 
 const NO_OPTIONS: ScheduleOptions = Object.freeze({});
 
 /** A handler as `schedule()` accepts it: its registered name or its class. */
-export type HandlerReference = string | Function;
+export type HandlerReference = string | ClassReference;
 
 /**
  * Turns a `schedule()` call into the task a store adds, or throws a typed error that names the problem.
@@ -42,7 +43,8 @@ export class TaskBuilder {
     checkText('handler', entry.name);
     if (options !== undefined) {
       validate(o);
-      if (o.transaction !== undefined && !this.options.store.supportsTransactions) throw new InvalidTaskOptionsError(Messages.transactionUnsupported());
+      if (o.transaction !== undefined && !this.options.store.supportsTransactions)
+        throw new InvalidTaskOptionsError(Messages.transactionUnsupported());
     }
     const task: NewTask = {
       id: o.taskId ?? newTaskId(),
@@ -104,7 +106,11 @@ function assertStorable(task: NewTask): void {
   const strategy = task.retryStrategy as { toJSON?: () => unknown } | undefined;
   if (strategy !== undefined && typeof strategy.toJSON !== 'function') {
     throw new TaskArgsNotSerializableError(
-      Messages.notSerializable('retryStrategy', 'retryStrategy', 'a custom strategy; set it on the handler (@TaskHandler({ retryStrategy })) or as the module default'),
+      Messages.notSerializable(
+        'retryStrategy',
+        'retryStrategy',
+        'a custom strategy; set it on the handler (@TaskHandler({ retryStrategy })) or as the module default',
+      ),
     );
   }
 }

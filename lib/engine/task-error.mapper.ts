@@ -5,7 +5,7 @@ export function toTaskError(thrown: unknown): TaskError {
   if (thrown instanceof Error) return { name: thrown.name, message: thrown.message, stack: thrown.stack };
   let message: string;
   try {
-    message = typeof thrown === 'string' ? thrown : JSON.stringify(thrown) ?? String(thrown);
+    message = typeof thrown === 'string' ? thrown : (JSON.stringify(thrown) ?? String(thrown));
   } catch {
     message = String(thrown);
   }

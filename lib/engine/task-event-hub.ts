@@ -44,7 +44,14 @@ export class TaskEventHub {
     this.emit('succeeded', task, attempt, undefined, undefined, duration, undefined, undefined, undefined);
   }
 
-  failed(task: TaskEventSubject, attempt: number, duration: number, error: TaskError, willRetry: boolean, retryAt: Date | undefined): void {
+  failed(
+    task: TaskEventSubject,
+    attempt: number,
+    duration: number,
+    error: TaskError,
+    willRetry: boolean,
+    retryAt: Date | undefined,
+  ): void {
     this.emit('failed', task, attempt, undefined, undefined, duration, error, willRetry, retryAt);
   }
 

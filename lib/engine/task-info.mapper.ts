@@ -1,7 +1,8 @@
 import type { TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskRecord } from '../interfaces/task-record.interface.js';
 
-const toDate = (ms: number | undefined): Date | undefined => (ms === undefined || ms === null ? undefined : new Date(ms));
+const toDate = (ms: number | undefined): Date | undefined =>
+  ms === undefined || ms === null ? undefined : new Date(ms);
 
 /** The public snapshot of a stored task (dates as Date, no lease or strategy internals). */
 export function toTaskInfo(record: TaskRecord): TaskInfo {

@@ -19,6 +19,7 @@ import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js'
 import { resolveTaskQueueOptions } from './task-queue-options.resolver.js';
 import { TaskWorker, type TaskWorkerStatus } from './worker/task-worker.js';
 import { textProblem } from '../validation/text.validator.js';
+import type { ClassReference } from '../interfaces/class-reference.js';
 
 /** One item of `scheduleMany`. */
 export interface ScheduleItem {
@@ -57,17 +58,19 @@ export class TaskQueue {
   }
 
   /** Registers a handler under a name (unique; a second one with the name throws `DuplicateTaskHandlerError`). */
-  registerHandler(name: string, handler: HandlerSource, defaults?: TaskHandlerDefaults, target?: Function): void {
+  registerHandler(name: string, handler: HandlerSource, defaults?: TaskHandlerDefaults, target?: ClassReference): void {
     this.registry.register(name, handler, defaults, target);
   }
 
   /** Connects the store (migrations, subscriptions). Idempotent. */
   init(): Promise<void> {
-    this.initializing ??= this.options.store.init?.({ retention: this.options.retention, logger: this.logger.asLogger() }).then(() => {
-      this.initialized = true;
-    }) ?? Promise.resolve().then(() => {
-      this.initialized = true;
-    });
+    this.initializing ??=
+      this.options.store.init?.({ retention: this.options.retention, logger: this.logger.asLogger() }).then(() => {
+        this.initialized = true;
+      }) ??
+      Promise.resolve().then(() => {
+        this.initialized = true;
+      });
     return this.initializing;
   }
 
@@ -78,7 +81,10 @@ export class TaskQueue {
   }
 
   /** Schedules a task; resolves to its id once the store has it. */
-  schedule<H extends ITaskHandler<any, any>>(handler: abstract new (...args: any[]) => H, ...rest: ScheduleArgs<H>): Promise<string>;
+  schedule<H extends ITaskHandler<any, any>>(
+    handler: abstract new (...args: any[]) => H,
+    ...rest: ScheduleArgs<H>
+  ): Promise<string>;
   schedule(handler: string, args?: unknown, options?: ScheduleOptions): Promise<string>;
   schedule(handler: HandlerReference, args?: unknown, options?: ScheduleOptions): Promise<string> {
     let task: NewTask;
@@ -96,8 +102,13 @@ export class TaskQueue {
     const now = Date.now();
     const tasks = items.map((item) => this.builder.build(item.handler, item.args, item.options, now));
     const transaction = items[0]?.options?.transaction;
-    if (items.some((item) => item.options?.transaction !== transaction)) throw new InvalidTaskOptionsError(Messages.mixedTransactions());
-    return this.add(tasks, tasks.map((task) => task.id), transaction);
+    if (items.some((item) => item.options?.transaction !== transaction))
+      throw new InvalidTaskOptionsError(Messages.mixedTransactions());
+    return this.add(
+      tasks,
+      tasks.map((task) => task.id),
+      transaction,
+    );
   }
 
   /**
@@ -167,14 +178,20 @@ export class TaskQueue {
     this.worker.beginAdd();
     let added: boolean[];
     try {
-      added = await this.options.store.add(tasks, transaction === undefined ? this.addOptions : { ...this.addOptions, transaction });
+      added = await this.options.store.add(
+        tasks,
+        transaction === undefined ? this.addOptions : { ...this.addOptions, transaction },
+      );
     } catch (error) {
       this.worker.endAdd();
       throw storeError('schedule', error);
     }
     // Events after the store answered, before this worker can start the task (its claim is on its way).
-    if (this.events.active) for (let i = 0; i < tasks.length; i++) if (added[i]) this.events.scheduled(tasks[i]!, new Date(tasks[i]!.runAt));
-    if (this.logger.debugEnabled) for (const task of tasks) this.logger.debug(`Task ${task.id} (${task.handler}) scheduled for ${new Date(task.runAt).toISOString()}`);
+    if (this.events.active)
+      for (let i = 0; i < tasks.length; i++) if (added[i]) this.events.scheduled(tasks[i]!, new Date(tasks[i]!.runAt));
+    if (this.logger.debugEnabled)
+      for (const task of tasks)
+        this.logger.debug(`Task ${task.id} (${task.handler}) scheduled for ${new Date(task.runAt).toISOString()}`);
     this.worker.endAdd();
     return result;
   }
@@ -191,14 +208,20 @@ export class TaskQueue {
 
 function storeError(operation: string, error: unknown): Error {
   if (error instanceof TaskQueueError) return error;
-  return new StoreUnavailableError(Messages.storeUnavailable(operation, error instanceof Error ? error.message : String(error)), { cause: error });
+  return new StoreUnavailableError(
+    Messages.storeUnavailable(operation, error instanceof Error ? error.message : String(error)),
+    { cause: error },
+  );
 }
 
 /** The args type a handler class declares in `execute(args, ctx)`. */
 export type HandlerArgs<H> = H extends ITaskHandler<infer A, any> ? A : unknown;
 
 /** `schedule(Handler, args, options?)`; args may be left out when the handler accepts undefined. */
-export type ScheduleArgs<H> = undefined extends HandlerArgs<H> ? [args?: HandlerArgs<H>, options?: ScheduleOptions] : [args: HandlerArgs<H>, options?: ScheduleOptions];
+export type ScheduleArgs<H> =
+  undefined extends HandlerArgs<H>
+    ? [args?: HandlerArgs<H>, options?: ScheduleOptions]
+    : [args: HandlerArgs<H>, options?: ScheduleOptions];
 
 /**
  * No task has an id that schedule() refuses. Asking a store for one anyway fails on PostgreSQL for U+0000 (as an

@@ -43,4 +43,7 @@ export interface TaskRecord {
 }
 
 /** What `ITaskStore.add` receives: everything a store does not decide for itself. */
-export type NewTask = Omit<TaskRecord, 'status' | 'startedAt' | 'finishedAt' | 'attempts' | 'lastError' | 'result' | 'leaseToken'>;
+export type NewTask = Omit<
+  TaskRecord,
+  'status' | 'startedAt' | 'finishedAt' | 'attempts' | 'lastError' | 'result' | 'leaseToken'
+>;

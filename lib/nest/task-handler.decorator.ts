@@ -16,6 +16,7 @@ export const TaskHandlerDiscovery = DiscoveryService.createDecorator<TaskHandler
  * @example @TaskHandler('send-email') or @TaskHandler({ name: 'send-email', maxRetries: 3, timeout: 10_000 })
  */
 export function TaskHandler(nameOrOptions?: string | TaskHandlerOptions): ClassDecorator {
-  const options: TaskHandlerOptions = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : { ...nameOrOptions };
+  const options: TaskHandlerOptions =
+    typeof nameOrOptions === 'string' ? { name: nameOrOptions } : { ...nameOrOptions };
   return applyDecorators(Injectable(), TaskHandlerDiscovery(options));
 }

@@ -1,4 +1,11 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { TaskQueue } from '../engine/task-queue.js';
 import { TaskHandlerExplorer } from './task-handler.explorer.js';
 import { TASK_QUEUE } from './task-queue.tokens.js';
@@ -13,7 +20,9 @@ import { TASK_QUEUE } from './task-queue.tokens.js';
  * See test/core/shutdown-order.spec.ts.
  */
 @Injectable()
-export class TaskQueueLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
+export class TaskQueueLifecycle
+  implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
+{
   constructor(
     @Inject(TASK_QUEUE) private readonly queue: TaskQueue,
     private readonly explorer: TaskHandlerExplorer,

@@ -9,7 +9,12 @@ import { checkAsyncOptions } from './async-options.guard.js';
 import { TaskHandlerExplorer } from './task-handler.explorer.js';
 import { TaskQueueHostModule } from './task-queue-host.module.js';
 import { TaskQueueHost } from './task-queue.host.js';
-import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE } from './task-queue.module-definition.js';
+import {
+  ASYNC_OPTIONS_TYPE,
+  ConfigurableModuleClass,
+  MODULE_OPTIONS_TOKEN,
+  OPTIONS_TYPE,
+} from './task-queue.module-definition.js';
 import { TaskQueueLifecycle } from './task-queue.lifecycle.js';
 import { TaskScheduler } from './task-scheduler.service.js';
 import { DEFAULT_RETRY_STRATEGY, TASK_QUEUE, TASK_QUEUE_HOSTED, TASK_STORE } from './task-queue.tokens.js';
@@ -27,7 +32,11 @@ import { DEFAULT_RETRY_STRATEGY, TASK_QUEUE, TASK_QUEUE_HOSTED, TASK_STORE } fro
       inject: [MODULE_OPTIONS_TOKEN],
     },
     { provide: TASK_STORE, useFactory: (queue: TaskQueue) => queue.store, inject: [TASK_QUEUE] },
-    { provide: DEFAULT_RETRY_STRATEGY, useFactory: (queue: TaskQueue) => queue.options.defaultRetryStrategy, inject: [TASK_QUEUE] },
+    {
+      provide: DEFAULT_RETRY_STRATEGY,
+      useFactory: (queue: TaskQueue) => queue.options.defaultRetryStrategy,
+      inject: [TASK_QUEUE],
+    },
     // Hands the engine to the shared host, where TaskQueueObservabilityModule gets it injected.
     {
       provide: TASK_QUEUE_HOSTED,

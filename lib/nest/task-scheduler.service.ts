@@ -7,6 +7,7 @@ import type { TaskEvent, TaskObserver } from '../interfaces/task-event.interface
 import type { TaskInfo } from '../interfaces/task-info.interface.js';
 import type { ListQuery, TaskCounts } from '../interfaces/task-store.interface.js';
 import { TASK_QUEUE } from './task-queue.tokens.js';
+import type { ClassReference } from '../interfaces/class-reference.js';
 
 /** What apps inject to schedule, cancel and inspect tasks. */
 @Injectable()
@@ -15,16 +16,21 @@ export class TaskScheduler {
   readonly events$: Observable<TaskEvent>;
 
   constructor(@Inject(TASK_QUEUE) private readonly queue: TaskQueue) {
-    this.events$ = new Observable<TaskEvent>((subscriber) => queue.observe({ onTaskEvent: (event) => subscriber.next(event) })).pipe(share());
+    this.events$ = new Observable<TaskEvent>((subscriber) =>
+      queue.observe({ onTaskEvent: (event) => subscriber.next(event) }),
+    ).pipe(share());
   }
 
   /**
    * Schedules a task for a handler, given by class (args typed from its `execute`) or registered name.
    * Resolves to the task id once the store has it; rejects with a typed error, storing nothing, on bad input.
    */
-  schedule<H extends ITaskHandler<any, any>>(handler: abstract new (...args: any[]) => H, ...rest: ScheduleArgs<H>): Promise<string>;
+  schedule<H extends ITaskHandler<any, any>>(
+    handler: abstract new (...args: any[]) => H,
+    ...rest: ScheduleArgs<H>
+  ): Promise<string>;
   schedule(handler: string, args?: unknown, options?: ScheduleOptions): Promise<string>;
-  schedule(handler: string | Function, args?: unknown, options?: ScheduleOptions): Promise<string> {
+  schedule(handler: string | ClassReference, args?: unknown, options?: ScheduleOptions): Promise<string> {
     return this.queue.schedule(handler as string, args, options);
   }
 

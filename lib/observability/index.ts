@@ -14,7 +14,11 @@ export { TaskTracing } from './tracing/task.tracing.js';
 export type { TaskTracingOptions } from './tracing/task-tracing-options.interface.js';
 export { TRACEPARENT, TRACESTATE } from './tracing/trace-context.codec.js';
 export { TaskEventLogger } from './logging/task-event.logger.js';
-export type { TaskEventLoggerOptions, TaskEventLogLevel, TaskLogKind } from './logging/task-event-logger-options.interface.js';
+export type {
+  TaskEventLoggerOptions,
+  TaskEventLogLevel,
+  TaskLogKind,
+} from './logging/task-event-logger-options.interface.js';
 export type { TaskLogRecord } from './logging/task-log.record.js';
 export { TaskQueueHealthCheck, type TaskQueueHealth } from './health/task-queue.health-check.js';
 export type { TaskQueueHealthOptions } from './health/task-queue-health-options.interface.js';

@@ -15,13 +15,19 @@ export interface QueueGauges {
 
 /** The store's optional `backlog()`, if it has one. */
 export function backlogSourceOf(store: ITaskStore): TaskBacklogSource | undefined {
-  return typeof (store as Partial<TaskBacklogSource>).backlog === 'function' ? (store as ITaskStore & TaskBacklogSource) : undefined;
+  return typeof (store as Partial<TaskBacklogSource>).backlog === 'function'
+    ? (store as ITaskStore & TaskBacklogSource)
+    : undefined;
 }
 
 /** One `counts()` (and `backlog()`) round trip, bounded by `timeoutMs`. */
 export async function readQueueGauges(store: ITaskStore, timeoutMs: number): Promise<QueueGauges> {
   const source = backlogSourceOf(store);
-  const [counts, backlog] = await withTimeout(Promise.all([store.counts(), source?.backlog()]), timeoutMs, ObservabilityMessages.storeTimedOut(timeoutMs));
+  const [counts, backlog] = await withTimeout(
+    Promise.all([store.counts(), source?.backlog()]),
+    timeoutMs,
+    ObservabilityMessages.storeTimedOut(timeoutMs),
+  );
   const gauges: QueueGauges = { pending: counts.pending, running: counts.running };
   if (backlog !== undefined) {
     gauges.delayed = backlog.delayed;

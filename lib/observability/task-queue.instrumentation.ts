@@ -37,7 +37,11 @@ export class TaskQueueInstrumentation {
       for (const observer of observers) observer.dispose?.();
       throw error;
     }
-    return new TaskQueueInstrumentation(observers, observers.map((observer) => queue.observe(observer)), prometheus);
+    return new TaskQueueInstrumentation(
+      observers,
+      observers.map((observer) => queue.observe(observer)),
+      prometheus,
+    );
   }
 
   /** Removes the observers from the queue and unregisters their metrics. Idempotent. */

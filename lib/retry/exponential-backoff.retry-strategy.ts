@@ -22,7 +22,10 @@ export class ExponentialBackoffRetryStrategy implements IRetryStrategy {
   readonly maxDelay: number;
   readonly jitter: number;
 
-  constructor(options: ExponentialBackoffOptions = {}, private readonly random: () => number = Math.random) {
+  constructor(
+    options: ExponentialBackoffOptions = {},
+    private readonly random: () => number = Math.random,
+  ) {
     this.baseDelay = assertFiniteAtLeast('baseDelay', options.baseDelay ?? 1_000, 0);
     this.factor = assertFiniteAtLeast('factor', options.factor ?? 2, 1);
     this.maxDelay = assertFiniteAtLeast('maxDelay', options.maxDelay ?? 60_000, 0);
@@ -35,6 +38,12 @@ export class ExponentialBackoffRetryStrategy implements IRetryStrategy {
   }
 
   toJSON(): RetryStrategyDescriptor {
-    return { kind: 'exponential', baseDelay: this.baseDelay, factor: this.factor, maxDelay: this.maxDelay, jitter: this.jitter };
+    return {
+      kind: 'exponential',
+      baseDelay: this.baseDelay,
+      factor: this.factor,
+      maxDelay: this.maxDelay,
+      jitter: this.jitter,
+    };
   }
 }

@@ -28,7 +28,8 @@ export function textProblem(text: string): string | undefined {
 
 /** Throws `InvalidTaskOptionsError` naming `name` unless every store can keep `text` (and, with `maxLength`, fits). */
 export function checkText(name: string, text: string, maxLength?: number): void {
-  if (maxLength !== undefined && text.length > maxLength) throw new InvalidTaskOptionsError(Messages.textTooLong(name, maxLength, text.length));
+  if (maxLength !== undefined && text.length > maxLength)
+    throw new InvalidTaskOptionsError(Messages.textTooLong(name, maxLength, text.length));
   const problem = textProblem(text);
   if (problem !== undefined) throw new InvalidTaskOptionsError(Messages.textNotStorable(name, problem));
 }

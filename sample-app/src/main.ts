@@ -16,7 +16,9 @@ async function bootstrap(): Promise<void> {
     app
       .get(DemoService)
       .run(`http://127.0.0.1:${config.port}`)
-      .catch((error: unknown) => Logger.error(`The demo stopped: ${error instanceof Error ? error.message : String(error)}`, undefined, 'Demo'));
+      .catch((error: unknown) =>
+        Logger.error(`The demo stopped: ${error instanceof Error ? error.message : String(error)}`, undefined, 'Demo'),
+      );
   }
 }
 

@@ -11,7 +11,11 @@ describe('external API: retry with exponential backoff', () => {
     sample = await startSampleApp({ fakeApiFailures: 2, apiMaxRetries: 4, apiRetryBaseMs: 20 });
     const recorder = recordEvents(sample.scheduler);
 
-    const { body } = await sample.http().post('/external-api/send').send({ data: { invoice: 'INV-1' } }).expect(201);
+    const { body } = await sample
+      .http()
+      .post('/external-api/send')
+      .send({ data: { invoice: 'INV-1' } })
+      .expect(201);
     const task = await sample.watcher.finished(body.taskId);
     recorder.stop();
 
@@ -22,7 +26,14 @@ describe('external API: retry with exponential backoff', () => {
     expect(api.received).toEqual([expect.objectContaining({ key: body.taskId, data: { invoice: 'INV-1' } })]);
 
     const events = recorder.events.filter((e) => e.taskId === body.taskId && e.type !== 'scheduled');
-    expect(events.map((e) => `${e.type}#${e.attempt}`)).toEqual(['started#1', 'failed#1', 'started#2', 'failed#2', 'started#3', 'succeeded#3']);
+    expect(events.map((e) => `${e.type}#${e.attempt}`)).toEqual([
+      'started#1',
+      'failed#1',
+      'started#2',
+      'failed#2',
+      'started#3',
+      'succeeded#3',
+    ]);
     const failures = events.filter((e) => e.type === 'failed');
     expect(failures.every((e) => e.willRetry)).toBe(true);
     // Backoff: 20 ms, then 40 ms, each less up to 20 % jitter (and the ms between deciding and emitting).

@@ -10,7 +10,11 @@ afterEach(async () => {
 describe('files: cleanup of temporary files', () => {
   it('deletes an uploaded file FILE_TTL_MS after the upload', async () => {
     sample = await startSampleApp({ fileTtlMs: 60 });
-    const { body: file } = await sample.http().post('/files').attach('file', Buffer.from('id,total\n1,9.99\n'), 'report.csv').expect(201);
+    const { body: file } = await sample
+      .http()
+      .post('/files')
+      .attach('file', Buffer.from('id,total\n1,9.99\n'), 'report.csv')
+      .expect(201);
     expect(file).toMatchObject({ name: expect.stringMatching(/-report\.csv$/), size: 16 });
     expect(file.path.startsWith(sample.config.uploadDir)).toBe(true);
 

@@ -9,7 +9,11 @@ afterEach(async () => {
 describe('metrics: GET /metrics for Prometheus', () => {
   it('counts task outcomes by handler', async () => {
     sample = await startSampleApp({ fakeApiFailures: 1, apiMaxRetries: 2, apiRetryBaseMs: 10 });
-    const { body } = await sample.http().post('/external-api/send').send({ data: { n: 1 } }).expect(201);
+    const { body } = await sample
+      .http()
+      .post('/external-api/send')
+      .send({ data: { n: 1 } })
+      .expect(201);
     await sample.watcher.finished(body.taskId);
     const { text, headers } = await sample.http().get('/metrics').expect(200);
     expect(headers['content-type']).toContain('text/plain');

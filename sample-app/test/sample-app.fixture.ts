@@ -35,7 +35,10 @@ export async function startSampleApp(overrides: Partial<SampleConfig> = {}): Pro
     uploadDir,
     ...overrides,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(SampleConfig).useValue(config).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(SampleConfig)
+    .useValue(config)
+    .compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.listen(0, '127.0.0.1');
   return {

@@ -10,7 +10,11 @@ describe('tasks: inspection over HTTP', () => {
   it('GET /tasks/:id shows status, attempts and the last error; GET /tasks lists tasks by status', async () => {
     // The fake API fails more often than the task retries: it ends failed.
     sample = await startSampleApp({ fakeApiFailures: 5, apiMaxRetries: 1, apiRetryBaseMs: 10, welcomeDelayMs: 60_000 });
-    const { body: failing } = await sample.http().post('/external-api/send').send({ data: { n: 1 } }).expect(201);
+    const { body: failing } = await sample
+      .http()
+      .post('/external-api/send')
+      .send({ data: { n: 1 } })
+      .expect(201);
     const { body: user } = await sample.http().post('/users').send({ email: 'ada@example.com' }).expect(201);
     await sample.watcher.finished(failing.taskId);
 
@@ -25,7 +29,8 @@ describe('tasks: inspection over HTTP', () => {
     });
     expect(task.lastError.stack).toBeUndefined();
 
-    const ids = async (query: string) => (await sample!.http().get(`/tasks?${query}`).expect(200)).body.tasks.map((t: { id: string }) => t.id);
+    const ids = async (query: string) =>
+      (await sample!.http().get(`/tasks?${query}`).expect(200)).body.tasks.map((t: { id: string }) => t.id);
     expect(await ids('status=failed')).toEqual([failing.taskId]);
     expect(await ids('status=pending')).toEqual([user.welcomeEmailTaskId]);
     expect(await ids('status=pending,failed&limit=1')).toEqual([user.welcomeEmailTaskId]); // newest first

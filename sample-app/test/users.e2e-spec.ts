@@ -9,7 +9,11 @@ afterEach(async () => {
 describe('users: delayed notification, cancellation, event-driven fan-out', () => {
   it('POST /users sends the welcome email after WELCOME_DELAY_MS, not before', async () => {
     sample = await startSampleApp({ welcomeDelayMs: 100 });
-    const { body: user } = await sample.http().post('/users').send({ email: 'ada@example.com', name: 'Ada' }).expect(201);
+    const { body: user } = await sample
+      .http()
+      .post('/users')
+      .send({ email: 'ada@example.com', name: 'Ada' })
+      .expect(201);
 
     const task = await sample.watcher.finished(user.welcomeEmailTaskId);
 
@@ -35,18 +39,27 @@ describe('users: delayed notification, cancellation, event-driven fan-out', () =
     const { body: task } = await sample.http().get(`/tasks/${bob.welcomeEmailTaskId}`).expect(200);
     expect(task).toMatchObject({ status: 'cancelled', attempts: 0 });
     // Unsubscribing again finds nothing left to cancel.
-    await sample.http().post(`/users/${bob.id}/unsubscribe`).expect(200, { userId: bob.id, subscribed: false, welcomeEmailCancelled: false });
+    await sample
+      .http()
+      .post(`/users/${bob.id}/unsubscribe`)
+      .expect(200, { userId: bob.id, subscribed: false, welcomeEmailCancelled: false });
   });
 
   it('UserRegistered fans out to send-welcome-email, create-profile and log-activity, all done', async () => {
     sample = await startSampleApp({ welcomeDelayMs: 20 });
-    const { body: user } = await sample.http().post('/users').send({ email: 'grace@example.com', name: 'Grace' }).expect(201);
+    const { body: user } = await sample
+      .http()
+      .post('/users')
+      .send({ email: 'grace@example.com', name: 'Grace' })
+      .expect(201);
 
     await sample.watcher.finished(user.welcomeEmailTaskId);
     await sample.scheduler.whenIdle();
 
     const { body: tasks } = await sample.http().get('/tasks?status=succeeded').expect(200);
-    const handlers = tasks.tasks.filter((t: { args: { userId: string } }) => t.args.userId === user.id).map((t: { handler: string }) => t.handler);
+    const handlers = tasks.tasks
+      .filter((t: { args: { userId: string } }) => t.args.userId === user.id)
+      .map((t: { handler: string }) => t.handler);
     expect(handlers.sort()).toEqual(['create-profile', 'log-activity', 'send-welcome-email']);
     const { body: saved } = await sample.http().get(`/users/${user.id}`).expect(200);
     expect(saved.profile).toMatchObject({ displayName: 'Grace' });

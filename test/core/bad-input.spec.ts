@@ -58,15 +58,31 @@ const invalid: [string, ScheduleOptions, string][] = [
   ['a NaN delay', { delay: Number.NaN }, 'Expected `delay` to be a finite number of ms from 0 up, got `NaN`'],
   ['an infinite delay', { delay: Infinity }, 'Expected `delay` to be a finite number of ms from 0 up, got `Infinity`'],
   ['delay and runAt', { delay: 1, runAt: new Date() }, 'Give either `delay` or `runAt`, not both.'],
-  ['an invalid runAt', { runAt: new Date('not a date') }, 'Expected `runAt` to be a valid Date, got `Date(Invalid Date)`'],
-  ['a runAt that is not a Date', { runAt: '2030-01-01' as unknown as Date }, 'Expected `runAt` to be a valid Date, got `"2030-01-01"`'],
+  [
+    'an invalid runAt',
+    { runAt: new Date('not a date') },
+    'Expected `runAt` to be a valid Date, got `Date(Invalid Date)`',
+  ],
+  [
+    'a runAt that is not a Date',
+    { runAt: '2030-01-01' as unknown as Date },
+    'Expected `runAt` to be a valid Date, got `"2030-01-01"`',
+  ],
   ['a zero timeout', { timeout: 0 }, 'Expected `timeout` to be a positive number of ms, got `0`'],
   ['a fractional maxRetries', { maxRetries: 1.5 }, 'Expected `maxRetries` to be an integer from 0 up, got `1.5`'],
   ['a negative maxRetries', { maxRetries: -1 }, 'Expected `maxRetries` to be an integer from 0 up, got `-1`'],
   ['an empty partitionKey', { partitionKey: '' }, 'Expected `partitionKey` to be a non-empty string, got `""`'],
-  ['a numeric partitionKey', { partitionKey: 7 as unknown as string }, 'Expected `partitionKey` to be a non-empty string, got `7`'],
+  [
+    'a numeric partitionKey',
+    { partitionKey: 7 as unknown as string },
+    'Expected `partitionKey` to be a non-empty string, got `7`',
+  ],
   ['an empty taskId', { taskId: '' }, 'Expected `taskId` to be a non-empty string, got `""`'],
-  ['a retryStrategy without nextDelay', { retryStrategy: {} as IRetryStrategy }, 'Expected `retryStrategy` to be an object with nextDelay(), got `[object Object]`'],
+  [
+    'a retryStrategy without nextDelay',
+    { retryStrategy: {} as IRetryStrategy },
+    'Expected `retryStrategy` to be an object with nextDelay(), got `[object Object]`',
+  ],
 ];
 
 describe('schedule() refuses bad input with a typed error and stores nothing', () => {
@@ -79,27 +95,35 @@ describe('schedule() refuses bad input with a typed error and stores nothing', (
   it('an unknown handler name', async () => {
     const { scheduler } = await start();
     await expect(scheduler.schedule('no-such-handler')).rejects.toThrow(
-      new UnknownTaskHandlerError('No task handler is registered under the name "no-such-handler". Decorate a provider with @TaskHandler() and list it in a module.'),
+      new UnknownTaskHandlerError(
+        'No task handler is registered under the name "no-such-handler". Decorate a provider with @TaskHandler() and list it in a module.',
+      ),
     );
   });
 
   it('a class that is not a registered handler', async () => {
     const { scheduler } = await start();
     await expect(scheduler.schedule(NotAHandler as never, {})).rejects.toThrow(
-      new UnknownTaskHandlerError("NotAHandler is not a registered task handler. Decorate it with @TaskHandler() and list it in a module's providers."),
+      new UnknownTaskHandlerError(
+        "NotAHandler is not a registered task handler. Decorate it with @TaskHandler() and list it in a module's providers.",
+      ),
     );
   });
 
   it('a transaction, with a store that cannot add inside one', async () => {
     const { scheduler } = await start();
     await expect(scheduler.schedule('echo', {}, { transaction: {} })).rejects.toThrow(
-      new InvalidTaskOptionsError('This store cannot add tasks inside your transaction (`transaction`); PostgresTaskStore can.'),
+      new InvalidTaskOptionsError(
+        'This store cannot add tasks inside your transaction (`transaction`); PostgresTaskStore can.',
+      ),
     );
   });
 
   it('a batch with one bad item adds none of it', async () => {
     const { scheduler } = await start();
-    await expect(scheduler.scheduleMany([{ handler: 'echo' }, { handler: 'echo', options: { delay: -5 } }])).rejects.toThrow(InvalidTaskOptionsError);
+    await expect(
+      scheduler.scheduleMany([{ handler: 'echo' }, { handler: 'echo', options: { delay: -5 } }]),
+    ).rejects.toThrow(InvalidTaskOptionsError);
     expect((await scheduler.counts()).pending).toBe(0);
   });
 });
@@ -113,7 +137,9 @@ const unstorable: [string, string, string][] = [
 
 describe('on every store, schedule() refuses ids, keys and names no store can keep', () => {
   const fields = ['taskId', 'partitionKey', 'name'] as const;
-  const cases = fields.flatMap((field) => unstorable.map(([what, text, problem]) => [field, what, text, problem] as const));
+  const cases = fields.flatMap((field) =>
+    unstorable.map(([what, text, problem]) => [field, what, text, problem] as const),
+  );
 
   it.each(cases)('%s holding %s', async (field, _what, text, problem) => {
     const { scheduler } = await start();
@@ -123,19 +149,28 @@ describe('on every store, schedule() refuses ids, keys and names no store can ke
     expect((await scheduler.counts()).pending).toBe(0);
   });
 
-  it.each(['taskId', 'partitionKey'] as const)('a %s longer than MAX_KEY_LENGTH, and takes one that long', async (field) => {
-    const { scheduler } = await start();
-    const longest = '\u20ac'.repeat(MAX_KEY_LENGTH);
-    await expect(scheduler.schedule('echo', {}, { [field]: `${longest}x` })).rejects.toThrow(
-      new InvalidTaskOptionsError(Messages.textTooLong(field, MAX_KEY_LENGTH, MAX_KEY_LENGTH + 1)),
-    );
-    await scheduler.schedule('echo', {}, { [field]: longest, delay: 60_000 });
-    expect((await scheduler.counts()).pending).toBe(1);
-  });
+  it.each(['taskId', 'partitionKey'] as const)(
+    'a %s longer than MAX_KEY_LENGTH, and takes one that long',
+    async (field) => {
+      const { scheduler } = await start();
+      const longest = '\u20ac'.repeat(MAX_KEY_LENGTH);
+      await expect(scheduler.schedule('echo', {}, { [field]: `${longest}x` })).rejects.toThrow(
+        new InvalidTaskOptionsError(Messages.textTooLong(field, MAX_KEY_LENGTH, MAX_KEY_LENGTH + 1)),
+      );
+      await scheduler.schedule('echo', {}, { [field]: longest, delay: 60_000 });
+      expect((await scheduler.counts()).pending).toBe(1);
+    },
+  );
 
   it('takes well-formed surrogate pairs', async () => {
     const { scheduler } = await start();
-    expect(await scheduler.schedule('echo', {}, { taskId: 'emoji-\ud83d\ude00', partitionKey: '\ud83d\ude00', name: '\ud83d\ude00', delay: 60_000 })).toBe('emoji-\ud83d\ude00');
+    expect(
+      await scheduler.schedule(
+        'echo',
+        {},
+        { taskId: 'emoji-\ud83d\ude00', partitionKey: '\ud83d\ude00', name: '\ud83d\ude00', delay: 60_000 },
+      ),
+    ).toBe('emoji-\ud83d\ude00');
   });
 
   it('a handler whose name holds U+0000', async () => {
@@ -161,10 +196,18 @@ describe('with a store that keeps JSON', () => {
     ['NaN', { list: [1, Number.NaN] }, 'args.list[1] is NaN (JSON turns it into null)'],
     ['a symbol', { s: Symbol('x') }, 'args.s is a symbol'],
     ['U+0000 in a string', { list: ['ok', 'a\u0000'] }, 'args.list[1] is a string holding U+0000 at index 1'],
-    ['a lone surrogate in a string', { nested: { s: 'x\ud800' } }, 'args.nested.s is a string holding a lone surrogate (\\ud800'],
+    [
+      'a lone surrogate in a string',
+      { nested: { s: 'x\ud800' } },
+      'args.nested.s is a string holding a lone surrogate (\\ud800',
+    ],
     ['U+0000 in a key', { nested: { 'k\u0000': 1 } }, 'args.nested is an object with a key holding U+0000 at index 1'],
     ['a lone surrogate in a key', { '\udfff': 1 }, 'args is an object with a key holding a lone surrogate (\\udfff'],
-    ['nesting 10,000 deep', nest(10_000), `args.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a… is nested more than ${MAX_JSON_DEPTH} levels deep`],
+    [
+      'nesting 10,000 deep',
+      nest(10_000),
+      `args.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a… is nested more than ${MAX_JSON_DEPTH} levels deep`,
+    ],
   ];
 
   it.each(unsafe)('refuses args holding %s, saying where', async (_what, args, where) => {
@@ -187,7 +230,9 @@ describe('with a store that keeps JSON', () => {
   it('accepts plain data, and refuses a custom retry strategy it cannot store', async () => {
     const { scheduler } = await start({ store: new JsonStore() });
     await scheduler.schedule('echo', { a: [1, 'two', null, { b: true }], skipped: undefined });
-    await expect(scheduler.schedule('echo', {}, { retryStrategy: { nextDelay: () => 1 } })).rejects.toThrow(TaskArgsNotSerializableError);
+    await expect(scheduler.schedule('echo', {}, { retryStrategy: { nextDelay: () => 1 } })).rejects.toThrow(
+      TaskArgsNotSerializableError,
+    );
   });
 });
 
@@ -195,5 +240,7 @@ it('a store that is down: StoreUnavailableError naming the cause', async () => {
   const { scheduler } = await start({ store: new DownStore() });
   const scheduling = scheduler.schedule('echo', {});
   await expect(scheduling).rejects.toThrow(StoreUnavailableError);
-  await expect(scheduling).rejects.toThrow('The task store is unavailable (schedule): connect ECONNREFUSED 127.0.0.1:6379');
+  await expect(scheduling).rejects.toThrow(
+    'The task store is unavailable (schedule): connect ECONNREFUSED 127.0.0.1:6379',
+  );
 });

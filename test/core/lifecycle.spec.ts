@@ -37,7 +37,8 @@ closeAfterEach(
   () => app,
   () => jest.restoreAllMocks(),
 );
-const start = (queue = {}) => startTestApp({ queue, providers: [Progress, SlowTask, StubbornTask] }).then((started) => (app = started));
+const start = (queue = {}) =>
+  startTestApp({ queue, providers: [Progress, SlowTask, StubbornTask] }).then((started) => (app = started));
 
 it('on shutdown, stops claiming and waits for running tasks to finish', async () => {
   const { scheduler, app: nest } = await start();
@@ -70,7 +71,9 @@ it('logs how many pending tasks the in-memory store drops at shutdown', async ()
   await scheduler.schedule(SlowTask, undefined, { delay: 60_000 });
   await app!.close();
   app = undefined;
-  expect(warn).toHaveBeenCalledWith('Dropping 2 pending task(s): the in-memory store keeps nothing after the application stops');
+  expect(warn).toHaveBeenCalledWith(
+    'Dropping 2 pending task(s): the in-memory store keeps nothing after the application stops',
+  );
 });
 
 it('with autoStart false, only schedules (producer-only process)', async () => {

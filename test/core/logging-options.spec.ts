@@ -8,8 +8,12 @@ import {
 } from '../../lib/index.js';
 import { InMemoryMessages } from '../../lib/stores/in-memory/in-memory.messages.js';
 
-const capture = (): TaskQueueLogger & Record<'warn' | 'debug', jest.Mock> =>
-  ({ log: jest.fn(), warn: jest.fn(), error: jest.fn(), debug: jest.fn() });
+const capture = (): TaskQueueLogger & Record<'warn' | 'debug', jest.Mock> => ({
+  log: jest.fn(),
+  warn: jest.fn(),
+  error: jest.fn(),
+  debug: jest.fn(),
+});
 
 /** Closing a queue with a pending task makes the in-memory store warn: a log line to look for. */
 async function closeWithPending(queue: TaskQueue): Promise<void> {

@@ -41,7 +41,11 @@ describe('TaskQueueModule', () => {
   it('forRootAsync builds options from injected providers', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TaskQueueModule.forRootAsync({ imports: [ConfigModule], inject: [QueueConfig], useFactory: (config: QueueConfig) => ({ store: config.store, concurrency: config.concurrency }) }),
+        TaskQueueModule.forRootAsync({
+          imports: [ConfigModule],
+          inject: [QueueConfig],
+          useFactory: (config: QueueConfig) => ({ store: config.store, concurrency: config.concurrency }),
+        }),
       ],
       providers: [Mailer, SendEmailTask],
     }).compile();
@@ -54,18 +58,24 @@ describe('TaskQueueModule', () => {
   });
 
   it('forRootAsync without a factory is refused at once, clearly', () => {
-    expect(() => TaskQueueModule.forRootAsync({ inject: [] })).toThrow(new InvalidTaskOptionsError('TaskQueueModule.forRootAsync() needs useFactory, useClass or useExisting.'));
+    expect(() => TaskQueueModule.forRootAsync({ inject: [] })).toThrow(
+      new InvalidTaskOptionsError('TaskQueueModule.forRootAsync() needs useFactory, useClass or useExisting.'),
+    );
   });
 
   it('refuses invalid module options at start-up', async () => {
     const compiling = Test.createTestingModule({ imports: [TaskQueueModule.forRoot({ concurrency: 0 })] }).compile();
-    await expect(compiling).rejects.toThrow(new InvalidTaskOptionsError('Expected `concurrency` to be an integer from 1 up, got `0`'));
+    await expect(compiling).rejects.toThrow(
+      new InvalidTaskOptionsError('Expected `concurrency` to be an integer from 1 up, got `0`'),
+    );
   });
 
   it('provides the store and the default retry strategy for injection', async () => {
     const strategy = new FixedDelayRetryStrategy(5);
     const store = new InMemoryTaskStore();
-    const moduleRef = await Test.createTestingModule({ imports: [TaskQueueModule.forRoot({ store, defaultRetryStrategy: strategy })] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [TaskQueueModule.forRoot({ store, defaultRetryStrategy: strategy })],
+    }).compile();
     expect(moduleRef.get(TASK_STORE)).toBe(store);
     expect(moduleRef.get(DEFAULT_RETRY_STRATEGY)).toBe(strategy);
     await moduleRef.close();
@@ -97,10 +107,15 @@ describe('@TaskHandler discovery', () => {
     class SmsNotifier implements ITaskHandler {
       execute() {}
     }
-    const moduleRef = await Test.createTestingModule({ imports: [TaskQueueModule.forRoot()], providers: [EmailNotifier, SmsNotifier] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [TaskQueueModule.forRoot()],
+      providers: [EmailNotifier, SmsNotifier],
+    }).compile();
     const init = moduleRef.init();
     await expect(init).rejects.toThrow(DuplicateTaskHandlerError);
-    await expect(init).rejects.toThrow(`Two task handlers are named "notify": EmailNotifier and SmsNotifier. Give one of them another name with @TaskHandler('...').`);
+    await expect(init).rejects.toThrow(
+      `Two task handlers are named "notify": EmailNotifier and SmsNotifier. Give one of them another name with @TaskHandler('...').`,
+    );
   });
 
   it('finds handlers provided with useValue and useFactory', async () => {
@@ -151,7 +166,10 @@ describe('@TaskHandler discovery', () => {
         seen.push(this.perRequest.n);
       }
     }
-    const moduleRef = await Test.createTestingModule({ imports: [TaskQueueModule.forRoot({ logger: 'error' })], providers: [PerRequest, ScopedTask] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [TaskQueueModule.forRoot({ logger: 'error' })],
+      providers: [PerRequest, ScopedTask],
+    }).compile();
     const app = await moduleRef.init();
     const scheduler = app.get(TaskScheduler);
     await scheduler.schedule('scoped');
@@ -165,7 +183,12 @@ describe('@TaskHandler discovery', () => {
   it('refuses a decorated class without execute()', async () => {
     @TaskHandler()
     class NotAHandler {}
-    const moduleRef = await Test.createTestingModule({ imports: [TaskQueueModule.forRoot()], providers: [NotAHandler] }).compile();
-    await expect(moduleRef.init()).rejects.toThrow('NotAHandler is decorated with @TaskHandler() but has no execute(args, ctx) method.');
+    const moduleRef = await Test.createTestingModule({
+      imports: [TaskQueueModule.forRoot()],
+      providers: [NotAHandler],
+    }).compile();
+    await expect(moduleRef.init()).rejects.toThrow(
+      'NotAHandler is decorated with @TaskHandler() but has no execute(args, ctx) method.',
+    );
   });
 });

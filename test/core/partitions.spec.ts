@@ -48,7 +48,8 @@ closeAfterEach(
     jest.useRealTimers();
   },
 );
-const start = (queue = {}) => startTestApp({ queue, providers: [Tracker, StepTask, HeldTask] }).then((started) => (app = started));
+const start = (queue = {}) =>
+  startTestApp({ queue, providers: [Tracker, StepTask, HeldTask] }).then((started) => (app = started));
 
 it('never overlaps tasks of one partition, keeps their order, and runs partitions in parallel', async () => {
   const { scheduler } = await start({ concurrency: 10 });
@@ -59,7 +60,9 @@ it('never overlaps tasks of one partition, keeps their order, and runs partition
   }
   // Interleave single schedules and a batch: order is scheduling order either way.
   for (const args of items.slice(0, 30)) await scheduler.schedule(StepTask, args, { partitionKey: args.partition });
-  await scheduler.scheduleMany(items.slice(30).map((args) => ({ handler: StepTask, args, options: { partitionKey: args.partition } })));
+  await scheduler.scheduleMany(
+    items.slice(30).map((args) => ({ handler: StepTask, args, options: { partitionKey: args.partition } })),
+  );
   await scheduler.whenIdle();
   const tracker = app!.app.get(Tracker);
   expect(tracker.maxPerPartition).toBe(1);
@@ -83,7 +86,11 @@ it('lets unpartitioned tasks run beside a busy partition', async () => {
 it('keeps a partition for a task waiting for its retry (fake clock)', async () => {
   jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
   const { scheduler } = await start({ concurrency: 4 });
-  await scheduler.schedule(HeldTask, { key: '1', failFirst: true }, { partitionKey: 'p', maxRetries: 1, retryStrategy: new FixedDelayRetryStrategy(1_000) });
+  await scheduler.schedule(
+    HeldTask,
+    { key: '1', failFirst: true },
+    { partitionKey: 'p', maxRetries: 1, retryStrategy: new FixedDelayRetryStrategy(1_000) },
+  );
   await scheduler.schedule(HeldTask, { key: '2' }, { partitionKey: 'p' });
   await scheduler.whenIdle();
   expect(app!.app.get(Tracker).order.get('held')).toEqual([1]);

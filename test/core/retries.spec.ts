@@ -50,7 +50,8 @@ class FatalTask implements ITaskHandler {
 
 let app: TestApp | undefined;
 closeAfterEach(() => app);
-const start = (queue = {}) => startTestApp({ queue, providers: [Attempts, FlakyTask, FragileTask, FatalTask] }).then((started) => (app = started));
+const start = (queue = {}) =>
+  startTestApp({ queue, providers: [Attempts, FlakyTask, FragileTask, FatalTask] }).then((started) => (app = started));
 const attempts = () => app!.app.get(Attempts).at;
 
 describe('retry strategies', () => {
@@ -70,7 +71,7 @@ describe('retry strategies', () => {
   });
 
   it('fixed and linear', () => {
-    expect([1, 2, 3].map((n) => new FixedDelayRetryStrategy(250).nextDelay())).toEqual([250, 250, 250]);
+    expect([1, 2, 3].map(() => new FixedDelayRetryStrategy(250).nextDelay())).toEqual([250, 250, 250]);
     const linear = new LinearBackoffRetryStrategy({ baseDelay: 100, step: 50, maxDelay: 180 });
     expect([1, 2, 3].map((n) => linear.nextDelay(n))).toEqual([100, 150, 180]);
   });
@@ -78,7 +79,9 @@ describe('retry strategies', () => {
   it('rejects nonsense options with InvalidTaskOptionsError, as every other option check does', () => {
     expect(() => new FixedDelayRetryStrategy(-1)).toThrow(InvalidTaskOptionsError);
     expect(() => new FixedDelayRetryStrategy(-1)).toThrow('Expected `delay` to be a finite number from 0 up, got `-1`');
-    expect(() => new ExponentialBackoffRetryStrategy({ jitter: 2 })).toThrow('Expected `jitter` to be a finite number from 0 to 1, got `2`');
+    expect(() => new ExponentialBackoffRetryStrategy({ jitter: 2 })).toThrow(
+      'Expected `jitter` to be a finite number from 0 to 1, got `2`',
+    );
     expect(() => new ExponentialBackoffRetryStrategy({ factor: 0.5 })).toThrow('`factor`');
     expect(() => new ExponentialBackoffRetryStrategy({ jitter: 2 })).toThrow('`jitter`');
     expect(() => new LinearBackoffRetryStrategy({ baseDelay: Number.NaN })).toThrow('`baseDelay`');
@@ -90,7 +93,11 @@ describe('retries (fake clock)', () => {
 
   it('retries a failed attempt after the strategy delay and succeeds', async () => {
     const { scheduler } = await start();
-    const id = await scheduler.schedule(FlakyTask, { failures: 2 }, { maxRetries: 3, retryStrategy: new FixedDelayRetryStrategy(1_000) });
+    const id = await scheduler.schedule(
+      FlakyTask,
+      { failures: 2 },
+      { maxRetries: 3, retryStrategy: new FixedDelayRetryStrategy(1_000) },
+    );
     await scheduler.whenIdle();
     expect(attempts().map((a) => a.attempt)).toEqual([1]);
     await jest.advanceTimersByTimeAsync(999);
@@ -106,17 +113,30 @@ describe('retries (fake clock)', () => {
       [2, 1_000],
       [3, 2_000],
     ]);
-    expect(await scheduler.getTask(id)).toMatchObject({ status: TaskStatus.Succeeded, attempts: 3, result: 3, lastError: { message: 'attempt 2 failed' } });
+    expect(await scheduler.getTask(id)).toMatchObject({
+      status: TaskStatus.Succeeded,
+      attempts: 3,
+      result: 3,
+      lastError: { message: 'attempt 2 failed' },
+    });
   });
 
   it('fails the task for good when retries run out, keeping the last error', async () => {
     const { scheduler } = await start();
-    const id = await scheduler.schedule(FlakyTask, { failures: 99 }, { maxRetries: 2, retryStrategy: new LinearBackoffRetryStrategy({ baseDelay: 10, step: 10 }) });
+    const id = await scheduler.schedule(
+      FlakyTask,
+      { failures: 99 },
+      { maxRetries: 2, retryStrategy: new LinearBackoffRetryStrategy({ baseDelay: 10, step: 10 }) },
+    );
     await jest.advanceTimersByTimeAsync(1_000);
     await scheduler.whenIdle();
     expect(attempts().map((a) => a.attempt)).toEqual([1, 2, 3]);
     const task = (await scheduler.getTask(id))!;
-    expect(task).toMatchObject({ status: TaskStatus.Failed, attempts: 3, lastError: { name: 'Error', message: 'attempt 3 failed' } });
+    expect(task).toMatchObject({
+      status: TaskStatus.Failed,
+      attempts: 3,
+      lastError: { name: 'Error', message: 'attempt 3 failed' },
+    });
     expect(task.lastError!.stack).toContain('attempt 3 failed');
     const failed = app!.events.filter((e) => e.type === 'failed');
     expect(failed.map((e) => [e.attempt, e.willRetry])).toEqual([
@@ -164,7 +184,10 @@ describe('errors that end a task at once', () => {
     const id = await scheduler.schedule(FatalTask, undefined, { maxRetries: 5 });
     await scheduler.whenIdle();
     expect(attempts()).toHaveLength(1);
-    expect(await scheduler.getTask(id)).toMatchObject({ status: TaskStatus.Failed, lastError: { name: 'NonRetryableError', message: 'card declined' } });
+    expect(await scheduler.getTask(id)).toMatchObject({
+      status: TaskStatus.Failed,
+      lastError: { name: 'NonRetryableError', message: 'card declined' },
+    });
   });
 
   it('records a thrown non-Error value as a readable error', async () => {

@@ -19,7 +19,8 @@ class RecordTask implements ITaskHandler<unknown, string> {
 
 let app: TestApp | undefined;
 closeAfterEach(() => app);
-const start = (queue = {}) => startTestApp({ queue, providers: [Calls, RecordTask] }).then((started) => (app = started));
+const start = (queue = {}) =>
+  startTestApp({ queue, providers: [Calls, RecordTask] }).then((started) => (app = started));
 const calls = () => app!.app.get(Calls).log;
 
 describe('delay and runAt (fake clock)', () => {
@@ -69,7 +70,11 @@ describe('delay and runAt (fake clock)', () => {
 describe('what a task carries', () => {
   it('gives the handler its args and context, and getTask a full snapshot', async () => {
     const { scheduler } = await start();
-    const id = await scheduler.schedule('record', { email: 'a@b.c' }, { name: 'welcome', metadata: { tenant: 't1' }, maxRetries: 2, partitionKey: 'user-1', priority: 4 });
+    const id = await scheduler.schedule(
+      'record',
+      { email: 'a@b.c' },
+      { name: 'welcome', metadata: { tenant: 't1' }, maxRetries: 2, partitionKey: 'user-1', priority: 4 },
+    );
     await scheduler.whenIdle();
     const [call] = calls();
     expect(call!.ctx).toMatchObject({ taskId: id, handler: 'record', attempt: 1, metadata: { tenant: 't1' } });
@@ -141,7 +146,11 @@ describe('scheduleMany', () => {
     const ids = await scheduler.scheduleMany([1, 2, 3].map((n) => ({ handler: RecordTask, args: n })));
     await scheduler.whenIdle();
     expect(ids).toHaveLength(3);
-    expect(calls().map((c) => c.args).sort()).toEqual([1, 2, 3]);
+    expect(
+      calls()
+        .map((c) => c.args)
+        .sort(),
+    ).toEqual([1, 2, 3]);
   });
 });
 

@@ -1,6 +1,14 @@
 import { jest } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { FixedDelayRetryStrategy, TaskCancelledError, TaskHandler, TaskStatus, TaskTimeoutError, type ITaskHandler, type TaskContext } from '../../lib/index.js';
+import {
+  FixedDelayRetryStrategy,
+  TaskCancelledError,
+  TaskHandler,
+  TaskStatus,
+  TaskTimeoutError,
+  type ITaskHandler,
+  type TaskContext,
+} from '../../lib/index.js';
 import { closeAfterEach, startTestApp, type TestApp } from '../support/task-queue-app.js';
 
 @Injectable()
@@ -38,7 +46,8 @@ class IgnoresSignalTask implements ITaskHandler<{ ms: number }> {
 
 let app: TestApp | undefined;
 closeAfterEach(() => app);
-const start = (queue = {}) => startTestApp({ queue, providers: [Seen, WaitsForSignalTask, IgnoresSignalTask] }).then((started) => (app = started));
+const start = (queue = {}) =>
+  startTestApp({ queue, providers: [Seen, WaitsForSignalTask, IgnoresSignalTask] }).then((started) => (app = started));
 const seen = () => app!.app.get(Seen);
 
 describe('timeout (fake clock)', () => {
@@ -46,7 +55,11 @@ describe('timeout (fake clock)', () => {
 
   it('aborts the signal with TaskTimeoutError when an attempt outlives its timeout, and retries', async () => {
     const { scheduler } = await start();
-    const id = await scheduler.schedule(WaitsForSignalTask, undefined, { timeout: 1_000, maxRetries: 1, retryStrategy: new FixedDelayRetryStrategy(10) });
+    const id = await scheduler.schedule(WaitsForSignalTask, undefined, {
+      timeout: 1_000,
+      maxRetries: 1,
+      retryStrategy: new FixedDelayRetryStrategy(10),
+    });
     await app!.nextEvent((e) => e.type === 'started');
     await jest.advanceTimersByTimeAsync(999);
     expect(seen().aborts).toHaveLength(0);
@@ -71,7 +84,11 @@ describe('timeout (fake clock)', () => {
     await jest.advanceTimersByTimeAsync(400);
     await scheduler.whenIdle();
     expect(seen().finished).toEqual([id]);
-    expect(await scheduler.getTask(id)).toMatchObject({ status: TaskStatus.Failed, result: undefined, lastError: { name: 'TaskTimeoutError' } });
+    expect(await scheduler.getTask(id)).toMatchObject({
+      status: TaskStatus.Failed,
+      result: undefined,
+      lastError: { name: 'TaskTimeoutError' },
+    });
   });
 });
 
@@ -91,7 +108,10 @@ describe('cancel', () => {
 
   it('a running task sees its signal abort with TaskCancelledError, ends cancelled and is not retried', async () => {
     const { scheduler } = await start();
-    const id = await scheduler.schedule(WaitsForSignalTask, undefined, { maxRetries: 3, retryStrategy: new FixedDelayRetryStrategy(1) });
+    const id = await scheduler.schedule(WaitsForSignalTask, undefined, {
+      maxRetries: 3,
+      retryStrategy: new FixedDelayRetryStrategy(1),
+    });
     await app!.nextEvent((e) => e.type === 'started' && e.taskId === id);
     expect(await scheduler.cancel(id)).toBe(true);
     await scheduler.whenIdle();

@@ -3,7 +3,11 @@ import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminu
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { InMemoryTaskStore, TaskHandler, TaskQueueModule, TaskScheduler } from '../../lib/index.js';
-import { TaskQueueHealthIndicator, TaskQueueObservabilityModule, type TaskQueueHealthOptions } from '../../lib/observability/index.js';
+import {
+  TaskQueueHealthIndicator,
+  TaskQueueObservabilityModule,
+  type TaskQueueHealthOptions,
+} from '../../lib/observability/index.js';
 import { ObservabilityMessages } from '../../lib/observability/observability.messages.js';
 import { StoppableStore } from './support/faulty-stores.js';
 
@@ -29,7 +33,10 @@ class HealthController {
 describe('TaskQueueHealthIndicator with @nestjs/terminus', () => {
   let app: INestApplication | undefined;
 
-  async function start(store: InMemoryTaskStore, options: { autoStart?: boolean; health?: TaskQueueHealthOptions } = {}): Promise<INestApplication> {
+  async function start(
+    store: InMemoryTaskStore,
+    options: { autoStart?: boolean; health?: TaskQueueHealthOptions } = {},
+  ): Promise<INestApplication> {
     const ref = await Test.createTestingModule({
       imports: [
         TerminusModule.forRoot({ logger: false }),
@@ -54,7 +61,17 @@ describe('TaskQueueHealthIndicator with @nestjs/terminus', () => {
     const response = await request(server).get('/health').expect(200);
     expect(response.body).toEqual({
       status: 'ok',
-      info: { 'task-queue': { status: 'up', store: 'up', worker: 'running', claimFailures: 0, pending: 0, running: 0, oldestDueAgeMs: 0 } },
+      info: {
+        'task-queue': {
+          status: 'up',
+          store: 'up',
+          worker: 'running',
+          claimFailures: 0,
+          pending: 0,
+          running: 0,
+          oldestDueAgeMs: 0,
+        },
+      },
       error: {},
       details: { 'task-queue': expect.objectContaining({ status: 'up' }) },
     });
@@ -79,7 +96,13 @@ describe('TaskQueueHealthIndicator with @nestjs/terminus', () => {
     store.hanging = true;
     const result = await indicator.isHealthy('tasks');
     store.hanging = false;
-    expect(result).toEqual({ tasks: expect.objectContaining({ status: 'down', store: 'down', message: ObservabilityMessages.storeTimedOut(20) }) });
+    expect(result).toEqual({
+      tasks: expect.objectContaining({
+        status: 'down',
+        store: 'down',
+        message: ObservabilityMessages.storeTimedOut(20),
+      }),
+    });
   });
 
   it('is down once the worker fails to claim maxClaimFailures times in a row', async () => {
@@ -91,7 +114,12 @@ describe('TaskQueueHealthIndicator with @nestjs/terminus', () => {
     store.stopped = false;
     // The check reads the worker's status before its first await, so before another claim can succeed.
     const { 'task-queue': result } = await nest.get(TaskQueueHealthIndicator).isHealthy();
-    expect(result).toMatchObject({ status: 'down', store: 'up', worker: 'running', message: ObservabilityMessages.claimsFailing(result.claimFailures) });
+    expect(result).toMatchObject({
+      status: 'down',
+      store: 'up',
+      worker: 'running',
+      message: ObservabilityMessages.claimsFailing(result.claimFailures),
+    });
     expect(result.claimFailures).toBeGreaterThanOrEqual(1);
   });
 
@@ -112,6 +140,10 @@ describe('TaskQueueHealthIndicator with @nestjs/terminus', () => {
     const indicator = nest.get(TaskQueueHealthIndicator);
     await nest.close();
     app = undefined;
-    expect((await indicator.isHealthy())['task-queue']).toMatchObject({ status: 'down', worker: 'stopped', message: ObservabilityMessages.workerNotRunning('stopped') });
+    expect((await indicator.isHealthy())['task-queue']).toMatchObject({
+      status: 'down',
+      worker: 'stopped',
+      message: ObservabilityMessages.workerNotRunning('stopped'),
+    });
   });
 });

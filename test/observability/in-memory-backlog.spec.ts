@@ -43,7 +43,18 @@ describe('InMemoryTaskStore.backlog()', () => {
 
   it('counts a task as due once its time has come, claimed or not', async () => {
     const now = Date.now();
-    jest.useFakeTimers({ now, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    jest.useFakeTimers({
+      now,
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'queueMicrotask',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+      ],
+    });
     try {
       const store = new InMemoryTaskStore();
       await store.add([task({ runAt: now + 60_000 })]);

@@ -2,8 +2,19 @@ import { Injectable, Module, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Registry } from 'prom-client';
-import { createTaskQueue, InvalidTaskOptionsError, TaskHandler, TaskQueueError, TaskQueueModule, TaskScheduler } from '../../lib/index.js';
-import { TaskQueueInstrumentation, TaskQueueObservabilityModule, type TaskLogRecord } from '../../lib/observability/index.js';
+import {
+  createTaskQueue,
+  InvalidTaskOptionsError,
+  TaskHandler,
+  TaskQueueError,
+  TaskQueueModule,
+  TaskScheduler,
+} from '../../lib/index.js';
+import {
+  TaskQueueInstrumentation,
+  TaskQueueObservabilityModule,
+  type TaskLogRecord,
+} from '../../lib/observability/index.js';
 import { ObservabilityMessages } from '../../lib/observability/observability.messages.js';
 import { loadPeer } from '../../lib/stores/shared/peer-loader.js';
 import { Messages } from '../../lib/task-queue.messages.js';
@@ -26,7 +37,8 @@ class CapturingLogger implements LoggerService {
   readonly lines: { level: string; message: unknown; context: unknown }[] = [];
   log = (message: unknown, context?: unknown) => void this.lines.push({ level: 'log', message, context });
   warn = (message: unknown, context?: unknown) => void this.lines.push({ level: 'warn', message, context });
-  error = (message: unknown, ...rest: unknown[]) => void this.lines.push({ level: 'error', message, context: rest.at(-1) });
+  error = (message: unknown, ...rest: unknown[]) =>
+    void this.lines.push({ level: 'error', message, context: rest.at(-1) });
   debug = (message: unknown, context?: unknown) => void this.lines.push({ level: 'debug', message, context });
   verbose = (message: unknown, context?: unknown) => void this.lines.push({ level: 'verbose', message, context });
 }
@@ -40,7 +52,11 @@ describe('TaskQueueObservabilityModule', () => {
     const ref = await Test.createTestingModule({
       imports: [
         TaskQueueModule.forRoot({ logger: false }),
-        TaskQueueObservabilityModule.forRoot({ prometheus: { registry }, tracing: { tracerProvider }, logging: { levels: { succeeded: 'log' } } }),
+        TaskQueueObservabilityModule.forRoot({
+          prometheus: { registry },
+          tracing: { tracerProvider },
+          logging: { levels: { succeeded: 'log' } },
+        }),
       ],
       providers: [SendInvoiceTask],
     }).compile();
@@ -56,7 +72,11 @@ describe('TaskQueueObservabilityModule', () => {
       expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['task.execute send-invoice']);
       // Through Nest's Logger, under the TaskQueue context.
       const line = logger.lines.find((l) => (l.message as TaskLogRecord).event === 'task.succeeded')!;
-      expect(line).toMatchObject({ level: 'log', context: 'TaskQueue', message: { taskId: id, handler: 'send-invoice' } });
+      expect(line).toMatchObject({
+        level: 'log',
+        context: 'TaskQueue',
+        message: { taskId: id, handler: 'send-invoice' },
+      });
     } finally {
       await app.close();
       await tracerProvider.shutdown();
@@ -81,28 +101,46 @@ describe('TaskQueueObservabilityModule', () => {
       await app.get(TaskScheduler).schedule('send-invoice');
       await app.get(TaskScheduler).whenIdle();
       const registry = app.get<Registry>(METRICS_REGISTRY);
-      expect(new PrometheusText(await registry.metrics()).value('task_queue_tasks_scheduled_total', { handler: 'send-invoice' })).toBe(1);
+      expect(
+        new PrometheusText(await registry.metrics()).value('task_queue_tasks_scheduled_total', {
+          handler: 'send-invoice',
+        }),
+      ).toBe(1);
     } finally {
       await app.close();
     }
   });
 
   it('says so when forRootAsync has no factory', () => {
-    expect(() => TaskQueueObservabilityModule.forRootAsync({})).toThrow(new InvalidTaskOptionsError(ObservabilityMessages.asyncOptionsWithoutFactory()));
+    expect(() => TaskQueueObservabilityModule.forRootAsync({})).toThrow(
+      new InvalidTaskOptionsError(ObservabilityMessages.asyncOptionsWithoutFactory()),
+    );
   });
 
   it('says so when the app has no TaskQueueModule', async () => {
     const ref = await Test.createTestingModule({ imports: [TaskQueueObservabilityModule.forRoot()] }).compile();
-    await expect(ref.init()).rejects.toMatchObject({ name: TaskQueueError.name, message: ObservabilityMessages.noTaskQueue() });
+    await expect(ref.init()).rejects.toMatchObject({
+      name: TaskQueueError.name,
+      message: ObservabilityMessages.noTaskQueue(),
+    });
     await ref.close();
   });
 
   it('checks its options when the app is built', async () => {
     const building = Test.createTestingModule({
-      imports: [TaskQueueModule.forRoot({ logger: false }), TaskQueueObservabilityModule.forRoot({ prometheus: { prefix: 'task-queue' } })],
+      imports: [
+        TaskQueueModule.forRoot({ logger: false }),
+        TaskQueueObservabilityModule.forRoot({ prometheus: { prefix: 'task-queue' } }),
+      ],
     }).compile();
     await expect(building).rejects.toThrow(
-      new InvalidTaskOptionsError(Messages.invalidOption('prometheus.prefix', 'a Prometheus metric name prefix ([a-zA-Z_:][a-zA-Z0-9_:]*)', 'task-queue')),
+      new InvalidTaskOptionsError(
+        Messages.invalidOption(
+          'prometheus.prefix',
+          'a Prometheus metric name prefix ([a-zA-Z_:][a-zA-Z0-9_:]*)',
+          'task-queue',
+        ),
+      ),
     );
   });
 });
@@ -130,26 +168,48 @@ describe('TaskQueueInstrumentation', () => {
         throw new Error('no meter');
       },
     };
-    await expect(TaskQueueInstrumentation.attach(queue, { prometheus: { registry }, openTelemetryMetrics: { meterProvider: failing } })).rejects.toThrow('no meter');
+    await expect(
+      TaskQueueInstrumentation.attach(queue, {
+        prometheus: { registry },
+        openTelemetryMetrics: { meterProvider: failing },
+      }),
+    ).rejects.toThrow('no meter');
     expect(registry.getMetricsAsArray()).toEqual([]);
     await queue.close();
   });
 
   it.each([
     [{ health: { storeTimeout: 0 } }, Messages.invalidOption('health.storeTimeout', 'a positive number of ms', 0)],
-    [{ health: { maxOldestDueAge: -1 } }, Messages.invalidOption('health.maxOldestDueAge', 'a positive number of ms, or false', -1)],
-    [{ prometheus: { durationBuckets: [1, 0.5] } }, Messages.invalidOption('prometheus.durationBuckets', 'a non-empty array of increasing positive numbers (seconds)', [1, 0.5])],
-    [{ logging: { levels: { failed: 'loud' } } }, Messages.invalidOption('logging.levels.failed', "'verbose', 'debug', 'log', 'warn', 'error' or false", 'loud')],
+    [
+      { health: { maxOldestDueAge: -1 } },
+      Messages.invalidOption('health.maxOldestDueAge', 'a positive number of ms, or false', -1),
+    ],
+    [
+      { prometheus: { durationBuckets: [1, 0.5] } },
+      Messages.invalidOption(
+        'prometheus.durationBuckets',
+        'a non-empty array of increasing positive numbers (seconds)',
+        [1, 0.5],
+      ),
+    ],
+    [
+      { logging: { levels: { failed: 'loud' } } },
+      Messages.invalidOption('logging.levels.failed', "'verbose', 'debug', 'log', 'warn', 'error' or false", 'loud'),
+    ],
   ])('rejects bad options: %j', async (options, message) => {
     const queue = createTaskQueue({ logger: false });
-    await expect(TaskQueueInstrumentation.attach(queue, options as never)).rejects.toThrow(new InvalidTaskOptionsError(message));
+    await expect(TaskQueueInstrumentation.attach(queue, options as never)).rejects.toThrow(
+      new InvalidTaskOptionsError(message),
+    );
     await queue.close();
   });
 });
 
 describe('optional peers', () => {
   it('says what to install when a peer is missing', async () => {
-    await expect(loadPeer('PrometheusTaskMetrics', 'prom-client', () => Promise.reject(new Error('Cannot find module')))).rejects.toMatchObject({
+    await expect(
+      loadPeer('PrometheusTaskMetrics', 'prom-client', () => Promise.reject(new Error('Cannot find module'))),
+    ).rejects.toMatchObject({
       name: TaskQueueError.name,
       message: Messages.missingDriver('PrometheusTaskMetrics', 'prom-client'),
     });
@@ -157,12 +217,17 @@ describe('optional peers', () => {
 
   it('are never imported at load time, only as types or with import()', async () => {
     const { readdir, readFile } = await import('node:fs/promises');
-    const files = (await readdir(new URL('../../lib/', import.meta.url), { recursive: true })).filter((f) => f.endsWith('.ts'));
+    const files = (await readdir(new URL('../../lib/', import.meta.url), { recursive: true })).filter((f) =>
+      f.endsWith('.ts'),
+    );
     const offenders: string[] = [];
     for (const file of files) {
       const source = await readFile(new URL(`../../lib/${file}`, import.meta.url), 'utf8');
       for (const line of source.split('\n')) {
-        if (/^\s*(import|export)\s(?!type\b).*from\s+'(prom-client|@opentelemetry\/[^']+|@nestjs\/terminus)'/.test(line)) offenders.push(`${file}: ${line.trim()}`);
+        if (
+          /^\s*(import|export)\s(?!type\b).*from\s+'(prom-client|@opentelemetry\/[^']+|@nestjs\/terminus)'/.test(line)
+        )
+          offenders.push(`${file}: ${line.trim()}`);
       }
     }
     expect(offenders).toEqual([]);

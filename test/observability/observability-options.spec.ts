@@ -5,7 +5,9 @@ import { Messages } from '../../lib/task-queue.messages.js';
 
 describe('resolveObservabilityOptions', () => {
   it('turns true into the defaults and drops false', () => {
-    expect(resolveObservabilityOptions({ prometheus: true, tracing: false, logging: { levels: { failed: 'warn' } } })).toEqual({
+    expect(
+      resolveObservabilityOptions({ prometheus: true, tracing: false, logging: { levels: { failed: 'warn' } } }),
+    ).toEqual({
       health: {},
       prometheus: {},
       openTelemetryMetrics: undefined,
@@ -23,7 +25,10 @@ describe('resolveObservabilityOptions', () => {
       Messages.invalidOption('openTelemetryMetrics.latenessBuckets', M.bucketsExpected(), []),
     ],
     [{ logging: { args: 'all' } }, Messages.invalidOption('logging.args', M.logArgsExpected(), 'all')],
-    [{ health: { maxClaimFailures: 1.5 } }, Messages.invalidOption('health.maxClaimFailures', M.countFromOneExpected(), 1.5)],
+    [
+      { health: { maxClaimFailures: 1.5 } },
+      Messages.invalidOption('health.maxClaimFailures', M.countFromOneExpected(), 1.5),
+    ],
   ])('refuses %j, saying what it expected', (options, message) => {
     expect(() => resolveObservabilityOptions(options as never)).toThrow(new InvalidTaskOptionsError(message));
   });

@@ -1,5 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createTaskQueue, FixedDelayRetryStrategy, TaskQueue, type TaskContext, type TaskEvent, type TaskObserver } from '../../lib/index.js';
+import {
+  createTaskQueue,
+  FixedDelayRetryStrategy,
+  TaskQueue,
+  type TaskContext,
+  type TaskEvent,
+  type TaskObserver,
+} from '../../lib/index.js';
 
 /** The engine's hook for observability: events with their task, metadata stamps at schedule(), execution wrappers. */
 describe('TaskObserver hooks', () => {
@@ -105,7 +112,10 @@ describe('TaskObserver hooks', () => {
     });
     queue.observe({ wrapExecution: (_ctx, run) => run() });
     await queue.start();
-    const id = await queue.schedule('flaky', undefined, { maxRetries: 1, retryStrategy: new FixedDelayRetryStrategy(0) });
+    const id = await queue.schedule('flaky', undefined, {
+      maxRetries: 1,
+      retryStrategy: new FixedDelayRetryStrategy(0),
+    });
     await queue.whenIdle();
     expect(await queue.getTask(id)).toMatchObject({ status: 'succeeded', attempts: 2, result: 'second time' });
     expect(queue.running).toBe(0);

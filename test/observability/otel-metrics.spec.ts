@@ -1,4 +1,11 @@
-import { DataPointType, MeterProvider, MetricReader, type DataPoint, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
+import {
+  DataPointType,
+  MeterProvider,
+  MetricReader,
+  type DataPoint,
+  type Histogram,
+  type MetricData,
+} from '@opentelemetry/sdk-metrics';
 import { FixedDelayRetryStrategy, TaskQueue } from '../../lib/index.js';
 import { OtelTaskMetrics } from '../../lib/observability/index.js';
 import { StoppableStore } from './support/faulty-stores.js';
@@ -34,11 +41,18 @@ describe('OtelTaskMetrics', () => {
   async function collect(): Promise<Map<string, MetricData>> {
     const { resourceMetrics, errors } = await reader.collect();
     expect(errors).toEqual([]);
-    return new Map(resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).map((metric) => [metric.descriptor.name, metric]));
+    return new Map(
+      resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).map((metric) => [metric.descriptor.name, metric]),
+    );
   }
 
-  const point = <T>(metric: MetricData | undefined, attributes: Record<string, string> = {}): DataPoint<T> | undefined =>
-    (metric?.dataPoints as DataPoint<T>[] | undefined)?.find((p) => JSON.stringify(p.attributes) === JSON.stringify(attributes));
+  const point = <T>(
+    metric: MetricData | undefined,
+    attributes: Record<string, string> = {},
+  ): DataPoint<T> | undefined =>
+    (metric?.dataPoints as DataPoint<T>[] | undefined)?.find(
+      (p) => JSON.stringify(p.attributes) === JSON.stringify(attributes),
+    );
 
   it('records the same mix of outcomes as the Prometheus metrics, under the same names', async () => {
     await queue.start();
@@ -57,7 +71,12 @@ describe('OtelTaskMetrics', () => {
     expect(tasks.dataPointType).toBe(DataPointType.SUM);
     expect(tasks.descriptor.unit).toBe('{task}');
     const count = (handler: string, outcome: string) => point<number>(tasks, { handler, outcome })?.value;
-    expect([count('ok', 'succeeded'), count('ok', 'cancelled'), count('flaky', 'retried'), count('flaky', 'failed')]).toEqual([2, 1, 1, 1]);
+    expect([
+      count('ok', 'succeeded'),
+      count('ok', 'cancelled'),
+      count('flaky', 'retried'),
+      count('flaky', 'failed'),
+    ]).toEqual([2, 1, 1, 1]);
     expect(point<number>(m.get('task_queue.tasks.scheduled'), { handler: 'ok' })?.value).toBe(3);
 
     const duration = m.get('task_queue.task.duration')!;
@@ -65,7 +84,9 @@ describe('OtelTaskMetrics', () => {
     expect(duration.descriptor.unit).toBe('s');
     const succeeded = point<Histogram>(duration, { handler: 'ok', outcome: 'succeeded' })!.value;
     expect(succeeded.count).toBe(2);
-    expect(succeeded.buckets.boundaries).toEqual([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300]);
+    expect(succeeded.buckets.boundaries).toEqual([
+      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300,
+    ]);
     expect(point<Histogram>(m.get('task_queue.task.lateness'), { handler: 'flaky' })!.value.count).toBe(2);
 
     expect(point<number>(m.get('task_queue.pending_tasks'))?.value).toBe(0);

@@ -27,7 +27,13 @@ describe('PrometheusTaskMetrics', () => {
   it('counts a known mix of outcomes, by handler and outcome only', async () => {
     await queue.start();
     const ids = [await queue.schedule('ok'), await queue.schedule('ok')];
-    ids.push(await queue.schedule('flaky', undefined, { maxRetries: 1, retryStrategy: new FixedDelayRetryStrategy(0), partitionKey: 'customer-42' }));
+    ids.push(
+      await queue.schedule('flaky', undefined, {
+        maxRetries: 1,
+        retryStrategy: new FixedDelayRetryStrategy(0),
+        partitionKey: 'customer-42',
+      }),
+    );
     const later = await queue.schedule('ok', undefined, { delay: 60_000 });
     await queue.whenIdle();
 
@@ -42,7 +48,8 @@ describe('PrometheusTaskMetrics', () => {
     expect(m.types.get('task_queue_tasks_total')).toBe('counter');
     expect(m.types.get('task_queue_task_duration_seconds')).toBe('histogram');
     expect(m.types.get('task_queue_pending_tasks')).toBe('gauge');
-    const outcomes = (handler: string) => Object.fromEntries(OUTCOMES.map((outcome) => [outcome, m.value('task_queue_tasks_total', { handler, outcome })]));
+    const outcomes = (handler: string) =>
+      Object.fromEntries(OUTCOMES.map((outcome) => [outcome, m.value('task_queue_tasks_total', { handler, outcome })]));
     expect(outcomes('ok')).toEqual({ succeeded: 2, retried: 0, failed: 0, cancelled: 1 });
     expect(outcomes('flaky')).toEqual({ succeeded: 0, retried: 1, failed: 1, cancelled: 0 });
     expect(m.value('task_queue_tasks_scheduled_total', { handler: 'ok' })).toBe(3);
@@ -51,8 +58,12 @@ describe('PrometheusTaskMetrics', () => {
     expect(m.value('task_queue_task_duration_seconds_count', { handler: 'ok', outcome: 'succeeded' })).toBe(2);
     expect(m.value('task_queue_task_duration_seconds_count', { handler: 'flaky', outcome: 'retried' })).toBe(1);
     expect(m.value('task_queue_task_duration_seconds_count', { handler: 'flaky', outcome: 'failed' })).toBe(1);
-    expect(m.value('task_queue_task_duration_seconds_bucket', { handler: 'ok', outcome: 'succeeded', le: '+Inf' })).toBe(2);
-    expect(m.value('task_queue_task_duration_seconds_sum', { handler: 'ok', outcome: 'succeeded' })).toBeGreaterThanOrEqual(0);
+    expect(
+      m.value('task_queue_task_duration_seconds_bucket', { handler: 'ok', outcome: 'succeeded', le: '+Inf' }),
+    ).toBe(2);
+    expect(
+      m.value('task_queue_task_duration_seconds_sum', { handler: 'ok', outcome: 'succeeded' }),
+    ).toBeGreaterThanOrEqual(0);
     // Two attempts each; nothing waited long.
     expect(m.value('task_queue_task_lateness_seconds_count', { handler: 'ok' })).toBe(2);
     expect(m.value('task_queue_task_lateness_seconds_count', { handler: 'flaky' })).toBe(2);
@@ -63,7 +74,8 @@ describe('PrometheusTaskMetrics', () => {
     expect(m.value('task_queue_oldest_due_task_age_seconds')).toBe(0);
 
     // Bounded cardinality: no task id, no partition key, no other label.
-    for (const sample of m.samples) for (const label of Object.keys(sample.labels)) expect(['handler', 'outcome', 'le']).toContain(label);
+    for (const sample of m.samples)
+      for (const label of Object.keys(sample.labels)) expect(['handler', 'outcome', 'le']).toContain(label);
     const text = await registry.metrics();
     for (const id of [...ids, later, 'customer-42']) expect(text).not.toContain(id);
   });
@@ -72,7 +84,9 @@ describe('PrometheusTaskMetrics', () => {
     await queue.start();
     for (let i = 0; i < 3; i++) await queue.schedule('ok');
     await queue.whenIdle();
-    const buckets = (await scrape()).samples.filter((s) => s.name === 'task_queue_task_duration_seconds_bucket' && s.labels.outcome === 'succeeded');
+    const buckets = (await scrape()).samples.filter(
+      (s) => s.name === 'task_queue_task_duration_seconds_bucket' && s.labels.outcome === 'succeeded',
+    );
     expect(buckets.at(-1)).toMatchObject({ labels: { le: '+Inf' }, value: 3 });
     for (let i = 1; i < buckets.length; i++) expect(buckets[i]!.value).toBeGreaterThanOrEqual(buckets[i - 1]!.value);
   });

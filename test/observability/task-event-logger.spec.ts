@@ -23,8 +23,16 @@ describe('TaskEventLogger', () => {
     });
     queue.observe(new TaskEventLogger({ ...options, logger }));
     await queue.start();
-    const id = await queue.schedule('signup-email', { email: 'ada@example.com', plan: 'pro' }, { name: 'welcome', partitionKey: 'user-1' });
-    await queue.schedule('charge', { card: '4242424242424242' }, { maxRetries: 1, retryStrategy: new FixedDelayRetryStrategy(0) });
+    const id = await queue.schedule(
+      'signup-email',
+      { email: 'ada@example.com', plan: 'pro' },
+      { name: 'welcome', partitionKey: 'user-1' },
+    );
+    await queue.schedule(
+      'charge',
+      { card: '4242424242424242' },
+      { maxRetries: 1, retryStrategy: new FixedDelayRetryStrategy(0) },
+    );
     await queue.whenIdle();
     return id;
   }
@@ -34,7 +42,11 @@ describe('TaskEventLogger', () => {
   it('writes one structured record per event, filterable by task id and handler, args never by default', async () => {
     const id = await run();
     const mine = logger.records.filter((r) => r.record.taskId === id);
-    expect(mine.map((r) => `${r.level} ${r.record.event}`)).toEqual(['debug task.scheduled', 'debug task.started', 'debug task.succeeded']);
+    expect(mine.map((r) => `${r.level} ${r.record.event}`)).toEqual([
+      'debug task.scheduled',
+      'debug task.started',
+      'debug task.succeeded',
+    ]);
     expect(mine.find((r) => r.record.event === 'task.succeeded')!.record).toEqual({
       message: `Task ${id} (signup-email) succeeded, attempt 1`,
       event: 'task.succeeded',
@@ -53,19 +65,26 @@ describe('TaskEventLogger', () => {
 
   it('logs a retry as a warning and the last failure as an error, with its stack', async () => {
     await run();
-    const charge = logger.records.filter((r) => r.record.handler === 'charge' && r.record.event !== 'task.started' && r.record.event !== 'task.scheduled');
+    const charge = logger.records.filter(
+      (r) => r.record.handler === 'charge' && r.record.event !== 'task.started' && r.record.event !== 'task.scheduled',
+    );
     expect(charge.map((r) => [r.level, r.record.event, r.record.attempt])).toEqual([
       ['warn', 'task.retried', 1],
       ['error', 'task.failed', 2],
     ]);
     expect(charge[0]!.record.retryAt).toEqual(expect.any(String));
     expect(charge[0]!.record.error).toEqual({ name: 'Error', message: 'card declined' });
-    expect(charge[1]!.record.error).toMatchObject({ name: 'Error', message: 'card declined', stack: expect.stringContaining('card declined') });
+    expect(charge[1]!.record.error).toMatchObject({
+      name: 'Error',
+      message: 'card declined',
+      stack: expect.stringContaining('card declined'),
+    });
   });
 
   it('logs what the args hook returns: a redacted copy, or nothing for some tasks', async () => {
     const id = await run({
-      args: (args, task) => (task.handler === 'signup-email' ? { ...(args as object), email: '[redacted]' } : undefined),
+      args: (args, task) =>
+        task.handler === 'signup-email' ? { ...(args as object), email: '[redacted]' } : undefined,
     });
     const records = logger.records.filter((r) => r.record.taskId === id);
     for (const { record } of records) expect(record.args).toEqual({ email: '[redacted]', plan: 'pro' });
@@ -74,6 +93,9 @@ describe('TaskEventLogger', () => {
 
   it('uses the levels given, false for none', async () => {
     await run({ levels: { scheduled: false, started: false, succeeded: 'log', retried: false } });
-    expect(logger.records.map((r) => `${r.level} ${r.record.event}`).sort()).toEqual(['error task.failed', 'log task.succeeded']);
+    expect(logger.records.map((r) => `${r.level} ${r.record.event}`).sort()).toEqual([
+      'error task.failed',
+      'log task.succeeded',
+    ]);
   });
 });

@@ -1,7 +1,19 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { createTaskQueue, FixedDelayRetryStrategy, InMemoryTaskStore, TaskQueue, TaskTimeoutError, type TaskContext } from '../../lib/index.js';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
+import {
+  createTaskQueue,
+  FixedDelayRetryStrategy,
+  InMemoryTaskStore,
+  TaskQueue,
+  TaskTimeoutError,
+  type TaskContext,
+} from '../../lib/index.js';
 import { TaskTracing, TRACEPARENT } from '../../lib/observability/index.js';
 
 const exporter = new InMemorySpanExporter();
@@ -75,7 +87,10 @@ describe('TaskTracing', () => {
 
     // The link is stored with the task, next to the caller's metadata, so it survives any store.
     const { traceId, spanId } = request.spanContext();
-    expect((await queue.getTask(taskId))!.metadata).toEqual({ tenant: 't1', [TRACEPARENT]: `00-${traceId}-${spanId}-01` });
+    expect((await queue.getTask(taskId))!.metadata).toEqual({
+      tenant: 't1',
+      [TRACEPARENT]: `00-${traceId}-${spanId}-01`,
+    });
   });
 
   it('gives every attempt its own span under the same parent, failures marked as errors', async () => {
@@ -85,10 +100,14 @@ describe('TaskTracing', () => {
       },
     });
     await queue.start();
-    const request = await inSpan('POST /jobs', () => queue.schedule('flaky', undefined, { maxRetries: 1, retryStrategy: new FixedDelayRetryStrategy(0) }));
+    const request = await inSpan('POST /jobs', () =>
+      queue.schedule('flaky', undefined, { maxRetries: 1, retryStrategy: new FixedDelayRetryStrategy(0) }),
+    );
     await queue.whenIdle();
 
-    const spans = executions('flaky').sort((a, b) => Number(a.attributes['task_queue.attempt']) - Number(b.attributes['task_queue.attempt']));
+    const spans = executions('flaky').sort(
+      (a, b) => Number(a.attributes['task_queue.attempt']) - Number(b.attributes['task_queue.attempt']),
+    );
     expect(spans.map((s) => s.attributes['task_queue.attempt'])).toEqual([1, 2]);
     for (const span of spans) expect(span.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
     expect(spans[0]!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'first attempt fails' });
@@ -99,7 +118,8 @@ describe('TaskTracing', () => {
 
   it('marks a span failed when the attempt timed out, even if the handler returned', async () => {
     queue.registerHandler('slow', {
-      execute: (_args: unknown, ctx: TaskContext) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve('ignored the signal'))),
+      execute: (_args: unknown, ctx: TaskContext) =>
+        new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve('ignored the signal'))),
     });
     await queue.start();
     await queue.schedule('slow', undefined, { timeout: 10 });
@@ -119,7 +139,7 @@ describe('TaskTracing', () => {
     expect((await queue.getTask(id))!.metadata).toBeUndefined();
   });
 
-  it("keeps a traceparent the caller put in the metadata", async () => {
+  it('keeps a traceparent the caller put in the metadata', async () => {
     queue.registerHandler('imported', { execute: async () => {} });
     await queue.start();
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

@@ -43,7 +43,10 @@ describePostgres('scheduling inside the caller’s transaction (TaskScheduler, P
   };
 
   it('runs a task scheduled in a committed transaction; a rolled-back one schedules nothing', async () => {
-    app = await startTestApp({ queue: { store: createStore(postgresTarget, schema) }, providers: [Receipts, SendReceiptTask] });
+    app = await startTestApp({
+      queue: { store: createStore(postgresTarget, schema) },
+      providers: [Receipts, SendReceiptTask],
+    });
     const { scheduler } = app;
     let rolledBack = '';
     await inTransaction(async (client) => {

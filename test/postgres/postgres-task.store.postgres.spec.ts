@@ -46,7 +46,9 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
   it('upgrades a schema of version 1, installing the functions again', async () => {
     const { namespace } = stores;
     await admin.query(`CREATE SCHEMA "${namespace}"`);
-    await admin.query(`CREATE TABLE "${namespace}".migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await admin.query(
+      `CREATE TABLE "${namespace}".migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
     await admin.query(MIGRATIONS[0]!.sql(new PostgresNames(namespace)));
     await admin.query(`INSERT INTO "${namespace}".migrations (version, name) VALUES (1, 'v1')`);
     const log = jest.spyOn(logger, 'log');
@@ -99,7 +101,7 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
     await expect(init).rejects.toThrow(/is at version 0.*run store\.migrate\(\)/);
   });
 
-  it('adds in the caller\'s transaction: nothing if it rolls back, the task and a wake-up once it commits', async () => {
+  it("adds in the caller's transaction: nothing if it rolls back, the task and a wake-up once it commits", async () => {
     const store = await open();
     const client = await admin.connect();
     try {
@@ -127,9 +129,22 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
 
   it('keeps args, metadata, results, errors and retry strategies through JSON', async () => {
     const store = await open();
-    const args = { text: 'héllo ✓ "quoted" \n', n: 1.5, big: Number.MAX_SAFE_INTEGER, list: [null, true, { deep: [1] }], empty: {} };
+    const args = {
+      text: 'héllo ✓ "quoted" \n',
+      n: 1.5,
+      big: Number.MAX_SAFE_INTEGER,
+      list: [null, true, { deep: [1] }],
+      empty: {},
+    };
     const retryStrategy = new ExponentialBackoffRetryStrategy({ baseDelay: 10 });
-    const task = newTask({ args, metadata: { tenant: 't1', tags: ['a'] }, retryStrategy, maxRetries: 1, timeout: 250.5, priority: -2.5 });
+    const task = newTask({
+      args,
+      metadata: { tenant: 't1', tags: ['a'] },
+      retryStrategy,
+      maxRetries: 1,
+      timeout: 250.5,
+      priority: -2.5,
+    });
     const nullArgs = newTask({ args: null });
     const noArgs = newTask({ args: undefined });
     const nullResult = newTask();
@@ -142,12 +157,20 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
 
     const claimed = (await store.claim({ workerId: 'w', limit: 10 })).tasks;
     const lease = (id: string) => ({ taskId: id, token: claimed.find((t) => t.id === id)!.leaseToken! });
-    await store.fail(lease(task.id), { name: 'TypeError', message: 'bad "x"', stack: 'TypeError: bad\n    at y (z.ts:1:2)' }, 0);
+    await store.fail(
+      lease(task.id),
+      { name: 'TypeError', message: 'bad "x"', stack: 'TypeError: bad\n    at y (z.ts:1:2)' },
+      0,
+    );
     await store.complete(lease(nullArgs.id), { ok: true, list: [1, 'two'] });
     await store.complete(lease(noArgs.id), { big: 10n } as unknown);
     await store.complete(lease(nullResult.id), null);
     expect((await store.get(nullResult.id))!.result).toBeNull();
-    expect((await store.get(task.id))!.lastError).toEqual({ name: 'TypeError', message: 'bad "x"', stack: 'TypeError: bad\n    at y (z.ts:1:2)' });
+    expect((await store.get(task.id))!.lastError).toEqual({
+      name: 'TypeError',
+      message: 'bad "x"',
+      stack: 'TypeError: bad\n    at y (z.ts:1:2)',
+    });
     expect((await store.get(nullArgs.id))!.result).toEqual({ ok: true, list: [1, 'two'] });
     // A result JSON cannot hold is dropped (and logged); the task still succeeds.
     const dropped = (await store.get(noArgs.id))!;
@@ -157,11 +180,18 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
 
   it('refuses a stale report and says so in the log it was given', async () => {
     const warnings: string[] = [];
-    const log = { log: () => undefined, warn: (message: unknown) => void warnings.push(String(message)), error: () => undefined };
+    const log = {
+      log: () => undefined,
+      warn: (message: unknown) => void warnings.push(String(message)),
+      error: () => undefined,
+    };
     const store = await open({ leaseTime: 200 }, {}, log);
     await store.add([newTask({ id: 'stale' })]);
     const [first] = (await store.claim({ workerId: 'dead', limit: 1 })).tasks;
-    const [second] = await eventually(async () => (await store.claim({ workerId: 'w2', limit: 1 })).tasks, (tasks) => tasks.length === 1);
+    const [second] = await eventually(
+      async () => (await store.claim({ workerId: 'w2', limit: 1 })).tasks,
+      (tasks) => tasks.length === 1,
+    );
     expect(second!.attempts).toBe(2);
     expect(await store.complete({ taskId: 'stale', token: first!.leaseToken! })).toBe(false);
     expect(await store.renew([{ taskId: 'stale', token: first!.leaseToken! }])).toEqual(['stale']);
@@ -175,7 +205,9 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
   it('never lets a busy partition hold up the others', async () => {
     const store = await open();
     const early = Date.now() - 60_000;
-    await store.add(Array.from({ length: 1_000 }, (_, i) => newTask({ partitionKey: 'busy', runAt: early + i, priority: 9 })));
+    await store.add(
+      Array.from({ length: 1_000 }, (_, i) => newTask({ partitionKey: 'busy', runAt: early + i, priority: 9 })),
+    );
     const others = Array.from({ length: 10 }, (_, i) => newTask({ partitionKey: `p${i}` }));
     const free = [newTask(), newTask()];
     await store.add([...others, ...free]);
@@ -187,10 +219,16 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
 
   it('rejects an add past maxPending with QueueFullError, counting with the counters (no COUNT(*))', async () => {
     const store = await open();
-    await store.add(Array.from({ length: 5 }, () => newTask()), { maxPending: 5 });
+    await store.add(
+      Array.from({ length: 5 }, () => newTask()),
+      { maxPending: 5 },
+    );
     await expect(store.add([newTask()], { maxPending: 5 })).rejects.toThrow(QueueFullError);
     // Adds of one turn go together; if together they do not fit, each is tried alone.
-    const results = await Promise.allSettled([store.add([newTask()], { maxPending: 6 }), store.add([newTask()], { maxPending: 6 })]);
+    const results = await Promise.allSettled([
+      store.add([newTask()], { maxPending: 6 }),
+      store.add([newTask()], { maxPending: 6 }),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
     expect((await store.counts()).pending).toBe(6);
   });
@@ -217,7 +255,10 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
     await store.add([task]);
     const [claimed] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
     await store.complete({ taskId: task.id, token: claimed!.leaseToken! });
-    await eventually(() => store.get(task.id), (got) => got === undefined);
+    await eventually(
+      () => store.get(task.id),
+      (got) => got === undefined,
+    );
     expect(await store.counts()).toEqual({ pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
   });
 
@@ -244,13 +285,23 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
       const woken = nextSignal(b, (s) => s.type === 'wake' && s.inMs === undefined);
       await b.claim({ workerId: 'b', limit: 1 });
       await woken;
-      expect((await eventually(async () => (await b.claim({ workerId: 'b', limit: 1 })).tasks, (t) => t.length === 1))[0]!.attempts).toBe(2);
+      expect(
+        (
+          await eventually(
+            async () => (await b.claim({ workerId: 'b', limit: 1 })).tasks,
+            (t) => t.length === 1,
+          )
+        )[0]!.attempts,
+      ).toBe(2);
     });
   });
 
   describe('when PostgreSQL is unreachable', () => {
     it('refuses to start, quickly and saying why', async () => {
-      const store = new PostgresTaskStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test', schema: stores.namespace });
+      const store = new PostgresTaskStore({
+        connectionString: 'postgres://postgres@127.0.0.1:1/test',
+        schema: stores.namespace,
+      });
       await stores.expectRefusedStart(store, /init.*127\.0\.0\.1:1\/test is unreachable.*ECONNREFUSED/);
     });
 
@@ -266,7 +317,10 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
         await proxy.stop();
         await expect(store.add([newTask({ id: 'during' })])).rejects.toThrow(StoreUnavailableError);
         await expect(store.claim({ workerId: 'w', limit: 10 })).rejects.toThrow(/claim.*unreachable/);
-        await eventually(async () => warn.mock.calls.map((c) => String(c[0])), (calls) => calls.some((m) => m.includes('is unreachable')));
+        await eventually(
+          async () => warn.mock.calls.map((c) => String(c[0])),
+          (calls) => calls.some((m) => m.includes('is unreachable')),
+        );
 
         const back = nextSignal(store, (s) => s.type === 'wake' && s.reconnected === true);
         await proxy.start();

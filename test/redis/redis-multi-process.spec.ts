@@ -22,7 +22,10 @@ await describeMultiProcess(redisTarget, () => {
           (error) => console.log(error.name + ': ' + error.message),
         );`;
       const env = { ...process.env, NODE_OPTIONS: '' };
-      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, env }).toString();
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: dir,
+        env,
+      }).toString();
       expect(output.trim()).toBe(`TaskQueueError: ${Messages.missingDriver('RedisTaskStore', 'ioredis')}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -23,7 +23,13 @@ describeRedis('RedisTaskStore on Redis', () => {
 
   it('keeps args, metadata, results, errors and retry strategies as JSON', async () => {
     const store = await open();
-    const args = { text: 'héllo ✓ "quoted" \n', n: 1.5, big: Number.MAX_SAFE_INTEGER, list: [null, true, { deep: [1] }], empty: {} };
+    const args = {
+      text: 'héllo ✓ "quoted" \n',
+      n: 1.5,
+      big: Number.MAX_SAFE_INTEGER,
+      list: [null, true, { deep: [1] }],
+      empty: {},
+    };
     const retryStrategy = new ExponentialBackoffRetryStrategy({ baseDelay: 10 });
     const task = newTask({ args, metadata: { tenant: 't', tags: ['a'] }, retryStrategy, maxRetries: 1 });
     await store.add([task]);
@@ -35,8 +41,16 @@ describeRedis('RedisTaskStore on Redis', () => {
     await store.fail({ taskId: task.id, token: claimed!.leaseToken! }, error, 0);
     const [again] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
     expect(again!.lastError).toEqual(error);
-    await store.complete({ taskId: task.id, token: again!.leaseToken! }, { ok: ['yes', 2], at: '2026-01-01T00:00:00.000Z' });
-    expect(await store.get(task.id)).toMatchObject({ status: TaskStatus.Succeeded, result: { ok: ['yes', 2], at: '2026-01-01T00:00:00.000Z' }, lastError: error, attempts: 2 });
+    await store.complete(
+      { taskId: task.id, token: again!.leaseToken! },
+      { ok: ['yes', 2], at: '2026-01-01T00:00:00.000Z' },
+    );
+    expect(await store.get(task.id)).toMatchObject({
+      status: TaskStatus.Succeeded,
+      result: { ok: ['yes', 2], at: '2026-01-01T00:00:00.000Z' },
+      lastError: error,
+      attempts: 2,
+    });
   });
 
   it('keeps every key of a queue under its hash tag', async () => {
@@ -59,7 +73,11 @@ describeRedis('RedisTaskStore on Redis', () => {
     const { tasks: claimed } = await store.claim({ workerId: 'w', limit: 50 });
     const outcomes = await Promise.all(
       claimed.map((task, i) =>
-        i % 10 === 0 ? store.complete({ taskId: task.id, token: 'stale' }) : i % 2 ? store.complete({ taskId: task.id, token: task.leaseToken! }, i) : store.fail({ taskId: task.id, token: task.leaseToken! }, { name: 'Error', message: `${i}` }, null),
+        i % 10 === 0
+          ? store.complete({ taskId: task.id, token: 'stale' })
+          : i % 2
+            ? store.complete({ taskId: task.id, token: task.leaseToken! }, i)
+            : store.fail({ taskId: task.id, token: task.leaseToken! }, { name: 'Error', message: `${i}` }, null),
       ),
     );
     expect(outcomes).toEqual(claimed.map((_, i) => i % 10 !== 0));
@@ -84,7 +102,10 @@ describeRedis('RedisTaskStore on Redis', () => {
     await store.add([task]);
     const [claimed] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
     await store.complete({ taskId: task.id, token: claimed!.leaseToken! });
-    await eventually(() => store.counts(), (counts) => counts.succeeded === 0);
+    await eventually(
+      () => store.counts(),
+      (counts) => counts.succeeded === 0,
+    );
     expect(await store.get(task.id)).toBeUndefined();
     expect(await store.list()).toEqual([]);
   });
@@ -94,7 +115,12 @@ describeRedis('RedisTaskStore on Redis', () => {
     expect(await store.backlog()).toEqual({ delayed: 0, oldestDueAt: undefined });
     const now = Date.now();
     const oldest = newTask({ runAt: now - 500, partitionKey: 'p' });
-    await store.add([newTask({ runAt: now + 60_000 }), newTask({ runAt: now + 60_000, priority: 3 }), newTask({ runAt: now - 100 }), oldest]);
+    await store.add([
+      newTask({ runAt: now + 60_000 }),
+      newTask({ runAt: now + 60_000, priority: 3 }),
+      newTask({ runAt: now - 100 }),
+      oldest,
+    ]);
     // Behind its partition's head: not counted as delayed.
     await store.add([newTask({ runAt: now + 60_000, partitionKey: 'p' })]);
     expect(await store.backlog()).toEqual({ delayed: 2, oldestDueAt: oldest.runAt });
@@ -143,7 +169,12 @@ describeRedis('RedisTaskStore on Redis', () => {
       store.add([tasks[0]!]),
       store.add([tasks[4]!]),
     ]);
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name))).toEqual([[true, true], 'QueueFullError', [false], [true]]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name))).toEqual([
+      [true, true],
+      'QueueFullError',
+      [false],
+      [true],
+    ]);
     expect(await store.counts()).toMatchObject({ pending: 3 });
     const claimed = (await store.claim({ workerId: 'w', limit: 10 })).tasks.map((t) => t.id);
     expect(claimed).toEqual([tasks[0]!.id, tasks[1]!.id, tasks[4]!.id]);
@@ -168,9 +199,17 @@ describeRedis('RedisTaskStore on Redis', () => {
       const [lost] = (await dead.claim({ workerId: 'dead', limit: 1 })).tasks;
       leaseEnds = Date.now() + 300;
       await woken;
-      const [taken] = (await eventually(() => survivor.claim({ workerId: 'survivor', limit: 1 }), (b) => b.tasks.length === 1, 10_000)).tasks;
+      const [taken] = (
+        await eventually(
+          () => survivor.claim({ workerId: 'survivor', limit: 1 }),
+          (b) => b.tasks.length === 1,
+          10_000,
+        )
+      ).tasks;
       expect(taken).toMatchObject({ id: task.id, attempts: 2 });
-      expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(expect.stringMatching(/^1 task\(s\) whose worker stopped renewing its lease/));
+      expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(
+        expect.stringMatching(/^1 task\(s\) whose worker stopped renewing its lease/),
+      );
       warn.mockRestore();
       expect(await dead.complete({ taskId: task.id, token: lost!.leaseToken! })).toBe(false);
     });
@@ -195,13 +234,23 @@ describeRedis('RedisTaskStore on Redis', () => {
         await expect(store.claim({ workerId: 'w', limit: 10 })).rejects.toThrow(/unavailable \(claim\)/);
         // At once rather than after ioredis's reconnection attempts (generous for a busy machine).
         expect(Date.now() - started).toBeLessThan(2_000);
-        await eventually(async () => warn.mock.calls.map(([message]) => String(message)), (messages) => messages.some((m) => /unreachable/.test(m)));
+        await eventually(
+          async () => warn.mock.calls.map(([message]) => String(message)),
+          (messages) => messages.some((m) => /unreachable/.test(m)),
+        );
 
         const back = nextSignal(store, (s) => s.type === 'wake' && s.reconnected === true);
         await proxy.start();
         await back;
         expect((await store.counts()).pending).toBe(1);
-        await eventually(async () => store.add([newTask()]).then(() => true, () => false), (ok) => ok);
+        await eventually(
+          async () =>
+            store.add([newTask()]).then(
+              () => true,
+              () => false,
+            ),
+          (ok) => ok,
+        );
         expect((await store.counts()).pending).toBe(2);
         warn.mockRestore();
       } finally {

@@ -34,7 +34,10 @@ for (const target of [redisTarget, postgresTarget] as StoreTarget<ITaskStore>[])
     });
     const start = async () => {
       namespace = target.uniqueNamespace('badinput');
-      app = await startTestApp({ queue: { store: createStore(target, namespace), autoStart: false }, providers: [EchoTask] });
+      app = await startTestApp({
+        queue: { store: createStore(target, namespace), autoStart: false },
+        providers: [EchoTask],
+      });
       return app.scheduler;
     };
 
@@ -48,18 +51,28 @@ for (const target of [redisTarget, postgresTarget] as StoreTarget<ITaskStore>[])
       ];
       const [first, nul, surrogate, last] = await Promise.allSettled(turn);
       expect(nul).toMatchObject({ status: 'rejected', reason: expect.any(TaskArgsNotSerializableError) });
-      expect((nul as PromiseRejectedResult).reason.message).toContain('args.note is a string holding U+0000 at index 1');
+      expect((nul as PromiseRejectedResult).reason.message).toContain(
+        'args.note is a string holding U+0000 at index 1',
+      );
       expect(surrogate).toMatchObject({ status: 'rejected', reason: expect.any(TaskArgsNotSerializableError) });
-      expect((surrogate as PromiseRejectedResult).reason.message).toContain('args.list[0] is a string holding a lone surrogate');
+      expect((surrogate as PromiseRejectedResult).reason.message).toContain(
+        'args.list[0] is a string holding a lone surrogate',
+      );
       expect([first!.status, last!.status]).toEqual(['fulfilled', 'fulfilled']);
       expect((await scheduler.counts()).pending).toBe(2);
     });
 
     it('ids that differ only in lone surrogates: neither is taken, so none is merged', async () => {
       const scheduler = await start();
-      await expect(scheduler.schedule('echo', {}, { taskId: 'sur\ud800', delay: 60_000 })).rejects.toThrow(InvalidTaskOptionsError);
-      await expect(scheduler.schedule('echo', {}, { taskId: 'sur\udbff', delay: 60_000 })).rejects.toThrow(InvalidTaskOptionsError);
-      await expect(scheduler.schedule('echo', {}, { partitionKey: 'p\ud800', delay: 60_000 })).rejects.toThrow(InvalidTaskOptionsError);
+      await expect(scheduler.schedule('echo', {}, { taskId: 'sur\ud800', delay: 60_000 })).rejects.toThrow(
+        InvalidTaskOptionsError,
+      );
+      await expect(scheduler.schedule('echo', {}, { taskId: 'sur\udbff', delay: 60_000 })).rejects.toThrow(
+        InvalidTaskOptionsError,
+      );
+      await expect(scheduler.schedule('echo', {}, { partitionKey: 'p\ud800', delay: 60_000 })).rejects.toThrow(
+        InvalidTaskOptionsError,
+      );
       expect((await scheduler.counts()).pending).toBe(0);
     });
 

@@ -26,7 +26,9 @@ function countClaims(store: ITaskStore): { readonly count: number; reset(): void
   };
 }
 
-async function describeWorkerOn<S extends ITaskStore, O extends BaseStoreOptions>(target: StoreTarget<S, O>): Promise<void> {
+async function describeWorkerOn<S extends ITaskStore, O extends BaseStoreOptions>(
+  target: StoreTarget<S, O>,
+): Promise<void> {
   const describeStore = await describeIfUp(target);
   describeStore(`A worker on ${target.Store.name}`, () => {
     let namespace = '';

@@ -84,9 +84,15 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
   it('runs 5,000 tasks over 50 partitions on 3 processes: each once, partitions in order and never overlapping', async () => {
     const [a, b, c] = await Promise.all([start(), start(), start()]);
     const items: ScheduleItem[] = [];
-    for (let seq = 0; seq < 100; seq++) for (let p = 0; p < 50; p++) items.push(job({ kind: 'record', partition: p, seq }, { partitionKey: `p${p}` }));
+    for (let seq = 0; seq < 100; seq++)
+      for (let p = 0; p < 50; p++) items.push(job({ kind: 'record', partition: p, seq }, { partitionKey: `p${p}` }));
     await producer.scheduleMany(items);
-    await eventually(() => producer.counts(), (counts) => counts.succeeded === 5_000, 40_000, 50);
+    await eventually(
+      () => producer.counts(),
+      (counts) => counts.succeeded === 5_000,
+      40_000,
+      50,
+    );
 
     const { overlaps, runs } = await target.recorder.read(namespace);
     expect(overlaps).toEqual([]);
@@ -101,16 +107,30 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
   it('finishes the tasks of a worker killed mid-task once their leases expire, in partition order', async () => {
     const doomed = await start({ concurrency: 5, leaseTime: 1_000 });
     const hang = { kind: 'hang-in', pid: doomed.pid };
-    const ids = await producer.scheduleMany([job(hang), job(hang), job(hang), job(hang, { partitionKey: 'p' }), job(hang, { partitionKey: 'p' })]);
+    const ids = await producer.scheduleMany([
+      job(hang),
+      job(hang),
+      job(hang),
+      job(hang, { partitionKey: 'p' }),
+      job(hang, { partitionKey: 'p' }),
+    ]);
     await doomed.waitFor(() => doomed.started().length === 4, 'four tasks started');
     await doomed.kill('SIGKILL');
     const killedAt = Date.now();
 
     const survivor = await start({ concurrency: 5, leaseTime: 1_000 });
-    await eventually(() => producer.counts(), (counts) => counts.succeeded === 5, 10_000);
+    await eventually(
+      () => producer.counts(),
+      (counts) => counts.succeeded === 5,
+      10_000,
+    );
     expect(Date.now() - killedAt).toBeLessThan(5_000);
     for (const [i, id] of ids.entries()) {
-      expect(await producer.getTask(id)).toMatchObject({ status: TaskStatus.Succeeded, result: { pid: survivor.pid }, attempts: i === 4 ? 1 : 2 });
+      expect(await producer.getTask(id)).toMatchObject({
+        status: TaskStatus.Succeeded,
+        result: { pid: survivor.pid },
+        attempts: i === 4 ? 1 : 2,
+      });
     }
     const order = survivor.started().map((m) => m.taskId);
     expect(order.indexOf(ids[3]!)).toBeLessThan(order.indexOf(ids[4]!));
@@ -124,12 +144,22 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
 
     const replacement = await start({ concurrency: 1, leaseTime: 1_000 });
     await replacement.said('finished', id, 'the replacement finished the task');
-    await eventually(() => producer.getTask(id!), (task) => task?.status === TaskStatus.Succeeded);
+    await eventually(
+      () => producer.getTask(id!),
+      (task) => task?.status === TaskStatus.Succeeded,
+    );
 
     paused.child.kill('SIGCONT');
     await paused.said('finished', id, 'the paused worker finished late');
-    await paused.waitFor(() => paused.output.includes(`Task ${id}: this worker's lease was lost`), 'its report was refused');
-    expect(await producer.getTask(id!)).toMatchObject({ status: TaskStatus.Succeeded, attempts: 2, result: { pid: replacement.pid } });
+    await paused.waitFor(
+      () => paused.output.includes(`Task ${id}: this worker's lease was lost`),
+      'its report was refused',
+    );
+    expect(await producer.getTask(id!)).toMatchObject({
+      status: TaskStatus.Succeeded,
+      attempts: 2,
+      result: { pid: replacement.pid },
+    });
   }, 30_000);
 
   it('hands back unstarted a claim answered after its lease expired: the task runs once, elsewhere (issue 16)', async () => {
@@ -141,11 +171,18 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
       // A claim names its worker (host:pid:...), so the worker's first claim, which takes the task, is answered late.
       proxy.holdRepliesAfter(`${hostname()}:`);
       const stalled = await start({ concurrency: 1, leaseTime: 1_000, proxy });
-      await eventually(() => producer.getTask(id!), (task) => task?.status === TaskStatus.Running, 10_000);
+      await eventually(
+        () => producer.getTask(id!),
+        (task) => task?.status === TaskStatus.Running,
+        10_000,
+      );
 
       const other = await start({ concurrency: 1, leaseTime: 1_000 });
       await other.said('ran', id, 'the other worker ran the task once its lease expired');
-      await eventually(() => producer.getTask(id!), (task) => task?.status === TaskStatus.Succeeded);
+      await eventually(
+        () => producer.getTask(id!),
+        (task) => task?.status === TaskStatus.Succeeded,
+      );
       proxy.releaseReplies();
       const handedBack = () => stalled.output.includes('Handing back 1 claimed task(s) unstarted');
       const ran = () => stalled.messages.some((m) => m.type === 'ran');
@@ -171,7 +208,10 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
     const second = await start();
     await second.waitFor(() => ran(second).length === 10, 'the delayed tasks ran');
     expect(ran(second).sort()).toEqual([...later].sort());
-    await eventually(() => producer.counts(), (counts) => counts.succeeded === 20);
+    await eventually(
+      () => producer.counts(),
+      (counts) => counts.succeeded === 20,
+    );
     for (const id of later) {
       const task = (await producer.getTask(id))!;
       expect(task.status).toBe(TaskStatus.Succeeded);
@@ -190,13 +230,19 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
 
   it('aborts a task running in another process when it is cancelled here, and frees its partition', async () => {
     const worker = await start();
-    const [id, behind] = await producer.scheduleMany([job({ kind: 'until-aborted' }, { partitionKey: 'c' }), job({ kind: 'ran' }, { partitionKey: 'c' })]);
+    const [id, behind] = await producer.scheduleMany([
+      job({ kind: 'until-aborted' }, { partitionKey: 'c' }),
+      job({ kind: 'ran' }, { partitionKey: 'c' }),
+    ]);
     await worker.waitFor(() => worker.started(id).length === 1, 'the task started');
     expect(await producer.cancel(id!)).toBe(true);
     const aborted = (m: WorkerMessage) => m.type === 'aborted' && m.taskId === id && m.reason === 'TaskCancelledError';
     await worker.waitFor(() => worker.messages.some(aborted), 'the task was aborted');
     await worker.said('ran', behind, 'the next task of the partition ran');
     expect(await producer.getTask(id!)).toMatchObject({ status: TaskStatus.Cancelled, attempts: 1 });
-    await eventually(() => producer.getTask(behind!), (task) => task?.status === TaskStatus.Succeeded);
+    await eventually(
+      () => producer.getTask(behind!),
+      (task) => task?.status === TaskStatus.Succeeded,
+    );
   }, 30_000);
 }

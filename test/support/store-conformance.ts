@@ -29,12 +29,17 @@ export type StoreFactory = (options: { leaseTime?: number }) => Promise<StoreUnd
  * The conformance suite for a durable store, where its server is up: each test on a fresh namespace, deleted
  * after it.
  */
-export async function describeConformanceOf<S extends ITaskStore, O extends BaseStoreOptions>(target: StoreTarget<S, O>): Promise<void> {
+export async function describeConformanceOf<S extends ITaskStore, O extends BaseStoreOptions>(
+  target: StoreTarget<S, O>,
+): Promise<void> {
   const describeStore = await describeIfUp(target);
   describeStore(target.Store.name, () => {
     describeStoreConformance(target.Store.name, async ({ leaseTime }) => {
       const namespace = target.uniqueNamespace('conformance');
-      return { store: createStore(target, namespace, { leaseTime } as Partial<O>), dispose: () => target.dispose(namespace) };
+      return {
+        store: createStore(target, namespace, { leaseTime } as Partial<O>),
+        dispose: () => target.dispose(namespace),
+      };
     });
   });
 }
@@ -43,7 +48,16 @@ const RETENTION: Required<RetentionOptions> = { maxCount: 10_000, maxAge: 60 * 6
 
 export function newTask(overrides: Partial<NewTask> = {}): NewTask {
   const now = Date.now();
-  return { id: randomUUID(), handler: 'test-handler', args: { n: 1 }, priority: 0, runAt: now, createdAt: now, maxRetries: 0, ...overrides };
+  return {
+    id: randomUUID(),
+    handler: 'test-handler',
+    args: { n: 1 },
+    priority: 0,
+    runAt: now,
+    createdAt: now,
+    maxRetries: 0,
+    ...overrides,
+  };
 }
 
 /**
@@ -71,7 +85,15 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
 
     it('keeps what was added and returns it as pending', async () => {
       const store = await open();
-      const task = newTask({ name: 'label', args: { email: 'a@b.c', list: [1, 'x', null], nested: { ok: true } }, partitionKey: 'p', priority: 3, timeout: 500, maxRetries: 2, metadata: { tenant: 't1' } });
+      const task = newTask({
+        name: 'label',
+        args: { email: 'a@b.c', list: [1, 'x', null], nested: { ok: true } },
+        partitionKey: 'p',
+        priority: 3,
+        timeout: 500,
+        maxRetries: 2,
+        metadata: { tenant: 't1' },
+      });
       expect(await store.add([task])).toEqual([true]);
       const got = await store.get(task.id);
       expect(got).toMatchObject({ ...task, status: TaskStatus.Pending, attempts: 0 });
@@ -93,18 +115,30 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
     it('keeps ids and keys of MAX_KEY_LENGTH (3-byte characters) and surrogate pairs unchanged', async () => {
       const store = await open();
       const longest = '\u20ac'.repeat(MAX_KEY_LENGTH);
-      const tasks = [newTask({ id: longest, partitionKey: longest }), newTask({ id: 'pair-\ud83d\ude00', partitionKey: '\ud83d\ude00' })];
+      const tasks = [
+        newTask({ id: longest, partitionKey: longest }),
+        newTask({ id: 'pair-\ud83d\ude00', partitionKey: '\ud83d\ude00' }),
+      ];
       expect(await store.add(tasks)).toEqual([true, true]);
-      for (const task of tasks) expect(await store.get(task.id)).toMatchObject({ id: task.id, partitionKey: task.partitionKey });
+      for (const task of tasks)
+        expect(await store.get(task.id)).toMatchObject({ id: task.id, partitionKey: task.partitionKey });
       expect(await store.get('pair-\ud83d\ude01')).toBeUndefined();
     });
 
     it('an add the store refuses fails alone: the other adds of the same turn are added', async () => {
       const store = await open();
       // What schedule() refuses, as a store could meet it from a caller that skips the checks (a random id: no compression).
-      const refusable = [newTask({ handler: 'nul\u0000' }), newTask({ id: randomBytes(3_000).toString('hex') }), newTask({ name: 'sur\ud800' })];
+      const refusable = [
+        newTask({ handler: 'nul\u0000' }),
+        newTask({ id: randomBytes(3_000).toString('hex') }),
+        newTask({ name: 'sur\ud800' }),
+      ];
       const goods = [newTask(), newTask(), newTask()];
-      const adds = [store.add([goods[0]!]), ...refusable.map((task) => store.add([task])), store.add([goods[1]!, goods[2]!])];
+      const adds = [
+        store.add([goods[0]!]),
+        ...refusable.map((task) => store.add([task])),
+        store.add([goods[1]!, goods[2]!]),
+      ];
       const settled = await Promise.allSettled(adds);
       expect(settled[0]).toEqual({ status: 'fulfilled', value: [true] });
       expect(settled.at(-1)).toEqual({ status: 'fulfilled', value: [true, true] });
@@ -137,7 +171,10 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       const task = newTask({ runAt: Date.now() + 150 });
       await store.add([task]);
       expect((await claimAll(store)).tasks).toHaveLength(0);
-      const claimed = await eventually(async () => (await claimAll(store)).tasks, (tasks) => tasks.length === 1);
+      const claimed = await eventually(
+        async () => (await claimAll(store)).tasks,
+        (tasks) => tasks.length === 1,
+      );
       expect(claimed[0]!.id).toBe(task.id);
       expect(Date.now()).toBeGreaterThanOrEqual(task.runAt);
     });
@@ -159,7 +196,9 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       const store = await open();
       const tasks = Array.from({ length: 200 }, () => newTask());
       await store.add(tasks);
-      const batches = await Promise.all(Array.from({ length: 10 }, (_, i) => store.claim({ workerId: `w${i}`, limit: 30 })));
+      const batches = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => store.claim({ workerId: `w${i}`, limit: 30 })),
+      );
       const ids = batches.flatMap((b) => b.tasks.map((t) => t.id));
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids).toHaveLength(200);
@@ -170,7 +209,11 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       await store.add([newTask()]);
       const [task] = (await claimAll(store)).tasks;
       expect(await store.complete(leaseOf(task!), { sent: true })).toBe(true);
-      expect(await store.get(task!.id)).toMatchObject({ status: TaskStatus.Succeeded, result: { sent: true }, attempts: 1 });
+      expect(await store.get(task!.id)).toMatchObject({
+        status: TaskStatus.Succeeded,
+        result: { sent: true },
+        attempts: 1,
+      });
       expect((await store.get(task!.id))!.finishedAt).toBeGreaterThan(0);
       expect(await store.complete(leaseOf(task!))).toBe(false);
     });
@@ -228,7 +271,10 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
         expect(reports).toEqual([true, true, true, true, true]);
         expect((await store.get(neighbour!.taskId))!.result).toEqual({ ok: true });
         expect((await store.get(kept!.taskId))!.result).toEqual({ text: 'pair \ud83d\ude00, a backslash-u: \\u0000' });
-        for (const [lease, result] of [[nul!, { text: 'a\u0000b' }], [lone!, ['x\ud800']]] as const) {
+        for (const [lease, result] of [
+          [nul!, { text: 'a\u0000b' }],
+          [lone!, ['x\ud800']],
+        ] as const) {
           expect(await store.get(lease.taskId)).toMatchObject({ status: TaskStatus.Succeeded });
           expect((await store.get(lease.taskId))!.result).toEqual(json ? undefined : result);
           if (json) expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining(`Task ${lease.taskId}:`));
@@ -242,7 +288,10 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       it('keeps a retry however far away it is due, never failing the other reports', async () => {
         const store = await open();
         const [far, neighbour] = await claimNew(store, 2, { maxRetries: 1 });
-        const reports = [store.fail(far!, { name: 'Error', message: 'x' }, Number.MAX_VALUE), store.complete(neighbour!, 1)];
+        const reports = [
+          store.fail(far!, { name: 'Error', message: 'x' }, Number.MAX_VALUE),
+          store.complete(neighbour!, 1),
+        ];
         expect(await Promise.all(reports)).toEqual([true, true]);
         expect(await store.get(far!.taskId)).toMatchObject({ status: TaskStatus.Pending, attempts: 1 });
         expect((await store.get(far!.taskId))!.runAt).toBeGreaterThan(Date.now() + 365 * 24 * 3600_000);
@@ -255,9 +304,15 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       await store.add([newTask({ maxRetries: 1 })]);
       const [first] = (await claimAll(store)).tasks;
       const before = Date.now();
-      expect(await store.fail(leaseOf(first!), { name: 'Error', message: 'boom', stack: 'Error: boom\n at x' }, 60_000)).toBe(true);
+      expect(
+        await store.fail(leaseOf(first!), { name: 'Error', message: 'boom', stack: 'Error: boom\n at x' }, 60_000),
+      ).toBe(true);
       const waiting = (await store.get(first!.id))!;
-      expect(waiting).toMatchObject({ status: TaskStatus.Pending, attempts: 1, lastError: { name: 'Error', message: 'boom', stack: 'Error: boom\n at x' } });
+      expect(waiting).toMatchObject({
+        status: TaskStatus.Pending,
+        attempts: 1,
+        lastError: { name: 'Error', message: 'boom', stack: 'Error: boom\n at x' },
+      });
       expect(waiting.runAt).toBeGreaterThanOrEqual(before + 60_000 - 1_000);
       expect((await claimAll(store)).tasks).toHaveLength(0);
 
@@ -267,7 +322,11 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       const [second] = (await claimAll(store)).tasks;
       expect(second).toMatchObject({ id: 'retry-now', attempts: 2 });
       expect(await store.fail(leaseOf(second!), { name: 'Error', message: 'twice' }, null)).toBe(true);
-      expect(await store.get('retry-now')).toMatchObject({ status: TaskStatus.Failed, attempts: 2, lastError: { message: 'twice' } });
+      expect(await store.get('retry-now')).toMatchObject({
+        status: TaskStatus.Failed,
+        attempts: 2,
+        lastError: { message: 'twice' },
+      });
     });
 
     it('refuses reports and renewals from a stale lease', async () => {
@@ -369,7 +428,10 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
         await store.add([running, next]);
         const [claimed] = (await claimAll(store)).tasks;
         expect(await store.cancel(running.id)).toMatchObject({ status: TaskStatus.Cancelled });
-        await eventually(async () => signals, (s) => s.some((x) => x.type === 'cancel' && x.taskId === running.id));
+        await eventually(
+          async () => signals,
+          (s) => s.some((x) => x.type === 'cancel' && x.taskId === running.id),
+        );
         expect((await claimAll(store)).tasks).toHaveLength(0);
         expect(await store.complete(leaseOf(claimed!))).toBe(false);
         expect((await store.get(running.id))!.status).toBe(TaskStatus.Cancelled);
@@ -385,7 +447,11 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
         const behind = newTask({ partitionKey: 'p' });
         await store.add([task, behind]);
         const [first] = (await store.claim({ workerId: 'dead', limit: 10 })).tasks;
-        const taken = await eventually(async () => (await store.claim({ workerId: 'w2', limit: 10 })).tasks, (t) => t.length > 0, 10_000);
+        const taken = await eventually(
+          async () => (await store.claim({ workerId: 'w2', limit: 10 })).tasks,
+          (t) => t.length > 0,
+          10_000,
+        );
         expect(taken.map((t) => [t.id, t.attempts])).toEqual([[task.id, 2]]);
         expect(taken[0]!.leaseToken).not.toBe(first!.leaseToken);
         expect(await store.complete(leaseOf(first!))).toBe(false);
@@ -441,7 +507,10 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       const signals: StoreSignal[] = [];
       const unsubscribe = store.subscribe((signal) => signals.push(signal));
       await store.add([newTask()]);
-      await eventually(async () => signals, (s) => s.some((x) => x.type === 'wake'));
+      await eventually(
+        async () => signals,
+        (s) => s.some((x) => x.type === 'wake'),
+      );
       unsubscribe();
     });
 
@@ -453,7 +522,10 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
         const [claimed] = (await claimAll(store)).tasks;
         await store.complete(leaseOf(claimed!));
       }
-      await eventually(async () => store.get(tasks[0]!.id), (t) => t === undefined);
+      await eventually(
+        async () => store.get(tasks[0]!.id),
+        (t) => t === undefined,
+      );
       expect((await store.get(tasks[2]!.id))!.status).toBe(TaskStatus.Succeeded);
     });
 
@@ -499,7 +571,10 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       expect(await store.add([{ ...a, runAt: Date.now() + 60_000 }])).toEqual([true]);
       // Finished now: x, y, b (a waits to run again); c makes four, so only x goes.
       for (const task of [b, c]) await finish(task);
-      await eventually(async () => store.get(x.id), (t) => t === undefined);
+      await eventually(
+        async () => store.get(x.id),
+        (t) => t === undefined,
+      );
       for (const task of [y, b, c]) expect((await store.get(task.id))?.status).toBe(TaskStatus.Succeeded);
       expect((await store.get(a.id))?.status).toBe(TaskStatus.Pending);
     });

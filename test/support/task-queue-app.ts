@@ -58,7 +58,10 @@ export async function startTestApp(options: {
  * Closes the app a spec's tests start (what `current` returns then) after each test, then `reset`s what the test
  * changed: by default the fake timers.
  */
-export function closeAfterEach(current: () => TestApp | undefined, reset: () => void = () => jest.useRealTimers()): void {
+export function closeAfterEach(
+  current: () => TestApp | undefined,
+  reset: () => void = () => jest.useRealTimers(),
+): void {
   afterEach(async () => {
     await current()?.close();
     reset();

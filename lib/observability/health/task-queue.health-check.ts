@@ -17,7 +17,11 @@ export interface TaskQueueHealth {
   problems: string[];
 }
 
-export const HEALTH_DEFAULTS = Object.freeze({ storeTimeout: 1_000, maxOldestDueAge: 300_000 as number | false, maxClaimFailures: 3 });
+export const HEALTH_DEFAULTS = Object.freeze({
+  storeTimeout: 1_000,
+  maxOldestDueAge: 300_000 as number | false,
+  maxClaimFailures: 3,
+});
 
 /**
  * Checks a task queue: the store answers in time, the worker loop runs and its claims succeed, and the
@@ -38,20 +42,32 @@ export class TaskQueueHealthCheck {
     const { state, claimFailures } = this.queue.workerStatus;
     const worker = this.queue.options.autoStart ? state : 'disabled';
     if (worker !== 'running' && worker !== 'disabled') problems.push(ObservabilityMessages.workerNotRunning(worker));
-    if (worker !== 'disabled' && claimFailures >= this.options.maxClaimFailures) problems.push(ObservabilityMessages.claimsFailing(claimFailures));
+    if (worker !== 'disabled' && claimFailures >= this.options.maxClaimFailures)
+      problems.push(ObservabilityMessages.claimsFailing(claimFailures));
 
     let gauges: QueueGauges | undefined;
     try {
       gauges = await readQueueGauges(this.queue.store, this.options.storeTimeout);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      problems.push(message === ObservabilityMessages.storeTimedOut(this.options.storeTimeout) ? message : ObservabilityMessages.storeFailed(message));
+      problems.push(
+        message === ObservabilityMessages.storeTimedOut(this.options.storeTimeout)
+          ? message
+          : ObservabilityMessages.storeFailed(message),
+      );
     }
     const { maxOldestDueAge } = this.options;
     const age = gauges?.oldestDueAgeMs;
-    if (maxOldestDueAge !== false && age !== undefined && age > maxOldestDueAge) problems.push(ObservabilityMessages.oldestDueTooLate(age, maxOldestDueAge));
+    if (maxOldestDueAge !== false && age !== undefined && age > maxOldestDueAge)
+      problems.push(ObservabilityMessages.oldestDueTooLate(age, maxOldestDueAge));
 
-    const health: TaskQueueHealth = { healthy: problems.length === 0, store: gauges === undefined ? 'down' : 'up', worker, claimFailures, problems };
+    const health: TaskQueueHealth = {
+      healthy: problems.length === 0,
+      store: gauges === undefined ? 'down' : 'up',
+      worker,
+      claimFailures,
+      problems,
+    };
     if (gauges !== undefined) {
       health.pending = gauges.pending;
       health.running = gauges.running;

@@ -35,7 +35,8 @@ export function toTaskLogRecord(kind: TaskLogKind, event: TaskEvent): TaskLogRec
   if (event.lateness !== undefined) record.latenessMs = event.lateness;
   if (event.duration !== undefined) record.durationMs = event.duration;
   if (event.retryAt !== undefined) record.retryAt = event.retryAt.toISOString();
-  if (event.error !== undefined) record.error = kind === 'failed' ? { ...event.error } : { name: event.error.name, message: event.error.message };
+  if (event.error !== undefined)
+    record.error = kind === 'failed' ? { ...event.error } : { name: event.error.name, message: event.error.message };
   return record;
 }
 

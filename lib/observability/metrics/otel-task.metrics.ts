@@ -4,7 +4,13 @@ import { loadPeer } from '../../stores/shared/peer-loader.js';
 import { backlogSourceOf, readQueueGauges } from '../queue-gauges.reader.js';
 import type { TaskOutcome } from '../task-outcome.js';
 import type { OtelTaskMetricsOptions } from './otel-task-metrics-options.interface.js';
-import { DEFAULT_DURATION_BUCKETS, DEFAULT_LATENESS_BUCKETS, DEFAULT_STORE_TIMEOUT_MS, INSTRUMENTATION_NAME, TASK_METRICS } from './task-metric.names.js';
+import {
+  DEFAULT_DURATION_BUCKETS,
+  DEFAULT_LATENESS_BUCKETS,
+  DEFAULT_STORE_TIMEOUT_MS,
+  INSTRUMENTATION_NAME,
+  TASK_METRICS,
+} from './task-metric.names.js';
 import { TaskMetricsObserver } from './task-metrics.observer.js';
 
 type Attributes = { handler: string; outcome?: TaskOutcome };
@@ -25,7 +31,8 @@ export class OtelTaskMetrics extends TaskMetricsObserver {
 
   /** Imports @opentelemetry/api (unless `options.api` is given) and creates the instruments. */
   static async create(store: ITaskStore, options: OtelTaskMetricsOptions = {}): Promise<OtelTaskMetrics> {
-    const api = options.api ?? (await loadPeer('OtelTaskMetrics', '@opentelemetry/api', () => import('@opentelemetry/api')));
+    const api =
+      options.api ?? (await loadPeer('OtelTaskMetrics', '@opentelemetry/api', () => import('@opentelemetry/api')));
     return new OtelTaskMetrics(api, store, options);
   }
 
@@ -35,9 +42,14 @@ export class OtelTaskMetrics extends TaskMetricsObserver {
     private readonly options: OtelTaskMetricsOptions = {},
   ) {
     super();
-    const meter = (this.meter = (options.meterProvider ?? api.metrics.getMeterProvider()).getMeter(INSTRUMENTATION_NAME));
+    const meter = (this.meter = (options.meterProvider ?? api.metrics.getMeterProvider()).getMeter(
+      INSTRUMENTATION_NAME,
+    ));
     const name = (metric: keyof typeof TASK_METRICS) => `task_queue.${TASK_METRICS[metric].otel}`;
-    const described = (metric: keyof typeof TASK_METRICS, unit: string) => ({ description: TASK_METRICS[metric].help, unit });
+    const described = (metric: keyof typeof TASK_METRICS, unit: string) => ({
+      description: TASK_METRICS[metric].help,
+      unit,
+    });
     this.scheduled = meter.createCounter(name('scheduled'), described('scheduled', '{task}'));
     this.outcomes = meter.createCounter(name('outcomes'), described('outcomes', '{task}'));
     this.duration = meter.createHistogram(name('duration'), {
@@ -80,7 +92,15 @@ export class OtelTaskMetrics extends TaskMetricsObserver {
     let attributes = this.attributes.get(handler);
     if (attributes === undefined) {
       const outcome = (o: TaskOutcome): Attributes => ({ handler, outcome: o });
-      attributes = { handler: { handler }, outcome: { succeeded: outcome('succeeded'), retried: outcome('retried'), failed: outcome('failed'), cancelled: outcome('cancelled') } };
+      attributes = {
+        handler: { handler },
+        outcome: {
+          succeeded: outcome('succeeded'),
+          retried: outcome('retried'),
+          failed: outcome('failed'),
+          cancelled: outcome('cancelled'),
+        },
+      };
       this.attributes.set(handler, attributes);
     }
     return attributes;
@@ -94,7 +114,8 @@ export class OtelTaskMetrics extends TaskMetricsObserver {
       result.observe(pending!, read.pending);
       result.observe(running!, read.running);
       if (delayed !== undefined && read.delayed !== undefined) result.observe(delayed, read.delayed);
-      if (oldestDueAge !== undefined && read.oldestDueAgeMs !== undefined) result.observe(oldestDueAge, read.oldestDueAgeMs / 1000);
+      if (oldestDueAge !== undefined && read.oldestDueAgeMs !== undefined)
+        result.observe(oldestDueAge, read.oldestDueAgeMs / 1000);
       result.observe(storeUp!, 1);
     } catch {
       result.observe(storeUp!, 0);

@@ -17,7 +17,9 @@ const classes = new WeakMap<object, new (config: PromClient.HistogramConfigurati
  * prom-client's own histograms give (`get()`, and `getForPromString()`, which the registry prefers).
  * prom-client has no bulk update; this keeps `observe` off its label hashing. Made once per client module.
  */
-export function millisecondHistogramClass(client: typeof PromClient): new (config: PromClient.HistogramConfiguration<string>) => MillisecondHistogram {
+export function millisecondHistogramClass(
+  client: typeof PromClient,
+): new (config: PromClient.HistogramConfiguration<string>) => MillisecondHistogram {
   let made = classes.get(client);
   if (made === undefined) {
     made = class extends client.Histogram<string> implements MillisecondHistogram {
@@ -25,7 +27,10 @@ export function millisecondHistogramClass(client: typeof PromClient): new (confi
       private local?: HistogramSeries[];
 
       series(labels: Record<string, string>): HistogramSeries {
-        const series = new HistogramSeries(labels, this.bounds().map((seconds) => seconds * 1000));
+        const series = new HistogramSeries(
+          labels,
+          this.bounds().map((seconds) => seconds * 1000),
+        );
         (this.local ??= []).push(series);
         return series;
       }
@@ -48,14 +53,22 @@ export function millisecondHistogramClass(client: typeof PromClient): new (confi
       }
 
       private render(): HistogramData {
-        const { name, help, aggregator } = this as unknown as { name: string; help: string; aggregator: PromClient.Aggregator };
+        const { name, help, aggregator } = this as unknown as {
+          name: string;
+          help: string;
+          aggregator: PromClient.Aggregator;
+        };
         const bounds = this.bounds();
         const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
         for (const series of this.local ?? []) {
           let cumulative = 0;
           for (let i = 0; i < bounds.length; i++) {
             cumulative += series.buckets[i]!;
-            values.push({ labels: { ...series.labels, le: bounds[i]! }, value: cumulative, metricName: `${name}_bucket` });
+            values.push({
+              labels: { ...series.labels, le: bounds[i]! },
+              value: cumulative,
+              metricName: `${name}_bucket`,
+            });
           }
           values.push({ labels: { ...series.labels, le: '+Inf' }, value: series.count, metricName: `${name}_bucket` });
           values.push({ labels: series.labels, value: series.sum / 1000, metricName: `${name}_sum` });

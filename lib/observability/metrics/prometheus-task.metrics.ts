@@ -8,7 +8,12 @@ import type { TaskOutcome } from '../task-outcome.js';
 import { CounterSeries, type HistogramSeries } from './metric-series.js';
 import { millisecondHistogramClass, type MillisecondHistogram } from './prometheus-histogram.factory.js';
 import type { PrometheusTaskMetricsOptions } from './prometheus-task-metrics-options.interface.js';
-import { DEFAULT_DURATION_BUCKETS, DEFAULT_LATENESS_BUCKETS, DEFAULT_STORE_TIMEOUT_MS, TASK_METRICS } from './task-metric.names.js';
+import {
+  DEFAULT_DURATION_BUCKETS,
+  DEFAULT_LATENESS_BUCKETS,
+  DEFAULT_STORE_TIMEOUT_MS,
+  TASK_METRICS,
+} from './task-metric.names.js';
 import { TaskMetricsObserver } from './task-metrics.observer.js';
 
 type Registry = PromClient.Registry<PromClient.RegistryContentType>;
@@ -41,7 +46,8 @@ export class PrometheusTaskMetrics extends TaskMetricsObserver {
 
   /** Imports prom-client (unless `options.client` is given) and registers the metrics. */
   static async create(store: ITaskStore, options: PrometheusTaskMetricsOptions = {}): Promise<PrometheusTaskMetrics> {
-    const client = options.client ?? (await loadPeer('PrometheusTaskMetrics', 'prom-client', () => import('prom-client')));
+    const client =
+      options.client ?? (await loadPeer('PrometheusTaskMetrics', 'prom-client', () => import('prom-client')));
     return new PrometheusTaskMetrics(client, store, options);
   }
 
@@ -54,15 +60,35 @@ export class PrometheusTaskMetrics extends TaskMetricsObserver {
     this.registry = options.registry ?? client.register;
     const prefix = options.prefix ?? 'task_queue_';
     const storeTimeout = options.storeTimeout ?? DEFAULT_STORE_TIMEOUT_MS;
-    const config = (metric: keyof typeof TASK_METRICS) => ({ name: prefix + TASK_METRICS[metric].prom, help: TASK_METRICS[metric].help, registers: [] });
+    const config = (metric: keyof typeof TASK_METRICS) => ({
+      name: prefix + TASK_METRICS[metric].prom,
+      help: TASK_METRICS[metric].help,
+      registers: [],
+    });
     const flushCounters = () => this.flushCounters();
     const readGauges = () => this.refresh(storeTimeout);
     const Histogram = millisecondHistogramClass(client);
 
-    this.scheduled = new client.Counter({ ...config('scheduled'), labelNames: ['handler'] as const, collect: flushCounters });
-    this.outcomes = new client.Counter({ ...config('outcomes'), labelNames: ['handler', 'outcome'] as const, collect: flushCounters });
-    this.duration = new Histogram({ ...config('duration'), labelNames: ['handler', 'outcome'], buckets: [...(options.durationBuckets ?? DEFAULT_DURATION_BUCKETS)] });
-    this.lateness = new Histogram({ ...config('lateness'), labelNames: ['handler'], buckets: [...(options.latenessBuckets ?? DEFAULT_LATENESS_BUCKETS)] });
+    this.scheduled = new client.Counter({
+      ...config('scheduled'),
+      labelNames: ['handler'] as const,
+      collect: flushCounters,
+    });
+    this.outcomes = new client.Counter({
+      ...config('outcomes'),
+      labelNames: ['handler', 'outcome'] as const,
+      collect: flushCounters,
+    });
+    this.duration = new Histogram({
+      ...config('duration'),
+      labelNames: ['handler', 'outcome'],
+      buckets: [...(options.durationBuckets ?? DEFAULT_DURATION_BUCKETS)],
+    });
+    this.lateness = new Histogram({
+      ...config('lateness'),
+      labelNames: ['handler'],
+      buckets: [...(options.latenessBuckets ?? DEFAULT_LATENESS_BUCKETS)],
+    });
     this.gauges.pending = new client.Gauge({ ...config('pending'), collect: readGauges });
     this.gauges.running = new client.Gauge({ ...config('running'), collect: readGauges });
     if (backlogSourceOf(store) !== undefined) {
@@ -107,7 +133,12 @@ export class PrometheusTaskMetrics extends TaskMetricsObserver {
       series = {
         scheduled: count({ handler }),
         lateness: this.lateness.series({ handler }),
-        outcomes: { succeeded: outcome('succeeded'), retried: outcome('retried'), failed: outcome('failed'), cancelled: outcome('cancelled') },
+        outcomes: {
+          succeeded: outcome('succeeded'),
+          retried: outcome('retried'),
+          failed: outcome('failed'),
+          cancelled: outcome('cancelled'),
+        },
       };
       this.handlers.set(handler, series);
     }

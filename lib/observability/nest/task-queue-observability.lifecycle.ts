@@ -21,7 +21,10 @@ export class TaskQueueObservabilityLifecycle implements OnModuleInit, OnApplicat
 
   async onModuleInit(): Promise<void> {
     const { logging } = this.options;
-    const options = logging === undefined || logging.logger !== undefined ? this.options : { ...this.options, logging: { ...logging, logger: new Logger(LOGGER_CONTEXT) } };
+    const options =
+      logging === undefined || logging.logger !== undefined
+        ? this.options
+        : { ...this.options, logging: { ...logging, logger: new Logger(LOGGER_CONTEXT) } };
     this.instrumentation = await TaskQueueInstrumentation.attach(resolveTaskQueue(this.host), options);
   }
 

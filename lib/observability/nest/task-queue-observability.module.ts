@@ -4,7 +4,12 @@ import { TaskQueueHostModule } from '../../nest/task-queue-host.module.js';
 import { ObservabilityMessages } from '../observability.messages.js';
 import { resolveObservabilityOptions } from '../observability-options.resolver.js';
 import { RESOLVED_OBSERVABILITY_OPTIONS } from './observability.tokens.js';
-import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE } from './task-queue-observability.module-definition.js';
+import {
+  ASYNC_OPTIONS_TYPE,
+  ConfigurableModuleClass,
+  MODULE_OPTIONS_TOKEN,
+  OPTIONS_TYPE,
+} from './task-queue-observability.module-definition.js';
 import { TaskQueueObservabilityLifecycle } from './task-queue-observability.lifecycle.js';
 import { TaskQueueHealthIndicator } from './task-queue.health-indicator.js';
 
@@ -16,7 +21,11 @@ import { TaskQueueHealthIndicator } from './task-queue.health-indicator.js';
 @Module({
   imports: [TaskQueueHostModule],
   providers: [
-    { provide: RESOLVED_OBSERVABILITY_OPTIONS, useFactory: resolveObservabilityOptions, inject: [MODULE_OPTIONS_TOKEN] },
+    {
+      provide: RESOLVED_OBSERVABILITY_OPTIONS,
+      useFactory: resolveObservabilityOptions,
+      inject: [MODULE_OPTIONS_TOKEN],
+    },
     TaskQueueObservabilityLifecycle,
     TaskQueueHealthIndicator,
   ],

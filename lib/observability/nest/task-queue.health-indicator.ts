@@ -6,7 +6,10 @@ import { RESOLVED_OBSERVABILITY_OPTIONS } from './observability.tokens.js';
 import { resolveTaskQueue } from './task-queue.resolver.js';
 
 /** A terminus indicator result (the shape of `HealthIndicatorResult`, without importing @nestjs/terminus). */
-export type TaskQueueHealthResult<Key extends string = string> = Record<Key, { status: 'up' | 'down'; message?: string } & Omit<TaskQueueHealth, 'healthy' | 'problems'>>;
+export type TaskQueueHealthResult<Key extends string = string> = Record<
+  Key,
+  { status: 'up' | 'down'; message?: string } & Omit<TaskQueueHealth, 'healthy' | 'problems'>
+>;
 
 /**
  * A health indicator for @nestjs/terminus (an optional peer: nothing of it is imported). Up when the store
@@ -27,10 +30,14 @@ export class TaskQueueHealthIndicator implements OnModuleInit {
     this.healthCheck = new TaskQueueHealthCheck(resolveTaskQueue(this.host), this.options.health);
   }
 
-  async isHealthy<const Key extends string = 'task-queue'>(key: Key = 'task-queue' as Key): Promise<TaskQueueHealthResult<Key>> {
+  async isHealthy<const Key extends string = 'task-queue'>(
+    key: Key = 'task-queue' as Key,
+  ): Promise<TaskQueueHealthResult<Key>> {
     this.healthCheck ??= new TaskQueueHealthCheck(resolveTaskQueue(this.host), this.options.health);
     const { healthy, problems, ...details } = await this.healthCheck.check();
-    const result = healthy ? { status: 'up' as const, ...details } : { status: 'down' as const, message: problems.join('; '), ...details };
+    const result = healthy
+      ? { status: 'up' as const, ...details }
+      : { status: 'down' as const, message: problems.join('; '), ...details };
     return { [key]: result } as TaskQueueHealthResult<Key>;
   }
 }

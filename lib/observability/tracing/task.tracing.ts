@@ -21,7 +21,8 @@ export class TaskTracing implements TaskObserver {
 
   /** Imports @opentelemetry/api unless `options.api` is given. */
   static async create(options: TaskTracingOptions = {}): Promise<TaskTracing> {
-    const api = options.api ?? (await loadPeer('TaskTracing', '@opentelemetry/api', () => import('@opentelemetry/api')));
+    const api =
+      options.api ?? (await loadPeer('TaskTracing', '@opentelemetry/api', () => import('@opentelemetry/api')));
     return new TaskTracing(api, options);
   }
 

@@ -17,7 +17,9 @@ export class TraceContextCodec {
   encode(context: OtelApi.Context): Record<string, string> | undefined {
     const span = this.api.trace.getSpanContext(context);
     if (span === undefined || !this.api.isSpanContextValid(span)) return undefined;
-    const entries: Record<string, string> = { [TRACEPARENT]: `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}` };
+    const entries: Record<string, string> = {
+      [TRACEPARENT]: `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}`,
+    };
     const state = span.traceState?.serialize();
     if (state) entries[TRACESTATE] = state;
     return entries;
@@ -36,7 +38,8 @@ export class TraceContextCodec {
       spanId: match[3]!,
       traceFlags: parseInt(match[4]!, 16),
       isRemote: true,
-      traceState: typeof tracestate === 'string' && tracestate.length > 0 ? this.api.createTraceState(tracestate) : undefined,
+      traceState:
+        typeof tracestate === 'string' && tracestate.length > 0 ? this.api.createTraceState(tracestate) : undefined,
     };
     if (!this.api.isSpanContextValid(span)) return undefined;
     return this.api.trace.setSpanContext(this.api.ROOT_CONTEXT, span);

@@ -65,7 +65,12 @@ export class MemoryTask implements TaskRecord, HeapItem {
     this.runAt = task.runAt;
     this.createdAt = task.createdAt;
     this.maxRetries = task.maxRetries;
-    if (task.name !== undefined || task.timeout !== undefined || task.retryStrategy !== undefined || task.metadata !== undefined) {
+    if (
+      task.name !== undefined ||
+      task.timeout !== undefined ||
+      task.retryStrategy !== undefined ||
+      task.metadata !== undefined
+    ) {
       const extras = this.more();
       extras.name = task.name;
       extras.timeout = task.timeout;
@@ -74,22 +79,54 @@ export class MemoryTask implements TaskRecord, HeapItem {
     }
   }
 
-  get name() { return this.extras?.name; }
-  get timeout() { return this.extras?.timeout; }
-  get retryStrategy() { return this.extras?.retryStrategy; }
-  get metadata() { return this.extras?.metadata; }
-  get startedAt() { return this.extras?.startedAt; }
-  set startedAt(value) { this.more().startedAt = value; }
-  get finishedAt() { return this.extras?.finishedAt; }
-  set finishedAt(value) { this.more().finishedAt = value; }
-  get lastError() { return this.extras?.lastError; }
-  set lastError(value) { this.more().lastError = value; }
-  get result() { return this.extras?.result; }
-  set result(value) { this.more().result = value; }
-  get leaseToken() { return this.extras?.leaseToken; }
-  set leaseToken(value) { this.more().leaseToken = value; }
-  get leaseUntil() { return this.extras?.leaseUntil; }
-  set leaseUntil(value) { this.more().leaseUntil = value; }
+  get name() {
+    return this.extras?.name;
+  }
+  get timeout() {
+    return this.extras?.timeout;
+  }
+  get retryStrategy() {
+    return this.extras?.retryStrategy;
+  }
+  get metadata() {
+    return this.extras?.metadata;
+  }
+  get startedAt() {
+    return this.extras?.startedAt;
+  }
+  set startedAt(value) {
+    this.more().startedAt = value;
+  }
+  get finishedAt() {
+    return this.extras?.finishedAt;
+  }
+  set finishedAt(value) {
+    this.more().finishedAt = value;
+  }
+  get lastError() {
+    return this.extras?.lastError;
+  }
+  set lastError(value) {
+    this.more().lastError = value;
+  }
+  get result() {
+    return this.extras?.result;
+  }
+  set result(value) {
+    this.more().result = value;
+  }
+  get leaseToken() {
+    return this.extras?.leaseToken;
+  }
+  set leaseToken(value) {
+    this.more().leaseToken = value;
+  }
+  get leaseUntil() {
+    return this.extras?.leaseUntil;
+  }
+  set leaseUntil(value) {
+    this.more().leaseUntil = value;
+  }
 
   private more(): TaskExtras {
     return (this.extras ??= new TaskExtras());

@@ -39,9 +39,14 @@ export class PostgresAdder {
     private readonly wake: (inMs: number | null) => void,
   ) {}
 
-  async add(tasks: NewTask[], maxPending: number | undefined, transaction: PostgresQueryable | undefined): Promise<boolean[]> {
+  async add(
+    tasks: NewTask[],
+    maxPending: number | undefined,
+    transaction: PostgresQueryable | undefined,
+  ): Promise<boolean[]> {
     const call: AddCall = { tasks, maxPending };
-    const added = transaction === undefined ? await this.batcher.push(call) : (await this.tryAdd([call], transaction))[0]!;
+    const added =
+      transaction === undefined ? await this.batcher.push(call) : (await this.tryAdd([call], transaction))[0]!;
     if (added instanceof Error) throw added;
     return added;
   }
@@ -53,7 +58,7 @@ export class PostgresAdder {
   /** If the calls of a turn would together pass `maxPending`, or one holds data refused, each is tried alone. */
   private async send(calls: AddCall[]): Promise<(boolean[] | Error)[]> {
     const results: (boolean[] | Error)[] = [];
-    for (let start = 0; start < calls.length; ) {
+    for (let start = 0; start < calls.length;) {
       let end = start + 1;
       while (end < calls.length && calls[end]!.maxPending === calls[start]!.maxPending) end++;
       const group = calls.slice(start, end);
@@ -72,7 +77,9 @@ export class PostgresAdder {
     } catch (error) {
       const cause = (error as Error).cause;
       if (!isRefusedData(cause)) throw error;
-      const refused = new TaskArgsNotSerializableError(Messages.dataRefused('PostgreSQL', describeError(cause)), { cause });
+      const refused = new TaskArgsNotSerializableError(Messages.dataRefused('PostgreSQL', describeError(cause)), {
+        cause,
+      });
       return calls.map(() => refused);
     }
   }
@@ -84,8 +91,18 @@ export class PostgresAdder {
     const maxPending = calls[0]!.maxPending;
     // In a caller's transaction the function notifies, so that the signal goes out with the commit (if any).
     const inTransaction = transaction !== undefined;
-    const values = [encodeTasks([...unique.values()], this.clock.offset), maxPending ?? null, inTransaction ? NO_ORIGIN : this.origin, inTransaction];
-    const [row] = await this.runner.run<{ added: string[]; wake_ms: number | null; queue_full: boolean }>('add', 'add', values, transaction);
+    const values = [
+      encodeTasks([...unique.values()], this.clock.offset),
+      maxPending ?? null,
+      inTransaction ? NO_ORIGIN : this.origin,
+      inTransaction,
+    ];
+    const [row] = await this.runner.run<{ added: string[]; wake_ms: number | null; queue_full: boolean }>(
+      'add',
+      'add',
+      values,
+      transaction,
+    );
     if (row!.queue_full) return calls.map(() => new QueueFullError(Messages.queueFull(maxPending!)));
     if (!inTransaction) this.wake(row!.wake_ms);
     const added = new Set(row!.added);

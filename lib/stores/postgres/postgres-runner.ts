@@ -33,7 +33,11 @@ export class PostgresRunner {
     if (runner === undefined) throw storeNotStarted(operation);
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await runner.query({ name: this.queries.name(statement), text: this.queries[statement], values });
+        const result = await runner.query({
+          name: this.queries.name(statement),
+          text: this.queries[statement],
+          values,
+        });
         return result.rows as R[];
       } catch (error) {
         if (client === undefined && attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
@@ -46,7 +50,9 @@ export class PostgresRunner {
   unavailable(operation: string, error: unknown): TaskQueueError {
     if (error instanceof TaskQueueError) return error;
     const reason = describeError(error);
-    const where = isConnectionError(error) ? `PostgreSQL at ${this.target} is unreachable: ${reason}` : `PostgreSQL at ${this.target}: ${reason}`;
+    const where = isConnectionError(error)
+      ? `PostgreSQL at ${this.target} is unreachable: ${reason}`
+      : `PostgreSQL at ${this.target}: ${reason}`;
     return new StoreUnavailableError(Messages.storeUnavailable(operation, where), { cause: error });
   }
 }

@@ -64,13 +64,25 @@ export function encodeTasks(tasks: NewTask[], offset: number): string {
 
 /** A success's report; `result` is its JSON text (json-report.sanitizer.ts). */
 export function successReport(lease: Lease, result: string | undefined): TaskReport {
-  return { id: lease.taskId, token: lease.token, outcome: 'succeeded', result, result_null: result === 'null' || undefined };
+  return {
+    id: lease.taskId,
+    token: lease.token,
+    outcome: 'succeeded',
+    result,
+    result_null: result === 'null' || undefined,
+  };
 }
 
 /** A failure's report: a retry in `retryInMs`, or (null) for good. */
 export function failureReport(lease: Lease, error: TaskError, retryInMs: number | null): TaskReport {
   const retry = retryInMs ?? undefined;
-  return { id: lease.taskId, token: lease.token, outcome: retry === undefined ? 'failed' : 'retry', error, retry_ms: retry };
+  return {
+    id: lease.taskId,
+    token: lease.token,
+    outcome: retry === undefined ? 'failed' : 'retry',
+    error,
+    retry_ms: retry,
+  };
 }
 
 /** Reports as one JSON array, each result's JSON text placed as it is (it is JSON already). */

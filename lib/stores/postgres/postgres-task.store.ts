@@ -3,7 +3,16 @@ import type { TaskBacklog, TaskBacklogSource } from '../../interfaces/task-backl
 import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
 import type { TaskStatus } from '../../interfaces/task-status.js';
-import type { ClaimBatch, ClaimRequest, ITaskStore, Lease, ListQuery, StoreInitContext, StoreSignal, TaskCounts } from '../../interfaces/task-store.interface.js';
+import type {
+  ClaimBatch,
+  ClaimRequest,
+  ITaskStore,
+  Lease,
+  ListQuery,
+  StoreInitContext,
+  StoreSignal,
+  TaskCounts,
+} from '../../interfaces/task-store.interface.js';
 import { Messages } from '../../task-queue.messages.js';
 import { PostgresAdder } from './postgres-adder.js';
 import { PostgresAnnouncer } from './postgres-announcer.js';
@@ -157,7 +166,11 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
 
   async claim(request: ClaimRequest): Promise<ClaimBatch> {
     await this.leaseRecovery.beforeClaim();
-    const rows = await this.runner.run<TaskRow & { seq: number; next_due_ms: number | null }>('claim', 'claim', [request.limit, this.leaseTime, request.workerId]);
+    const rows = await this.runner.run<TaskRow & { seq: number; next_due_ms: number | null }>('claim', 'claim', [
+      request.limit,
+      this.leaseTime,
+      request.workerId,
+    ]);
     const nextDue = rows[0]?.next_due_ms ?? null;
     const claimed = rows.filter((row) => row.id !== null);
     claimed.sort((a, b) => b.priority - a.priority || a.run_at - b.run_at || a.seq - b.seq);
@@ -205,13 +218,19 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   /** Newest first. Filtered by status or handler, it reads the table in created_at order (not indexed: an admin query). */
   async list(query: ListQuery = {}): Promise<TaskRecord[]> {
     const statuses = query.status === undefined ? null : [query.status].flat();
-    const rows = await this.runner.run<TaskRow>('list', 'list', [statuses, query.handler ?? null, query.limit ?? 100, query.offset ?? 0]);
+    const rows = await this.runner.run<TaskRow>('list', 'list', [
+      statuses,
+      query.handler ?? null,
+      query.limit ?? 100,
+      query.offset ?? 0,
+    ]);
     return rows.map((row) => decodeRow(row, this.clock.offset));
   }
 
   async counts(): Promise<TaskCounts> {
     const counts: TaskCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
-    for (const row of await this.runner.run<{ status: TaskStatus; n: number }>('counts', 'counts', [])) counts[row.status] = row.n;
+    for (const row of await this.runner.run<{ status: TaskStatus; n: number }>('counts', 'counts', []))
+      counts[row.status] = row.n;
     return counts;
   }
 

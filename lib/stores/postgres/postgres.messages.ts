@@ -1,9 +1,12 @@
 /** What the PostgreSQL store logs or puts in its errors (besides `StoreMessages` and the library's `Messages`). */
 export const PostgresMessages = {
   schemaExpected: () => 'an unquoted PostgreSQL identifier of up to 49 characters',
-  invalidConnection: () => 'Give PostgresTaskStore either `connectionString` or `pool` (pg Pool options or a pg.Pool), not both and not neither.',
-  poolError: (reason: string) => `An idle PostgreSQL connection of the task store failed (${reason}); the pool replaces it.`,
-  maintenanceFailed: (reason: string) => `Task store housekeeping (counts, retention) failed: ${reason}. It tries again every second.`,
+  invalidConnection: () =>
+    'Give PostgresTaskStore either `connectionString` or `pool` (pg Pool options or a pg.Pool), not both and not neither.',
+  poolError: (reason: string) =>
+    `An idle PostgreSQL connection of the task store failed (${reason}); the pool replaces it.`,
+  maintenanceFailed: (reason: string) =>
+    `Task store housekeeping (counts, retention) failed: ${reason}. It tries again every second.`,
   leasesRecovered: (count: number) => `${count} task(s) whose worker stopped renewing its lease are claimable again.`,
   schemaOutdated: (schema: string, found: number, needed: number) =>
     `schema "${schema}" is at version ${found}, this version of nest-task-queue needs ${needed}: run store.migrate() (or start it with migrate: true)`,

@@ -34,7 +34,17 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /** Version 1: the whole design (see sql/: tables, counts, signals, partitions, and one function per change). */
 function version1(n: PostgresNames): string {
-  const parts = [tablesSql, countsSql, signalsSql, partitionsSql, addSql, finishSql, cancelSql, leasesSql, retentionSql];
+  const parts = [
+    tablesSql,
+    countsSql,
+    signalsSql,
+    partitionsSql,
+    addSql,
+    finishSql,
+    cancelSql,
+    leasesSql,
+    retentionSql,
+  ];
   return parts.map((part) => part(n)).join('\n');
 }
 

@@ -9,7 +9,11 @@ import { connectionEvents } from '../shared/connection-events.js';
  * itself) logs it and wakes the workers, so they claim what arrived meanwhile. Waking before the command
  * connection is ready would only make their claim fail and back off further.
  */
-export function monitorConnections({ client, subscriber, ownsClient, where }: RedisConnections, signals: StoreSignalBus, logger: TaskQueueLogger | undefined): void {
+export function monitorConnections(
+  { client, subscriber, ownsClient, where }: RedisConnections,
+  signals: StoreSignalBus,
+  logger: TaskQueueLogger | undefined,
+): void {
   const events = connectionEvents('Redis', where, signals, logger);
   let reachable = true;
   const lost = (reason: string) => {

@@ -33,8 +33,10 @@ export interface RedisConnections {
 
 /** Loads ioredis (an optional peer dependency) only when a Redis store starts. */
 async function loadRedis(): Promise<RedisConstructor> {
-  const loaded: { Redis?: unknown; default?: unknown } = await loadPeer('RedisTaskStore', 'ioredis', () =>
-    import('ioredis'),
+  const loaded: { Redis?: unknown; default?: unknown } = await loadPeer(
+    'RedisTaskStore',
+    'ioredis',
+    () => import('ioredis'),
   );
   return (loaded.Redis ?? loaded.default) as RedisConstructor;
 }
@@ -63,7 +65,10 @@ export async function openConnections(connection: RedisTaskStoreOptions['connect
     subscriber.disconnect();
     if (ownsClient) client.disconnect();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new StoreUnavailableError(Messages.storeUnavailable('init', `cannot connect to Redis at ${where}: ${reason}`), { cause: error });
+    throw new StoreUnavailableError(
+      Messages.storeUnavailable('init', `cannot connect to Redis at ${where}: ${reason}`),
+      { cause: error },
+    );
   }
 }
 
@@ -82,10 +87,15 @@ async function connect(redis: Redis): Promise<void> {
 }
 
 /** A failed command as a StoreUnavailableError that says what failed, and whether Redis is connected. */
-export function commandFailure(operation: string, connections: RedisConnections, error: unknown): StoreUnavailableError {
+export function commandFailure(
+  operation: string,
+  connections: RedisConnections,
+  error: unknown,
+): StoreUnavailableError {
   const { client, where } = connections;
   const reason = error instanceof Error ? error.message : String(error);
-  const state = client.status === 'ready' ? `Redis at ${where}` : `Redis at ${where} is not connected (${client.status})`;
+  const state =
+    client.status === 'ready' ? `Redis at ${where}` : `Redis at ${where} is not connected (${client.status})`;
   return new StoreUnavailableError(Messages.storeUnavailable(operation, `${state}: ${reason}`), { cause: error });
 }
 

@@ -26,7 +26,15 @@ export function encodeTask(task: NewTask): string[] {
     retryStrategy: task.retryStrategy,
     metadata: task.metadata,
   };
-  return [task.id, task.handler, String(task.priority), task.partitionKey ?? '', String(task.runAt), String(task.createdAt), JSON.stringify(fixed)];
+  return [
+    task.id,
+    task.handler,
+    String(task.priority),
+    task.partitionKey ?? '',
+    String(task.runAt),
+    String(task.createdAt),
+    JSON.stringify(fixed),
+  ];
 }
 
 /** A success as the report script's 5 arguments; `result` is its JSON text (json-report.sanitizer.ts). */
@@ -36,7 +44,13 @@ export function completeArgs(lease: Lease, result: string | undefined): string[]
 
 /** A failure as the report script's 5 arguments: a retry in `retryInMs`, or (null) for good. */
 export function failArgs(lease: Lease, error: TaskError, retryInMs: number | null): string[] {
-  return ['f', lease.taskId, lease.token, JSON.stringify(error), retryInMs === null ? '' : String(Math.round(retryInMs))];
+  return [
+    'f',
+    lease.taskId,
+    lease.token,
+    JSON.stringify(error),
+    retryInMs === null ? '' : String(Math.round(retryInMs)),
+  ];
 }
 
 /**
@@ -45,7 +59,8 @@ export function failArgs(lease: Lease, error: TaskError, retryInMs: number | nul
  */
 export function decodeRecords(reply: Reply[], start: number, clockOffset: number): TaskRecord[] {
   const records: TaskRecord[] = [];
-  for (let i = start; i + RECORD_WIDTH <= reply.length; i += RECORD_WIDTH) records.push(decodeRecord(reply, i, clockOffset));
+  for (let i = start; i + RECORD_WIDTH <= reply.length; i += RECORD_WIDTH)
+    records.push(decodeRecord(reply, i, clockOffset));
   return records;
 }
 

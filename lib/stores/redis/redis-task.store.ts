@@ -23,12 +23,26 @@ import { CallBatcher } from '../shared/call-batcher.js';
 import { measureClockOffset } from '../shared/clock-offset.js';
 import { storableError, storableResult, storableRetryDelay } from '../shared/json-report.sanitizer.js';
 import { storeNotStarted } from '../shared/store-not-started.js';
-import { closeConnections, commandFailure, openConnections, readRedisTime, type RedisConnections } from './redis-connection.js';
+import {
+  closeConnections,
+  commandFailure,
+  openConnections,
+  readRedisTime,
+  type RedisConnections,
+} from './redis-connection.js';
 import { monitorConnections } from './redis-connection-monitor.js';
 import { RedisKeys } from './redis-keys.js';
 import { batchedScriptCalls, type RedisScript } from './redis-script.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
-import { completeArgs, decodeAddReply, decodeRecord, decodeRecords, encodeTask, failArgs, RECORD_FIELDS } from './redis-task.codec.js';
+import {
+  completeArgs,
+  decodeAddReply,
+  decodeRecord,
+  decodeRecords,
+  encodeTask,
+  failArgs,
+  RECORD_FIELDS,
+} from './redis-task.codec.js';
 import type { RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
 import { RedisMessages } from './redis.messages.js';
 import { RedisScripts } from './redis.scripts.js';
@@ -97,7 +111,10 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
       this.clockOffset = await measureClockOffset('Redis', () => readRedisTime(connections.client), this.logger);
     } catch (error) {
       await closeConnections(connections);
-      throw new StoreUnavailableError(Messages.storeUnavailable('init', error instanceof Error ? error.message : String(error)), { cause: error });
+      throw new StoreUnavailableError(
+        Messages.storeUnavailable('init', error instanceof Error ? error.message : String(error)),
+        { cause: error },
+      );
     }
     this.connections = connections;
   }
@@ -122,7 +139,11 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimBatch> {
-    const reply = (await this.run('claim', RedisScripts.claim, [String(request.limit), String(this.leaseTime), request.workerId])) as Reply;
+    const reply = (await this.run('claim', RedisScripts.claim, [
+      String(request.limit),
+      String(this.leaseTime),
+      request.workerId,
+    ])) as Reply;
     const [wakeIn, nextDueInMs, nextLeaseInMs, recovered] = reply as number[];
     if (recovered! > 0) this.logger?.warn(RedisMessages.leasesRecovered(recovered!));
     this.signals.watchLease(nextLeaseInMs!);
@@ -174,7 +195,14 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     let skip = filtered ? (query.offset ?? 0) : 0;
     const out: TaskRecord[] = [];
     while (out.length < limit && cursor >= 0) {
-      const args = [String(cursor), String(skip), String(limit - out.length), statuses, query.handler === undefined ? '0' : '1', query.handler ?? ''];
+      const args = [
+        String(cursor),
+        String(skip),
+        String(limit - out.length),
+        statuses,
+        query.handler === undefined ? '0' : '1',
+        query.handler ?? '',
+      ];
       const reply = (await this.run('list', RedisScripts.list, args)) as Reply;
       cursor = reply[0] as number;
       skip = reply[1] as number;
@@ -225,7 +253,12 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   private async run(operation: string, script: RedisScript, args: string[]): Promise<unknown> {
     const client = this.client(operation);
     const { maxCount, maxAge } = this.retention;
-    const common = [this.keys.scriptBase, this.signals.origin, String(Math.min(maxCount, 1e15)), String(Math.min(maxAge, 1e15))];
+    const common = [
+      this.keys.scriptBase,
+      this.signals.origin,
+      String(Math.min(maxCount, 1e15)),
+      String(Math.min(maxAge, 1e15)),
+    ];
     return this.guard(operation, () => script.run(client, this.keys.counts, common.concat(args)));
   }
 

@@ -1,5 +1,6 @@
 /** What the Redis store logs or expects (besides `StoreMessages` and the library's `Messages`). */
 export const RedisMessages = {
   prefixExpected: () => 'a non-empty string without { or }',
-  leasesRecovered: (count: number) => `${count} task(s) whose worker stopped renewing its lease (it died or stalled) are claimable again; the attempt counts.`,
+  leasesRecovered: (count: number) =>
+    `${count} task(s) whose worker stopped renewing its lease (it died or stalled) are claimable again; the attempt counts.`,
 } as const;

@@ -14,7 +14,11 @@ import { StoreMessages } from './store.messages.js';
  * is dropped with a warning naming the task, which still succeeds: JSON.stringify threw (a BigInt, a cycle), or
  * the text holds a character JSON stores do not keep.
  */
-export function storableResult(taskId: string, result: unknown, logger: TaskQueueLogger | undefined): string | undefined {
+export function storableResult(
+  taskId: string,
+  result: unknown,
+  logger: TaskQueueLogger | undefined,
+): string | undefined {
   let json: string | undefined;
   let dropped: string | undefined;
   try {
@@ -57,6 +61,7 @@ function refusedEscape(json: string): string | undefined {
   return undefined;
 }
 
+// eslint-disable-next-line no-control-regex -- U+0000 is what it looks for
 const UNKEPT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function wellFormed(text: string): string {

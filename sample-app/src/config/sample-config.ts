@@ -55,7 +55,8 @@ export class SampleConfig {
   static fromEnv(env: NodeJS.ProcessEnv = process.env): SampleConfig {
     const demo = env.DEMO !== '0' && env.DEMO !== 'false';
     const store = (env.TASK_STORE ?? 'memory') as TaskStoreKind;
-    if (!STORE_KINDS.includes(store)) throw new Error(`TASK_STORE must be one of ${STORE_KINDS.join(', ')}; got "${env.TASK_STORE}"`);
+    if (!STORE_KINDS.includes(store))
+      throw new Error(`TASK_STORE must be one of ${STORE_KINDS.join(', ')}; got "${env.TASK_STORE}"`);
     return SampleConfig.from({
       demo,
       port: int(env, 'PORT'),

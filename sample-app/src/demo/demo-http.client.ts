@@ -27,13 +27,20 @@ export class DemoHttpClient {
     return this.call('POST', path, form, options, `-F file=@${name}`);
   }
 
-  private async call<T>(method: string, path: string, body: string | FormData | undefined, options: DemoCallOptions = {}, shown?: string): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body: string | FormData | undefined,
+    options: DemoCallOptions = {},
+    shown?: string,
+  ): Promise<T> {
     this.print(`$ ${method} ${path} ${shown ?? body ?? ''}`.trimEnd());
     const headers = typeof body === 'string' ? { 'content-type': 'application/json' } : undefined;
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
     const json = await response.json();
     this.print(`  ${response.status} ${summarize(json, options.show)}`);
-    if (!response.ok && response.status !== options.expect) throw new Error(`${method} ${path} answered ${response.status}`);
+    if (!response.ok && response.status !== options.expect)
+      throw new Error(`${method} ${path} answered ${response.status}`);
     return json as T;
   }
 }

@@ -26,18 +26,28 @@ export class DemoService {
     this.step('1. Delayed notification and event-driven fan-out');
     this.say('POST /users publishes UserRegistered; its listener schedules three tasks: create-profile and');
     this.say(`log-activity now, send-welcome-email in ${seconds(welcomeDelayMs)} (WELCOME_DELAY_MS).`);
-    const ada = await http.post('/users', { email: 'ada@example.com', name: 'Ada' }, { show: ['id', 'welcomeEmailTaskId'] });
+    const ada = await http.post(
+      '/users',
+      { email: 'ada@example.com', name: 'Ada' },
+      { show: ['id', 'welcomeEmailTaskId'] },
+    );
     await this.scheduler.whenIdle(); // the two immediate tasks; a delayed task does not count until due
 
     this.step('2. Cancellation');
     this.say('Bob registers, then unsubscribes before his welcome email is due: it is cancelled by its task id.');
-    const bob = await http.post('/users', { email: 'bob@example.com', name: 'Bob' }, { show: ['id', 'welcomeEmailTaskId'] });
+    const bob = await http.post(
+      '/users',
+      { email: 'bob@example.com', name: 'Bob' },
+      { show: ['id', 'welcomeEmailTaskId'] },
+    );
     await this.scheduler.whenIdle();
     await http.post(`/users/${bob.id}/unsubscribe`);
 
     this.step('3. Retry with exponential backoff');
     this.say(`The fake partner API fails each request ${fakeApiFailures} times (503). The task retries after`);
-    this.say(`~${seconds(apiRetryBaseMs)}, then ~${seconds(2 * apiRetryBaseMs)} (API_RETRY_BASE_MS, doubling), and gets through.`);
+    this.say(
+      `~${seconds(apiRetryBaseMs)}, then ~${seconds(2 * apiRetryBaseMs)} (API_RETRY_BASE_MS, doubling), and gets through.`,
+    );
     const sync = await http.post('/external-api/send', { data: { invoice: 'INV-1001', amount: 99.99 } });
     await this.watcher.finished(sync.taskId);
     await http.get('/fake-api/calls', { show: ['calls'] });
@@ -46,8 +56,16 @@ export class DemoService {
     this.say(`Two orders of three steps each (${orderStepMs} ms apiece, ORDER_STEP_MS). The partition key order:<id>`);
     this.say("keeps each order's steps in order, one at a time; the two orders run side by side.");
     const show = ['id', 'status', 'taskIds'];
-    const first = await http.post('/orders', { customerEmail: 'ada@example.com', items: [{ sku: 'BOOK-42', quantity: 1 }] }, { show });
-    const second = await http.post('/orders', { customerEmail: 'bob@example.com', items: [{ sku: 'PEN-7', quantity: 3 }] }, { show });
+    const first = await http.post(
+      '/orders',
+      { customerEmail: 'ada@example.com', items: [{ sku: 'BOOK-42', quantity: 1 }] },
+      { show },
+    );
+    const second = await http.post(
+      '/orders',
+      { customerEmail: 'bob@example.com', items: [{ sku: 'PEN-7', quantity: 3 }] },
+      { show },
+    );
     await Promise.all([...first.taskIds, ...second.taskIds].map((id: string) => this.watcher.finished(id)));
     for (const { id } of [first, second]) {
       const order = await http.get(`/orders/${id}`, { show: ['id', 'status'] });
@@ -56,15 +74,19 @@ export class DemoService {
 
     this.step('5. Cleanup of temporary files');
     this.say(`An upload goes to ${this.config.uploadDir} and is deleted ${seconds(fileTtlMs)} later (FILE_TTL_MS).`);
-    const file = await http.upload('/files', 'report.csv', 'id,total\n1,99.99\n', { show: ['name', 'deleteAt', 'cleanupTaskId'] });
+    const file = await http.upload('/files', 'report.csv', 'id,total\n1,99.99\n', {
+      show: ['name', 'deleteAt', 'cleanupTaskId'],
+    });
     this.say("Waiting for Ada's welcome email and the cleanup, both still pending...");
     await Promise.all([this.watcher.finished(ada.welcomeEmailTaskId), this.watcher.finished(file.cleanupTaskId)]);
     await http.get(`/files/${file.name}`, { expect: 404 });
-    this.say("Ada got her welcome email; Bob, who unsubscribed, got only his invoice:");
+    this.say('Ada got her welcome email; Bob, who unsubscribed, got only his invoice:');
     await http.get('/notifications/outbox', { show: ['to', 'subject'] });
 
     this.step('6. Inspection');
-    await http.get(`/tasks/${sync.taskId}`, { show: ['handler', 'status', 'attempts', 'maxRetries', 'lastError', 'result'] });
+    await http.get(`/tasks/${sync.taskId}`, {
+      show: ['handler', 'status', 'attempts', 'maxRetries', 'lastError', 'result'],
+    });
     const cancelled = await http.get('/tasks?status=cancelled', { show: ['counts'] });
     this.say(`  cancelled: ${cancelled.tasks.map((t: { id: string }) => t.id).join(', ')}`);
     this.outro();

@@ -9,7 +9,7 @@ type EventListener<E> = (event: E) => Promise<void> | void;
  */
 @Injectable()
 export class EventBus {
-  private readonly listeners = new Map<Function, EventListener<any>[]>();
+  private readonly listeners = new Map<unknown, EventListener<any>[]>();
 
   on<E extends object>(type: EventClass<E>, listener: EventListener<E>): void {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);

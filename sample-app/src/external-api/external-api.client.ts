@@ -17,7 +17,11 @@ export class ExternalApiClient {
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  async post(path: string, body: unknown, { idempotencyKey, signal }: { idempotencyKey: string; signal: AbortSignal }): Promise<unknown> {
+  async post(
+    path: string,
+    body: unknown,
+    { idempotencyKey, signal }: { idempotencyKey: string; signal: AbortSignal },
+  ): Promise<unknown> {
     const response = await fetch(`${this.baseUrl()}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
@@ -28,14 +32,16 @@ export class ExternalApiClient {
     if (response.ok) return text ? JSON.parse(text) : undefined;
     const message = `HTTP ${response.status} from ${path}`;
     // Client errors will not get better by retrying; server errors and throttling might.
-    if (response.status >= 400 && response.status < 500 && response.status !== 429) throw new NonRetryableError(message);
+    if (response.status >= 400 && response.status < 500 && response.status !== 429)
+      throw new NonRetryableError(message);
     throw new ExternalApiError(message);
   }
 
   private baseUrl(): string {
     if (this.config.externalApiUrl) return this.config.externalApiUrl;
     const address = this.adapterHost.httpAdapter?.getHttpServer()?.address() as AddressInfo | string | null;
-    if (address === null || typeof address !== 'object') throw new ExternalApiError('The app is not listening yet, so its fake API cannot be called');
+    if (address === null || typeof address !== 'object')
+      throw new ExternalApiError('The app is not listening yet, so its fake API cannot be called');
     return `http://127.0.0.1:${address.port}/fake-api`;
   }
 }

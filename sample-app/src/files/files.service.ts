@@ -32,7 +32,10 @@ export class FilesService implements OnModuleInit {
   }
 
   async exists(name: string): Promise<boolean> {
-    return stat(this.pathOf(name)).then(() => true, () => false);
+    return stat(this.pathOf(name)).then(
+      () => true,
+      () => false,
+    );
   }
 
   list(): Promise<string[]> {

@@ -3,7 +3,11 @@ import { TaskScheduler } from 'nest-task-queue';
 import { LogActivityTask, type LogActivityArgs } from '../activity/log-activity.task.js';
 import { SampleConfig } from '../config/sample-config.js';
 import { EventBus } from '../events/event-bus.service.js';
-import { SendWelcomeEmailTask, welcomeEmailTaskId, type WelcomeEmailArgs } from '../notifications/send-welcome-email.task.js';
+import {
+  SendWelcomeEmailTask,
+  welcomeEmailTaskId,
+  type WelcomeEmailArgs,
+} from '../notifications/send-welcome-email.task.js';
 import { CreateProfileTask, type CreateProfileArgs } from '../users/create-profile.task.js';
 import { UserRegistered } from '../users/user-registered.event.js';
 

@@ -29,7 +29,12 @@ export class OrdersService {
   }
 
   /** Runs one pipeline step: pretends to work for ORDER_STEP_MS, does `work`, records when it ran. */
-  async runStep(orderId: string, step: OrderStepName, signal: AbortSignal, work: (order: Order) => Promise<void> | void): Promise<void> {
+  async runStep(
+    orderId: string,
+    step: OrderStepName,
+    signal: AbortSignal,
+    work: (order: Order) => Promise<void> | void,
+  ): Promise<void> {
     const order = this.get(orderId);
     const startedAt = new Date();
     await sleep(this.config.orderStepMs, undefined, { signal });

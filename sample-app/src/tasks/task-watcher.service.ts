@@ -22,7 +22,9 @@ export class TaskWatcher {
     );
     // merge() subscribes to the events first, then looks: an event between the two is not missed.
     const tooLate = () => throwError(() => new Error(`Task ${taskId} did not finish within ${timeoutMs} ms`));
-    await firstValueFrom(merge(finishesLater, finishedAlready).pipe(take(1), timeout({ first: timeoutMs, with: tooLate })));
+    await firstValueFrom(
+      merge(finishesLater, finishedAlready).pipe(take(1), timeout({ first: timeoutMs, with: tooLate })),
+    );
     return (await this.scheduler.getTask(taskId))!;
   }
 }

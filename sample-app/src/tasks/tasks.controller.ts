@@ -14,9 +14,11 @@ export class TasksController {
   async list(@Query('status') status?: string, @Query('handler') handler?: string, @Query('limit') limit?: string) {
     const statuses = status?.split(',');
     const unknown = statuses?.find((s) => !STATUSES.includes(s as TaskStatus));
-    if (unknown !== undefined) throw new BadRequestException(`status must be one of ${STATUSES.join(', ')}; got "${unknown}"`);
+    if (unknown !== undefined)
+      throw new BadRequestException(`status must be one of ${STATUSES.join(', ')}; got "${unknown}"`);
     const max = limit === undefined ? 20 : Number(limit);
-    if (!Number.isInteger(max) || max < 1) throw new BadRequestException(`limit must be an integer from 1 up; got "${limit}"`);
+    if (!Number.isInteger(max) || max < 1)
+      throw new BadRequestException(`limit must be an integer from 1 up; got "${limit}"`);
     const tasks = await this.scheduler.listTasks({ status: statuses as TaskStatus[] | undefined, handler, limit: max });
     return { counts: await this.scheduler.counts(), tasks: tasks.map(toTaskView) };
   }

@@ -19,7 +19,8 @@ export class PrometheusText {
       const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
       if (!sample) throw new Error(`Not a Prometheus sample line: ${line}`);
       const labels: Record<string, string> = {};
-      for (const [, key, value] of (sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[key!] = value!;
+      for (const [, key, value] of (sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+        labels[key!] = value!;
       this.samples.push({ name: sample[1]!, labels, value: parseValue(sample[3]!) });
     }
   }
@@ -28,7 +29,10 @@ export class PrometheusText {
   value(name: string, labels: Record<string, string> = {}): number | undefined {
     const wanted = Object.entries(labels);
     const found = this.samples.find(
-      (s) => s.name === name && Object.keys(s.labels).length === wanted.length && wanted.every(([k, v]) => s.labels[k] === v),
+      (s) =>
+        s.name === name &&
+        Object.keys(s.labels).length === wanted.length &&
+        wanted.every(([k, v]) => s.labels[k] === v),
     );
     return found?.value;
   }
