@@ -1,11 +1,13 @@
 import { Cluster } from 'ioredis';
 import { StoreUnavailableError, TaskQueue, TaskStatus, type ITaskStore } from '../../lib/index.js';
 import { RedisTaskStore } from '../../lib/stores/redis/redis-task.store.js';
+import { builtLibrary } from '../support/built-library.js';
 import { eventually } from '../support/eventually.js';
 import { describeIfReachable } from '../support/service-gate.js';
 import { describeStoreConformance, newTask } from '../support/store-conformance.js';
 import { describeSignalsBetweenStores } from '../support/store-signals-suite.js';
 import { RETENTION } from '../support/store-spec-harness.js';
+import { WorkerProcess } from '../support/worker-process.js';
 import { keysOf } from './redis.store-target.js';
 import { RedisClusterServer } from './redis-cluster.server.js';
 
@@ -181,6 +183,74 @@ describeCluster('RedisTaskStore on a Redis Cluster of 3 masters', () => {
     );
     expect(aborted).toEqual(['TaskCancelledError']);
     expect(await canceller.getTask(id)).toMatchObject({ status: TaskStatus.Cancelled });
+  });
+
+  describe('across processes', () => {
+    const workers: WorkerProcess[] = [];
+    const startWorker = (queuePrefix: string) =>
+      WorkerProcess.start({
+        lib: builtLibrary('redis-cluster').module('index.js'),
+        store: {
+          module: new URL('fixtures/redis-cluster-store.mjs', import.meta.url).href,
+          exportName: 'RedisClusterTaskStore',
+          // A minute: only wake-ups through pub/sub start tasks within the test.
+          options: { nodes: cluster.nodes, prefix: queuePrefix, pollInterval: 60_000 },
+        },
+        concurrency: 5,
+      });
+    const producerOn = async (queuePrefix: string) => {
+      const producer = new TaskQueue({
+        store: new RedisTaskStore({ connection: client(), prefix: queuePrefix }),
+        autoStart: false,
+        logger: false,
+      });
+      producer.registerHandler('job', { execute: () => undefined });
+      queues.push(producer);
+      await producer.init();
+      return producer;
+    };
+
+    beforeAll(() => {
+      builtLibrary('redis-cluster');
+    }, 60_000);
+
+    afterEach(async () => {
+      for (const worker of workers.splice(0)) await worker.kill();
+    });
+
+    it('runs the queues of two shards in two worker processes, and cancels across them', async () => {
+      const shardPrefixes = await cluster.prefixesOnDifferentShards('procs', 2);
+      prefixes.push(...shardPrefixes);
+      workers.push(...(await Promise.all(shardPrefixes.map(startWorker))));
+      const producers = await Promise.all(shardPrefixes.map(producerOn));
+
+      const ids = await Promise.all(
+        producers.map((producer) =>
+          producer.scheduleMany([
+            { handler: 'job', args: { kind: 'until-aborted' }, options: { partitionKey: 'c' } },
+            { handler: 'job', args: { kind: 'ran' }, options: { partitionKey: 'c' } },
+            { handler: 'job', args: { kind: 'ran' } },
+          ]),
+        ),
+      );
+      for (const [i, worker] of workers.entries()) {
+        const [waiting, behind, free] = ids[i]!;
+        await worker.said('ran', free, 'the free task ran on its shard');
+        await worker.waitFor(() => worker.started(waiting).length === 1, 'the waiting task started');
+        expect(await producers[i]!.cancel(waiting!)).toBe(true);
+        const aborted = () =>
+          worker.messages.some(
+            (m) => m.type === 'aborted' && m.taskId === waiting && m.reason === 'TaskCancelledError',
+          );
+        await worker.waitFor(aborted, 'the task was aborted by the cancel');
+        await worker.said('ran', behind, 'the next task of the partition ran');
+      }
+      // Each worker ran only its own queue's tasks.
+      for (const [i, worker] of workers.entries()) {
+        const ran = worker.messages.filter((m) => m.type === 'ran').map((m) => m.taskId);
+        expect(ran.sort()).toEqual([ids[i]![1], ids[i]![2]].sort());
+      }
+    }, 30_000);
   });
 
   describe('signals between stores on separate Cluster clients', () => {
