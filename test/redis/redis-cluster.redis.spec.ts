@@ -14,9 +14,7 @@ import { RedisClusterServer } from './redis-cluster.server.js';
 /** The stores' logger: the tests provoke the errors and outages it would report. */
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 
-const describeCluster = await describeIfReachable('Redis Cluster (redis-server and redis-cli)', () =>
-  RedisClusterServer.probe(),
-);
+const describeCluster = await describeIfReachable('Redis Cluster', () => RedisClusterServer.probe());
 
 describeCluster('RedisTaskStore on a Redis Cluster of 3 masters', () => {
   let cluster: RedisClusterServer;

@@ -45,8 +45,11 @@ export class RedisClusterServer {
 
   /** Checks that the tools are installed (the skip reason when they are not). */
   static async probe(): Promise<void> {
-    await run('redis-server', ['--version']);
-    await run('redis-cli', ['--version']);
+    for (const tool of ['redis-server', 'redis-cli']) {
+      await run(tool, ['--version']).catch((error: Error) => {
+        throw new Error(`${tool} is needed to start a test cluster (${error.message})`, { cause: error });
+      });
+    }
   }
 
   static async start(): Promise<RedisClusterServer> {
