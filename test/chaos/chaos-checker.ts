@@ -27,7 +27,7 @@ export interface ChaosVerdict {
   doubleRuns: { id: string; first: Run; second: Run }[];
   /** A partition's task that started before an earlier one finished, or an earlier one that started after it. */
   orderViolations: { partition: number; earlier: string; later: string; at: number }[];
-  /** Per killed or paused run: ms from the fault to the start of the task on another worker. */
+  /** Per killed or paused run (no outage between): ms from the fault to the task's start on another worker. */
   takeOvers: number[];
   /** Per outage: ms from its end to the next run start. */
   recoveries: number[];
@@ -134,7 +134,9 @@ function takeOvers(runs: Run[], runsOfTask: (id: string) => Run[], disruptions: 
       const open = run.pid === d.pid && run.start <= d.from && (run.end === undefined || run.end > d.from);
       if (!open) continue;
       const next = runsOfTask(run.id).find((other) => other.pid !== run.pid && other.start > d.from);
-      if (next !== undefined) times.push(next.start - d.from);
+      // After an outage too, the take-over waited for the store: that is a recovery time, not a take-over's.
+      const outage = disruptions.some((o) => o.kind === 'outage' && o.from < (next?.start ?? 0) && o.to > d.from);
+      if (next !== undefined && !outage) times.push(next.start - d.from);
     }
   }
   return times;

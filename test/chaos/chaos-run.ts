@@ -91,7 +91,13 @@ export async function runChaos(store: ChaosStore, options: ChaosOptions): Promis
   } finally {
     await workers.close().catch(() => undefined);
     await queue.close();
-    rmSync(dir, { recursive: true, force: true });
+    // CHAOS_KEEP_LOG=1 keeps the run log and the faults, to look into a run.
+    if (process.env.CHAOS_KEEP_LOG === '1') {
+      writeFileSync(join(dir, 'faults.json'), JSON.stringify([...workers.disruptions, ...outageWindows]));
+      console.log(`${store.name}: run log kept in ${dir}`);
+    } else {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 
