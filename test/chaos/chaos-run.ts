@@ -101,7 +101,7 @@ export async function runChaos(store: ChaosStore, options: ChaosOptions): Promis
   }
 }
 
-/** Faults, one every few seconds, cycling through kill, pause, a burst of kills and outages. */
+/** Faults, one every 1-3 s (and an outage's length), cycling through kills, bursts of kills, pauses and outages. */
 async function inject(
   options: ChaosOptions,
   random: () => number,
@@ -109,8 +109,8 @@ async function inject(
   outage: (n: number, ms: number) => Promise<void>,
 ): Promise<void> {
   const end = Date.now() + options.seconds * 1000;
-  const step = Math.max(1_000, (options.seconds * 1000) / 10);
-  const cycle = ['kill', 'pause', 'burst', 'outage', 'kill', 'pause', 'outage'] as const;
+  const step = Math.min(3_000, Math.max(1_000, (options.seconds * 1000) / 10));
+  const cycle = ['kill', 'pause', 'burst', 'outage', 'kill', 'pause', 'kill', 'burst', 'outage'] as const;
   let outages = 0;
   for (let i = 0; Date.now() + step / 2 < end; i++) {
     await sleep(step * (0.5 + random()));
