@@ -3,6 +3,7 @@ import type { StoreRunReport } from './chaos-run.js';
 function times(values: number[]): string {
   if (values.length === 0) return 'none';
   const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length <= 4) return `${sorted.join(', ')} ms`;
   const median = sorted[Math.floor(sorted.length / 2)]!;
   return `${values.length}, median ${median} ms, max ${sorted.at(-1)} ms`;
 }

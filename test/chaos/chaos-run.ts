@@ -110,7 +110,7 @@ async function inject(
 ): Promise<void> {
   const end = Date.now() + options.seconds * 1000;
   const step = Math.min(3_000, Math.max(1_000, (options.seconds * 1000) / 10));
-  const cycle = ['kill', 'pause', 'burst', 'outage', 'kill', 'pause', 'kill', 'burst', 'outage'] as const;
+  const cycle = ['kill', 'outage', 'pause', 'burst', 'kill', 'outage', 'pause', 'kill', 'burst'] as const;
   let outages = 0;
   for (let i = 0; Date.now() + step / 2 < end; i++) {
     await sleep(step * (0.5 + random()));
@@ -119,7 +119,7 @@ async function inject(
     if (action === 'burst') await workers.kill(2);
     if (action === 'pause') workers.pause(Math.round(options.leaseTime * (1.5 + random())));
     // At least a lease long: leases lapse, so take-over after an outage is tested too.
-    if (action === 'outage') await outage(outages++, Math.round(options.leaseTime * (1 + 2 * random())));
+    if (action === 'outage') await outage(outages++, Math.round(options.leaseTime * (1 + random())));
   }
 }
 
