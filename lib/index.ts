@@ -30,6 +30,7 @@ export { FixedDelayRetryStrategy } from './retry/fixed-delay.retry-strategy.js';
 export { LinearBackoffRetryStrategy, type LinearBackoffOptions } from './retry/linear-backoff.retry-strategy.js';
 export { reviveRetryStrategy } from './retry/revive-retry-strategy.js';
 export { InMemoryTaskStore, type InMemoryTaskStoreOptions } from './stores/in-memory/in-memory-task.store.js';
+export type { InMemorySerialization } from './stores/in-memory/memory-serialization.js';
 export { TaskQueue, type ScheduleItem, type HandlerArgs, type ScheduleArgs } from './engine/task-queue.js';
 export { createTaskQueue } from './task-queue.factory.js';
 export type { TaskHandlerDefaults, HandlerSource } from './engine/handler-registry.js';
