@@ -8,9 +8,18 @@ export const Messages = {
     `Two task handlers are named "${name}": ${first} and ${second}. Give one of them another name with @TaskHandler('...').`,
   invalidOption: (name: string, expected: string, value: unknown) =>
     `Expected \`${name}\` to be ${expected}, got \`${describe(value)}\``,
+  unknownOption: (where: string, key: string, suggestion: string | undefined, known: Iterable<string>) =>
+    suggestion === undefined
+      ? `Unknown ${where} option \`${key}\`. Known: ${[...known].join(', ')}.`
+      : `Unknown ${where} option \`${key}\`: did you mean \`${suggestion}\`?`,
+  notAStore: (value: unknown, missing: string[]) =>
+    `Expected \`store\` to be a task store (an ITaskStore such as new InMemoryTaskStore(), or leave it out for one), got \`${describe(value)}\`` +
+    (missing.length > 0 ? `, which lacks ${missing.join(', ')}` : ''),
   delayAndRunAt: () => 'Give either `delay` or `runAt`, not both.',
   notSerializable: (what: string, path: string, reason: string) =>
     `${what} cannot be stored as JSON by this store: ${path} is ${reason}. Pass plain data (strings, numbers, booleans, null, arrays, plain objects).`,
+  argsTooLarge: (bytes: number, max: number) =>
+    `The task's args take ${bytes} bytes as JSON, over maxArgsBytes (${max}); nothing was stored. Pass a reference (an id, a key) to large data instead.`,
   textNotStorable: (name: string, problem: string) =>
     `Expected \`${name}\` to be text every store can keep, got one holding ${problem} (no store takes U+0000 or lone surrogates).`,
   textTooLong: (name: string, max: number, length: number) =>
