@@ -1,8 +1,10 @@
 import type { Redis, RedisOptions } from 'ioredis';
+import { InvalidTaskOptionsError } from '../../errors/invalid-task-options.error.js';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
 import { Messages } from '../../task-queue.messages.js';
 import { loadPeer } from '../shared/peer-loader.js';
 import type { RedisClientLike, RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
+import { RedisMessages } from './redis.messages.js';
 
 type RedisConstructor = new (...args: unknown[]) => Redis;
 
@@ -53,22 +55,38 @@ export async function openConnections(connection: RedisTaskStoreOptions['connect
   if (!ownsClient) client = connection as unknown as Redis;
   else if (typeof connection === 'string') client = new Redis(connection, { ...FAIL_FAST_OPTIONS, lazyConnect: true });
   else client = new Redis({ ...FAIL_FAST_OPTIONS, ...connection, lazyConnect: true });
-  const where = `${client.options.host ?? '127.0.0.1'}:${client.options.port ?? 6379}`;
+  const db = client.options.db ?? 0;
+  const where = `${client.options.host ?? '127.0.0.1'}:${client.options.port ?? 6379}${db === 0 ? '' : ` db ${db}`}`;
   const subscriber = client.duplicate({ lazyConnect: true, enableOfflineQueue: true, enableAutoPipelining: false });
   try {
     if (ownsClient) await connect(client);
     else if (client.status === 'wait') await client.connect();
     await client.ping();
+    if (db !== 0) await selectDatabase(client, db, where);
     await connect(subscriber);
     return { client, subscriber, ownsClient, where };
   } catch (error) {
     subscriber.disconnect();
     if (ownsClient) client.disconnect();
+    if (error instanceof InvalidTaskOptionsError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new StoreUnavailableError(
       Messages.storeUnavailable('init', `cannot connect to Redis at ${where}: ${reason}`),
       { cause: error },
     );
+  }
+}
+
+/**
+ * ioredis selects the database (`db`, or the URL's `/3`) as it connects, and when Redis refuses (ERR DB index is out
+ * of range) only emits an error and carries on in database 0: selecting again here refuses it at start-up instead.
+ */
+async function selectDatabase(client: Redis, db: number, where: string): Promise<void> {
+  try {
+    await client.select(db);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidTaskOptionsError(RedisMessages.databaseRefused(db, where, reason), { cause: error });
   }
 }
 
