@@ -37,6 +37,9 @@ export const Messages = {
   shuttingDown: (taskId: string) => `Task ${taskId} was aborted: the application is shutting down`,
   staleClaim: (taskId: string, replyMs: number, leaseTime: number) =>
     `Task ${taskId} was handed back unstarted: its claim was answered after ${replyMs} ms, too late to hold its ${leaseTime} ms lease`,
+  started: (store: string, handlers: string[], concurrency: number, worker: boolean) =>
+    `Task queue on ${store}; ${handlers.length} handler(s)${handlers.length > 0 ? `: ${handlers.join(', ')}` : ''}; ` +
+    (worker ? `worker running, concurrency ${concurrency}` : 'no worker in this process (autoStart: false)'),
   storeUnavailable: (operation: string, cause: string) => `The task store is unavailable (${operation}): ${cause}`,
   missingDriver: (store: string, pkg: string) => `${store} needs the "${pkg}" package: npm install ${pkg}`,
   asyncOptionsWithoutFactory: () => 'TaskQueueModule.forRootAsync() needs useFactory, useClass or useExisting.',

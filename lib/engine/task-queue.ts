@@ -41,6 +41,7 @@ export class TaskQueue {
   private readonly worker: TaskWorker;
   private initializing: Promise<void> | undefined;
   private initialized = false;
+  private announced = false;
   private readonly addOptions: AddOptions | undefined;
 
   /** The store is required: the engine picks no default (`createTaskQueue()` does: in-memory). */
@@ -74,10 +75,15 @@ export class TaskQueue {
     return this.initializing;
   }
 
-  /** Initialises if needed, then starts the worker unless `autoStart` is false. */
+  /** Initialises if needed, then starts the worker unless `autoStart` is false; logs what runs, once. */
   async start(): Promise<void> {
     await this.init();
     if (this.options.autoStart) this.worker.start();
+    if (this.announced) return;
+    this.announced = true;
+    const { store, concurrency, autoStart } = this.options;
+    const where = store.describe?.() ?? store.constructor?.name ?? 'a custom store';
+    this.logger.log(Messages.started(where, this.registry.names(), concurrency, autoStart));
   }
 
   /** Schedules a task; resolves to its id once the store has it. */

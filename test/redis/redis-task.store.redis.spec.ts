@@ -163,6 +163,7 @@ describeRedis('RedisTaskStore on Redis', () => {
 
   it('uses the database a URL names (redis://host/5), and refuses one Redis does not have', async () => {
     const store = await open({ connection: `${REDIS_URL}/5` });
+    expect(store.describe()).toBe(`Redis at 127.0.0.1:6379 db 5 prefix ${stores.namespace}`);
     const task = newTask();
     await store.add([task]);
     const [db0, db5] = [new Redis(REDIS_URL), new Redis(REDIS_URL, { db: 5 })];

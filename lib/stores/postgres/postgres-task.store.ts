@@ -99,6 +99,11 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     });
   }
 
+  /** For the start-up log: host:port/database and schema; never the connection string, which may hold a password. */
+  describe(): string {
+    return `PostgreSQL at ${this.runner.target} schema ${this.names.schemaName}`;
+  }
+
   /** Connects, migrates (unless `migrate: false`), and listens. Throws `StoreUnavailableError` if it cannot. */
   async init(context: StoreInitContext): Promise<void> {
     if (this.runner.pool !== undefined) return;

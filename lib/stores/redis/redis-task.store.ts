@@ -72,6 +72,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   readonly pollInterval: number;
 
   private readonly keys: RedisKeys;
+  private readonly prefix: string;
   private readonly signals = new StoreSignalBus(LEASE_WAKE_MARGIN_MS);
   /** complete() and fail() calls of one event-loop turn, recorded in one script call. */
   private readonly reports = new CallBatcher<string[], number>(batchedScriptCalls('microtasks'), async (items) => {
@@ -96,8 +97,14 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   constructor(private readonly options: RedisTaskStoreOptions) {
     const { prefix, leaseTime, pollInterval } = resolveRedisStoreOptions(options);
     this.keys = new RedisKeys(prefix);
+    this.prefix = prefix;
     this.leaseTime = leaseTime;
     this.pollInterval = pollInterval;
+  }
+
+  /** For the start-up log: host:port (and database) and prefix; never the URL, which may hold a password. */
+  describe(): string {
+    return `Redis at ${this.connections?.where ?? '(not connected)'} prefix ${this.prefix}`;
   }
 
   async init(context: StoreInitContext): Promise<void> {
