@@ -33,6 +33,7 @@ import {
 import { monitorConnections } from './redis-connection-monitor.js';
 import { RedisKeys } from './redis-keys.js';
 import { batchedScriptCalls, type RedisScript } from './redis-script.js';
+import { LostLeaseLog } from '../shared/lost-lease.log.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
 import {
   completeArgs,
@@ -88,6 +89,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   });
   /** Tasks whose complete() or fail() is on its way. */
   private readonly reporting = new Set<string>();
+  private readonly lostLeases = new LostLeaseLog(() => this.logger);
   private connections: RedisConnections | undefined;
   private logger: TaskQueueLogger | undefined;
   private retention: Required<RetentionOptions> = DEFAULT_RETENTION;
@@ -165,7 +167,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     for (const lease of leases) if (!this.reporting.has(lease.taskId)) args.push(lease.taskId, lease.token);
     if (args.length === 1) return [];
     const lost = (await this.run('renew', RedisScripts.renew, args)) as string[];
-    for (const taskId of lost) this.logger?.warn(Messages.leaseLost(taskId));
+    for (const taskId of lost) this.lostLeases.lostAtRenewal(leases.find((lease) => lease.taskId === taskId)!);
     return lost;
   }
 
@@ -242,7 +244,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     this.reporting.add(taskId);
     try {
       const outcome = await this.reports.push(args);
-      if (outcome === 0) this.logger?.warn(Messages.leaseLost(taskId));
+      if (outcome === 0) this.lostLeases.reportRefused({ taskId, token: args[2]! });
       return outcome === 1;
     } finally {
       this.reporting.delete(taskId);
