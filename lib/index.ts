@@ -30,7 +30,13 @@ export { FixedDelayRetryStrategy } from './retry/fixed-delay.retry-strategy.js';
 export { LinearBackoffRetryStrategy, type LinearBackoffOptions } from './retry/linear-backoff.retry-strategy.js';
 export { reviveRetryStrategy } from './retry/revive-retry-strategy.js';
 export { InMemoryTaskStore, type InMemoryTaskStoreOptions } from './stores/in-memory/in-memory-task.store.js';
-export { TaskQueue, type ScheduleItem, type HandlerArgs, type ScheduleArgs } from './engine/task-queue.js';
+export {
+  TaskQueue,
+  type ScheduleItem,
+  type HandlerArgs,
+  type ScheduleArgs,
+  type ArgsRequired,
+} from './engine/task-queue.js';
 export { createTaskQueue } from './task-queue.factory.js';
 export type { TaskHandlerDefaults, HandlerSource } from './engine/handler-registry.js';
 export type { TaskQueueLogger, TaskQueueLogLevel } from './interfaces/task-queue-logger.interface.js';

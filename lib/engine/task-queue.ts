@@ -91,6 +91,9 @@ export class TaskQueue {
     handler: abstract new (...args: any[]) => H,
     ...rest: ScheduleArgs<H>
   ): Promise<string>;
+  schedule<H extends ITaskHandler<any, any>>(
+    handler: (abstract new (...args: any[]) => H) & ArgsRequired<H>,
+  ): Promise<string>;
   schedule(handler: string, args?: unknown, options?: ScheduleOptions): Promise<string>;
   schedule(handler: HandlerReference, args?: unknown, options?: ScheduleOptions): Promise<string> {
     let task: NewTask;
@@ -228,6 +231,13 @@ export type ScheduleArgs<H> =
   undefined extends HandlerArgs<H>
     ? [args?: HandlerArgs<H>, options?: ScheduleOptions]
     : [args: HandlerArgs<H>, options?: ScheduleOptions];
+
+/**
+ * The overload `schedule(Handler)` meets when the handler's args are required: it fails on a property whose name says
+ * so and whose type is the args, so the compiler's first message names them (not "not assignable to string").
+ */
+export type ArgsRequired<H> =
+  undefined extends HandlerArgs<H> ? unknown : { 'missing args (this handler needs them)': HandlerArgs<H> };
 
 /**
  * No task has an id that schedule() refuses. Asking a store for one anyway fails on PostgreSQL for U+0000 (as an
