@@ -31,7 +31,13 @@ export { LinearBackoffRetryStrategy, type LinearBackoffOptions } from './retry/l
 export { reviveRetryStrategy } from './retry/revive-retry-strategy.js';
 export { InMemoryTaskStore, type InMemoryTaskStoreOptions } from './stores/in-memory/in-memory-task.store.js';
 export type { InMemorySerialization } from './stores/in-memory/memory-serialization.js';
-export { TaskQueue, type ScheduleItem, type HandlerArgs, type ScheduleArgs } from './engine/task-queue.js';
+export {
+  TaskQueue,
+  type ScheduleItem,
+  type HandlerArgs,
+  type ScheduleArgs,
+  type ArgsRequired,
+} from './engine/task-queue.js';
 export { createTaskQueue } from './task-queue.factory.js';
 export type { TaskHandlerDefaults, HandlerSource } from './engine/handler-registry.js';
 export type { TaskQueueLogger, TaskQueueLogLevel } from './interfaces/task-queue-logger.interface.js';

@@ -14,9 +14,18 @@ export const Messages = {
     `Two task handlers are named "${name}": ${first} and ${second}. Give one of them another name with @TaskHandler('...').`,
   invalidOption: (name: string, expected: string, value: unknown) =>
     `Expected \`${name}\` to be ${expected}, got \`${describe(value)}\``,
+  unknownOption: (where: string, key: string, suggestion: string | undefined, known: Iterable<string>) =>
+    suggestion === undefined
+      ? `Unknown ${where} option \`${key}\`. Known: ${[...known].join(', ')}.`
+      : `Unknown ${where} option \`${key}\`: did you mean \`${suggestion}\`?`,
+  notAStore: (value: unknown, missing: string[]) =>
+    `Expected \`store\` to be a task store (an ITaskStore such as new InMemoryTaskStore(), or leave it out for one), got \`${describe(value)}\`` +
+    (missing.length > 0 ? `, which lacks ${missing.join(', ')}` : ''),
   delayAndRunAt: () => 'Give either `delay` or `runAt`, not both.',
   notSerializable: (what: string, path: string, reason: string) =>
     `${what} cannot be stored as JSON by this store: ${path} is ${reason}. Pass plain data (strings, numbers, booleans, null, arrays, plain objects).`,
+  argsTooLarge: (bytes: number, max: number) =>
+    `The task's args take ${bytes} bytes as JSON, over maxArgsBytes (${max}); nothing was stored. Pass a reference (an id, a key) to large data instead.`,
   textNotStorable: (name: string, problem: string) =>
     `Expected \`${name}\` to be text every store can keep, got one holding ${problem} (no store takes U+0000 or lone surrogates).`,
   textTooLong: (name: string, max: number, length: number) =>
@@ -34,6 +43,9 @@ export const Messages = {
   shuttingDown: (taskId: string) => `Task ${taskId} was aborted: the application is shutting down`,
   staleClaim: (taskId: string, replyMs: number, leaseTime: number) =>
     `Task ${taskId} was handed back unstarted: its claim was answered after ${replyMs} ms, too late to hold its ${leaseTime} ms lease`,
+  started: (store: string, handlers: string[], concurrency: number, worker: boolean) =>
+    `Task queue on ${store}; ${handlers.length} handler(s)${handlers.length > 0 ? `: ${handlers.join(', ')}` : ''}; ` +
+    (worker ? `worker running, concurrency ${concurrency}` : 'no worker in this process (autoStart: false)'),
   storeUnavailable: (operation: string, cause: string) =>
     `The task store is unavailable (${operation}): ${cause}${WRITES.has(operation) ? UNKNOWN_OUTCOME : ''}`,
   missingDriver: (store: string, pkg: string) => `${store} needs the "${pkg}" package: npm install ${pkg}`,

@@ -1,6 +1,8 @@
 import type { TaskQueueLogger, TaskQueueLogLevel } from '../interfaces/task-queue-logger.interface.js';
 
 const RANK: Record<TaskQueueLogLevel, number> = { verbose: 0, debug: 1, log: 2, warn: 3, error: 4, fatal: 5 };
+/** Every level, lowest first. */
+export const LOG_LEVELS = Object.keys(RANK) as readonly TaskQueueLogLevel[];
 
 /**
  * Applies the `logLevel` option once, up front, so the hot path asks a boolean (`debugEnabled`) instead of

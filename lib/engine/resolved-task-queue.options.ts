@@ -13,6 +13,7 @@ export interface ResolvedTaskQueueOptions {
   autoStart: boolean;
   retention: Required<RetentionOptions>;
   maxQueueSize: number | undefined;
+  maxArgsBytes: number | undefined;
   logLevel: TaskQueueLogLevel | false;
   logger: TaskQueueLogger;
 }

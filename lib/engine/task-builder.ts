@@ -1,18 +1,22 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { TaskArgsNotSerializableError } from '../errors/task-args-not-serializable.error.js';
+import { TaskArgsTooLargeError } from '../errors/task-args-too-large.error.js';
 import { UnknownTaskHandlerError } from '../errors/unknown-task-handler.error.js';
 import type { ScheduleOptions } from '../interfaces/schedule-options.interface.js';
 import type { NewTask } from '../interfaces/task-record.interface.js';
 import { Messages } from '../task-queue.messages.js';
 import {
+  checkOption,
   checkOptional,
   isNonEmptyString,
   isNonNegativeFinite,
   isNonNegativeInteger,
   isPlainObject,
   isPositiveFinite,
+  isRetryStrategy,
   type OptionPredicate,
 } from '../validation/option.validator.js';
+import { checkKnownKeys } from '../validation/known-keys.validator.js';
 import { checkText, MAX_KEY_LENGTH } from '../validation/text.validator.js';
 import type { HandlerRegistry, RegisteredHandler } from './handler-registry.js';
 import { assertJsonSafe } from './json-safety.js';
@@ -61,6 +65,7 @@ export class TaskBuilder {
       metadata: o.metadata,
     };
     if (this.options.store.serialization === 'json') assertStorable(task);
+    if (this.options.maxArgsBytes !== undefined) checkArgsSize(args, this.options.maxArgsBytes);
     return task;
   }
 
@@ -76,7 +81,26 @@ export class TaskBuilder {
   }
 }
 
+/** Every key of ScheduleOptions (the compiler checks the list is complete): any other (`delayMs`) is a typo. */
+const SCHEDULE_OPTION_KEYS: ReadonlySet<string> = new Set(
+  Object.keys({
+    name: true,
+    delay: true,
+    runAt: true,
+    timeout: true,
+    maxRetries: true,
+    retryStrategy: true,
+    partitionKey: true,
+    priority: true,
+    taskId: true,
+    metadata: true,
+    transaction: true,
+  } satisfies Record<keyof ScheduleOptions, true>),
+);
+
 function validate(o: ScheduleOptions): void {
+  checkOption('options', o, isPlainObject, 'an object of schedule options');
+  checkKnownKeys('schedule', o, SCHEDULE_OPTION_KEYS);
   if (o.delay !== undefined && o.runAt !== undefined) throw new InvalidTaskOptionsError(Messages.delayAndRunAt());
   checkOptional('delay', o.delay, isNonNegativeFinite, 'a finite number of ms from 0 up');
   checkOptional('runAt', o.runAt, isValidDate, 'a valid Date');
@@ -97,7 +121,6 @@ function validate(o: ScheduleOptions): void {
 const isValidDate: OptionPredicate = (v) => v instanceof Date && Number.isFinite(v.getTime());
 const isString: OptionPredicate = (v) => typeof v === 'string';
 const isFiniteNumber: OptionPredicate = (v) => typeof v === 'number' && Number.isFinite(v);
-const isRetryStrategy: OptionPredicate = (v) => typeof (v as { nextDelay?: unknown })?.nextDelay === 'function';
 
 /** For stores that keep JSON: everything of the task must survive it, or `schedule()` says what does not. */
 function assertStorable(task: NewTask): void {
@@ -113,6 +136,23 @@ function assertStorable(task: NewTask): void {
       ),
     );
   }
+}
+
+/**
+ * Args over `maxArgsBytes` as UTF-8 JSON (what the durable stores keep) are refused. Args that JSON cannot take
+ * (an in-memory store's Map, a cycle) have no such size: the store's own checks apply to them.
+ */
+function checkArgsSize(args: unknown, max: number): void {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(args);
+  } catch {
+    return;
+  }
+  // A string's UTF-8 form is at most 3 bytes per UTF-16 unit: count the bytes only when it may matter.
+  if (json === undefined || json.length * 3 <= max) return;
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > max) throw new TaskArgsTooLargeError(Messages.argsTooLarge(bytes, max));
 }
 
 function describeClass(handler: unknown): string {

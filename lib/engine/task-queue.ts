@@ -41,6 +41,7 @@ export class TaskQueue {
   private readonly worker: TaskWorker;
   private initializing: Promise<void> | undefined;
   private initialized = false;
+  private announced = false;
   private readonly addOptions: AddOptions | undefined;
 
   /** The store is required: the engine picks no default (`createTaskQueue()` does: in-memory). */
@@ -74,16 +75,24 @@ export class TaskQueue {
     return this.initializing;
   }
 
-  /** Initialises if needed, then starts the worker unless `autoStart` is false. */
+  /** Initialises if needed, then starts the worker unless `autoStart` is false; logs what runs, once. */
   async start(): Promise<void> {
     await this.init();
     if (this.options.autoStart) this.worker.start();
+    if (this.announced) return;
+    this.announced = true;
+    const { store, concurrency, autoStart } = this.options;
+    const where = store.describe?.() ?? store.constructor?.name ?? 'a custom store';
+    this.logger.log(Messages.started(where, this.registry.names(), concurrency, autoStart));
   }
 
   /** Schedules a task; resolves to its id once the store has it. */
   schedule<H extends ITaskHandler<any, any>>(
     handler: abstract new (...args: any[]) => H,
     ...rest: ScheduleArgs<H>
+  ): Promise<string>;
+  schedule<H extends ITaskHandler<any, any>>(
+    handler: (abstract new (...args: any[]) => H) & ArgsRequired<H>,
   ): Promise<string>;
   schedule(handler: string, args?: unknown, options?: ScheduleOptions): Promise<string>;
   schedule(handler: HandlerReference, args?: unknown, options?: ScheduleOptions): Promise<string> {
@@ -222,6 +231,13 @@ export type ScheduleArgs<H> =
   undefined extends HandlerArgs<H>
     ? [args?: HandlerArgs<H>, options?: ScheduleOptions]
     : [args: HandlerArgs<H>, options?: ScheduleOptions];
+
+/**
+ * The overload `schedule(Handler)` meets when the handler's args are required: it fails on a property whose name says
+ * so and whose type is the args, so the compiler's first message names them (not "not assignable to string").
+ */
+export type ArgsRequired<H> =
+  undefined extends HandlerArgs<H> ? unknown : { 'missing args (this handler needs them)': HandlerArgs<H> };
 
 /**
  * No task has an id that schedule() refuses. Asking a store for one anyway fails on PostgreSQL for U+0000 (as an

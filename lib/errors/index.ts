@@ -3,6 +3,7 @@ export { UnknownTaskHandlerError } from './unknown-task-handler.error.js';
 export { DuplicateTaskHandlerError } from './duplicate-task-handler.error.js';
 export { InvalidTaskOptionsError } from './invalid-task-options.error.js';
 export { TaskArgsNotSerializableError } from './task-args-not-serializable.error.js';
+export { TaskArgsTooLargeError } from './task-args-too-large.error.js';
 export { QueueFullError } from './queue-full.error.js';
 export { StoreUnavailableError } from './store-unavailable.error.js';
 export { TaskTimeoutError } from './task-timeout.error.js';

@@ -23,6 +23,13 @@ export interface TaskQueueOptions {
   /** Pending tasks above this make `schedule()` reject with `QueueFullError`. Default: unbounded. */
   maxQueueSize?: number;
   /**
+   * Args larger than this many bytes (UTF-8 JSON) make `schedule()` reject with `TaskArgsTooLargeError`, storing
+   * nothing. Default: no limit of ours, only the store's: PostgreSQL keeps up to about 255 MB of jsonb, Redis
+   * 512 MB a value (`proto-max-bulk-len`), the in-memory store what the heap holds. Far less is wise: args travel
+   * with every claim, so keep them small (ids, not documents).
+   */
+  maxArgsBytes?: number;
+  /**
    * The lowest level logged under the `TaskQueue` context, or false for none. Default 'log': failures are
    * warned about, each task's start and end is logged at 'debug'.
    */

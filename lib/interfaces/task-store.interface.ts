@@ -92,6 +92,11 @@ export interface ITaskStore {
   /** The store can add tasks inside a caller's transaction (`AddOptions.transaction`). */
   readonly supportsTransactions?: boolean;
 
+  /**
+   * What the store is and where, without secrets, for the queue's start-up log: `Redis at 127.0.0.1:6379 prefix
+   * ntq`. Called after `init()`. Optional: a store without it is named by its class.
+   */
+  describe?(): string;
   /** Connect, migrate, subscribe. Called once when the module starts. A store that cannot start throws. */
   init?(context: StoreInitContext): Promise<void>;
   /** Release connections and timers. Called once when the module stops. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Observable, share } from 'rxjs';
-import type { ScheduleArgs, ScheduleItem, TaskQueue } from '../engine/task-queue.js';
+import type { ArgsRequired, ScheduleArgs, ScheduleItem, TaskQueue } from '../engine/task-queue.js';
 import type { ITaskHandler } from '../interfaces/task-handler.interface.js';
 import type { ScheduleOptions } from '../interfaces/schedule-options.interface.js';
 import type { TaskEvent, TaskObserver } from '../interfaces/task-event.interface.js';
@@ -28,6 +28,9 @@ export class TaskScheduler {
   schedule<H extends ITaskHandler<any, any>>(
     handler: abstract new (...args: any[]) => H,
     ...rest: ScheduleArgs<H>
+  ): Promise<string>;
+  schedule<H extends ITaskHandler<any, any>>(
+    handler: (abstract new (...args: any[]) => H) & ArgsRequired<H>,
   ): Promise<string>;
   schedule(handler: string, args?: unknown, options?: ScheduleOptions): Promise<string>;
   schedule(handler: string | ClassReference, args?: unknown, options?: ScheduleOptions): Promise<string> {

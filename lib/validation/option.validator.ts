@@ -38,3 +38,5 @@ export const isFiniteBetween =
   (min: number, max = Infinity): OptionPredicate =>
   (v) =>
     typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+
+export const isRetryStrategy: OptionPredicate = (v) => typeof (v as { nextDelay?: unknown })?.nextDelay === 'function';

@@ -90,6 +90,18 @@ describe('timeout (fake clock)', () => {
       lastError: { name: 'TaskTimeoutError' },
     });
   });
+  it('waits out a timeout longer than a Node timer can (2^31 ms), and aborts then', async () => {
+    const timeout = 30 * 24 * 60 * 60 * 1000; // 30 days; Node fires a timer over ~24.8 days at once
+    const { scheduler } = await start();
+    await scheduler.schedule(WaitsForSignalTask, undefined, { timeout });
+    await app!.nextEvent((e) => e.type === 'started');
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(seen().aborts).toHaveLength(0);
+    await jest.advanceTimersByTimeAsync(timeout - 1_001);
+    expect(seen().aborts).toHaveLength(0);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(seen().aborts).toEqual([expect.any(TaskTimeoutError)]);
+  });
 });
 
 describe('cancel', () => {

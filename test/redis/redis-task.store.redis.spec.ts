@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import {
   ExponentialBackoffRetryStrategy,
+  InvalidTaskOptionsError,
   reviveRetryStrategy,
   StoreUnavailableError,
   TaskStatus,
@@ -157,6 +158,32 @@ describeRedis('RedisTaskStore on Redis', () => {
       expect(keys.length).toBeGreaterThan(3);
     } finally {
       await client.quit();
+    }
+  });
+
+  it('uses the database a URL names (redis://host/5), and refuses one Redis does not have', async () => {
+    const store = await open({ connection: `${REDIS_URL}/5` });
+    expect(store.describe()).toBe(`Redis at 127.0.0.1:6379 db 5 prefix ${stores.namespace}`);
+    const task = newTask();
+    await store.add([task]);
+    const [db0, db5] = [new Redis(REDIS_URL), new Redis(REDIS_URL, { db: 5 })];
+    try {
+      const keys = await db5.keys(keysOf(stores.namespace));
+      expect(keys.length).toBeGreaterThan(0);
+      expect(await db0.keys(keysOf(stores.namespace))).toEqual([]);
+      await db5.del(...keys);
+    } finally {
+      await Promise.all([db0.quit(), db5.quit()]);
+    }
+    const missing = new RedisTaskStore({ connection: `${REDIS_URL}/99`, prefix: stores.namespace });
+    try {
+      const init = missing.init({ retention: RETENTION, logger });
+      await expect(init).rejects.toBeInstanceOf(InvalidTaskOptionsError);
+      await expect(init).rejects.toThrow(
+        /^Redis at 127\.0\.0\.1:6379 db 99 refused database 99 .*DB index is out of range/,
+      );
+    } finally {
+      await missing.close(); // Before the fix it started, on database 0.
     }
   });
 

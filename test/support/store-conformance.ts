@@ -12,6 +12,7 @@ import {
   type TaskQueueLogger,
   type TaskRecord,
 } from '../../lib/index.js';
+import { Messages } from '../../lib/task-queue.messages.js';
 import { MAX_KEY_LENGTH } from '../../lib/validation/text.validator.js';
 import { eventually } from './eventually.js';
 import { createStore, describeIfUp, type BaseStoreOptions, type StoreTarget } from './store-target.js';
@@ -469,6 +470,23 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
         expect(await store.complete(leaseOf(first!))).toBe(false);
         expect(await store.complete(leaseOf(taken[0]!))).toBe(true);
         expect((await claimAll(store)).tasks.map((t) => t.id)).toEqual([behind.id]);
+      });
+
+      it('logs a lost lease once: at renewal, not again when the aborted attempt reports', async () => {
+        const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
+        const store = await open({ leaseTime: 300, logger });
+        const task = newTask();
+        await store.add([task]);
+        const [first] = (await store.claim({ workerId: 'stalled', limit: 10 })).tasks;
+        await eventually(
+          async () => (await store.claim({ workerId: 'w2', limit: 10 })).tasks,
+          (t) => t.length > 0,
+          10_000,
+        );
+        expect(await store.renew([leaseOf(first!)])).toEqual([task.id]);
+        expect(await store.fail(leaseOf(first!), { name: 'TaskAbortedError', message: 'lost' }, null)).toBe(false);
+        const warned = logger.warn.mock.calls.filter(([message]) => message === Messages.leaseLost(task.id));
+        expect(warned).toHaveLength(1);
       });
 
       it('keeps a renewed lease', async () => {

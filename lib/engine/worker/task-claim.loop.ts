@@ -1,5 +1,6 @@
 import type { TaskRecord } from '../../interfaces/task-record.interface.js';
 import type { ITaskStore } from '../../interfaces/task-store.interface.js';
+import { MAX_TIMER_MS } from '../../task-queue.constants.js';
 import { describeError } from '../describe-error.js';
 import { EventLoopYield } from '../event-loop-yield.js';
 import type { LevelLogger } from '../level-logger.js';
@@ -9,8 +10,6 @@ import { claimIsStale, handBackStaleClaim } from './stale-claim.hand-back.js';
 const DRAINS_PER_YIELD = 256;
 const RESOLVED = Promise.resolve();
 const MAX_CLAIM_BACKOFF_MS = 30_000;
-/** The longest a Node timer waits (2^31 - 1 ms, about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What the claim loop asks of the worker that runs it. */
 export interface TaskClaimHost {

@@ -1,5 +1,6 @@
 import { BinaryHeap } from '../../collections/binary-heap.js';
 import { TaskTimeoutError } from '../../errors/task-timeout.error.js';
+import { MAX_TIMER_MS } from '../../task-queue.constants.js';
 import { Messages } from '../../task-queue.messages.js';
 import type { TaskAttempt } from '../task-attempt.js';
 
@@ -30,7 +31,8 @@ export class TaskDeadlineTimer {
   private arm(at: number, now: number): void {
     clearTimeout(this.timer);
     this.armedAt = at;
-    this.timer = setTimeout(this.onDeadline, Math.max(0, at - now));
+    // A deadline past Node's timer limit: wake at the limit, find nothing due, and re-arm for the rest.
+    this.timer = setTimeout(this.onDeadline, Math.min(Math.max(0, at - now), MAX_TIMER_MS));
   }
 
   private readonly onDeadline = (): void => {

@@ -51,6 +51,10 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
     this.book = new MemoryTaskBook(this.leaseTime);
   }
 
+  describe(): string {
+    return 'the in-memory store (this process only)';
+  }
+
   async init(context: StoreInitContext): Promise<void> {
     this.book.retention.options = context.retention;
     this.book.logger = context.logger;

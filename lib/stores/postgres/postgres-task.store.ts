@@ -15,7 +15,6 @@ import type {
   StoreSignal,
   TaskCounts,
 } from '../../interfaces/task-store.interface.js';
-import { Messages } from '../../task-queue.messages.js';
 import { PostgresAdder } from './postgres-adder.js';
 import { PostgresAnnouncer } from './postgres-announcer.js';
 import { readBacklog } from './postgres-backlog.reader.js';
@@ -34,6 +33,7 @@ import { endPool, openPool } from './postgres-pool.js';
 import { PostgresRunner } from './postgres-runner.js';
 import { resolvePostgresStoreOptions } from './postgres-store-options.js';
 import { storableError, storableResult, storableRetryDelay } from '../shared/json-report.sanitizer.js';
+import { LostLeaseLog } from '../shared/lost-lease.log.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
 import type { PostgresAddOptions, PostgresTaskStoreOptions } from './postgres-task-store-options.interface.js';
 import { decodeRow, failureReport, successReport, type TaskReport, type TaskRow } from './postgres-task.codec.js';
@@ -74,6 +74,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   private readonly clock = { offset: 0 };
   private listener: PostgresListener | undefined;
   private logger: TaskQueueLogger | undefined;
+  private readonly lostLeases = new LostLeaseLog(() => this.logger);
   private context: StoreInitContext | undefined;
 
   constructor(private readonly options: PostgresTaskStoreOptions) {
@@ -99,6 +100,11 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
       ping: async () => this.listener?.ping(),
       failed: (error) => this.logger?.warn(PostgresMessages.maintenanceFailed(describeError(error))),
     });
+  }
+
+  /** For the start-up log: host:port/database and schema; never the connection string, which may hold a password. */
+  describe(): string {
+    return `PostgreSQL at ${this.runner.target} schema ${this.names.schemaName}`;
   }
 
   /** Connects, migrates (unless `migrate: false`), and listens. Throws `StoreUnavailableError` if it cannot. */
@@ -190,7 +196,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     const rows = await this.runner.run<{ id: string; lease_token: string }>('renew', 'renew', values);
     const renewed = new Map(rows.map((row) => [row.id, row.lease_token]));
     const gone = leases.filter((lease) => renewed.get(lease.taskId) !== lease.token);
-    for (const lease of gone) if (!this.reporter.reported(lease)) this.logger?.warn(Messages.leaseLost(lease.taskId));
+    for (const lease of gone) if (!this.reporter.reported(lease)) this.lostLeases.lostAtRenewal(lease);
     return gone.map((lease) => lease.taskId);
   }
 
@@ -247,7 +253,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
 
   private async report(report: TaskReport): Promise<boolean> {
     const outcome = await this.reporter.report(report);
-    if (outcome === 'stale') this.logger?.warn(Messages.leaseLost(report.id));
+    if (outcome === 'stale') this.lostLeases.reportRefused({ taskId: report.id, token: report.token });
     return outcome === 'accepted';
   }
 

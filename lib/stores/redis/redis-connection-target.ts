@@ -28,9 +28,13 @@ function nodeAddress(node: StartupNode): string {
   return `${url.hostname}:${url.port || 6379}`;
 }
 
-/** The target of a client: for a Cluster its startup nodes (the address of the node it reached may change). */
+/**
+ * The target of a client: for a Cluster its startup nodes (the address of the node it reached may change), for a
+ * Redis its address and database (when not 0; a Cluster has database 0 only).
+ */
 export function redisTarget(client: Redis): RedisTarget {
   if (isCluster(client)) return { server: 'Redis Cluster', where: client.startupNodes.map(nodeAddress).join(', ') };
-  const { path, host, port } = client.options;
-  return { server: 'Redis', where: path ?? `${host ?? '127.0.0.1'}:${port ?? 6379}` };
+  const { path, host, port, db } = client.options;
+  const database = db === undefined || db === 0 ? '' : ` db ${db}`;
+  return { server: 'Redis', where: (path ?? `${host ?? '127.0.0.1'}:${port ?? 6379}`) + database };
 }

@@ -1,4 +1,5 @@
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import { InvalidTaskOptionsError } from '../../errors/invalid-task-options.error.js';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
 import { Messages } from '../../task-queue.messages.js';
 import { loadPeer } from '../shared/peer-loader.js';
@@ -58,14 +59,17 @@ export async function openConnections(connection: RedisTaskStoreOptions['connect
   else client = new Redis({ ...FAIL_FAST_OPTIONS, ...connection, lazyConnect: true });
   const target = redisTarget(client);
   const subscriber = subscriberOf(client);
+  const db = isCluster(client) ? 0 : (client.options.db ?? 0);
   try {
     await ready(client);
     await client.ping();
+    if (db !== 0) await selectDatabase(client, db, target.where);
     await connect(subscriber);
     return { client, subscriber, ownsClient, ...target };
   } catch (error) {
     subscriber.disconnect();
     if (ownsClient) client.disconnect();
+    if (error instanceof InvalidTaskOptionsError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new StoreUnavailableError(
       Messages.storeUnavailable('init', `cannot connect to ${target.server} at ${target.where}: ${reason}`),
@@ -99,6 +103,19 @@ async function ready(client: Redis): Promise<void> {
     const onEnd = () => settle(new Error(RedisMessages.clientClosed()));
     client.once('ready', onReady).once('error', settle).once('end', onEnd);
   });
+}
+
+/**
+ * ioredis selects the database (`db`, or the URL's `/3`) as it connects, and when Redis refuses (ERR DB index is out
+ * of range) only emits an error and carries on in database 0: selecting again here refuses it at start-up instead.
+ */
+async function selectDatabase(client: Redis, db: number, where: string): Promise<void> {
+  try {
+    await client.select(db);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidTaskOptionsError(RedisMessages.databaseRefused(db, where, reason), { cause: error });
+  }
 }
 
 /** Connects, failing with the socket's own error (ECONNREFUSED, ...) rather than ioredis's "Connection is closed". */

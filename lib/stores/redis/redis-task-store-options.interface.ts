@@ -28,7 +28,8 @@ export interface RedisTaskStoreOptions extends DurableStoreOptions {
   /**
    * Where Redis is: ioredis options (`{ host, port }`), a `redis://` or `rediss://` URL, or an ioredis client you
    * own (a `Cluster` for Redis Cluster). Connections the store opens fail commands at once while Redis is unreachable (no offline queue);
-   * a client you pass keeps its own settings.
+   * a client you pass keeps its own settings. The database (`db`, or the URL's `/3`) is used; one Redis does not
+   * have (`/99` with the default 16) fails start-up with `InvalidTaskOptionsError`.
    */
   connection: RedisConnectionOptions | string | RedisClientLike;
   /**

@@ -35,6 +35,7 @@ import {
 import { monitorConnections } from './redis-connection-monitor.js';
 import { RedisKeys } from './redis-keys.js';
 import { batchedScriptCalls, type RedisScript } from './redis-script.js';
+import { LostLeaseLog } from '../shared/lost-lease.log.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
 import {
   completeArgs,
@@ -74,6 +75,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   readonly pollInterval: number;
 
   private readonly keys: RedisKeys;
+  private readonly prefix: string;
   private readonly signals = new StoreSignalBus(LEASE_WAKE_MARGIN_MS);
   /** complete() and fail() calls of one event-loop turn, recorded in one script call. */
   private readonly reports = new CallBatcher<string[], number>(batchedScriptCalls('microtasks'), async (items) => {
@@ -89,6 +91,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   });
   /** Tasks whose complete() or fail() is on its way. */
   private readonly reporting = new Set<string>();
+  private readonly lostLeases = new LostLeaseLog(() => this.logger);
   private connections: RedisConnections | undefined;
   private logger: TaskQueueLogger | undefined;
   private retention: Required<RetentionOptions> = DEFAULT_RETENTION;
@@ -98,8 +101,14 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   constructor(private readonly options: RedisTaskStoreOptions) {
     const { prefix, leaseTime, pollInterval } = resolveRedisStoreOptions(options);
     this.keys = new RedisKeys(prefix);
+    this.prefix = prefix;
     this.leaseTime = leaseTime;
     this.pollInterval = pollInterval;
+  }
+
+  /** For the start-up log: host:port (and database) and prefix; never the URL, which may hold a password. */
+  describe(): string {
+    return `Redis at ${this.connections?.where ?? '(not connected)'} prefix ${this.prefix}`;
   }
 
   async init(context: StoreInitContext): Promise<void> {
@@ -160,7 +169,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     for (const lease of leases) if (!this.reporting.has(lease.taskId)) args.push(lease.taskId, lease.token);
     if (args.length === 1) return [];
     const lost = (await this.run('renew', RedisScripts.renew, args)) as string[];
-    for (const taskId of lost) this.logger?.warn(Messages.leaseLost(taskId));
+    for (const taskId of lost) this.lostLeases.lostAtRenewal(leases.find((lease) => lease.taskId === taskId)!);
     return lost;
   }
 
@@ -237,7 +246,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     this.reporting.add(taskId);
     try {
       const outcome = await this.reports.push(args);
-      if (outcome === 0) this.logger?.warn(Messages.leaseLost(taskId));
+      if (outcome === 0) this.lostLeases.reportRefused({ taskId, token: args[2]! });
       return outcome === 1;
     } finally {
       this.reporting.delete(taskId);

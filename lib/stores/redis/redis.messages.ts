@@ -4,4 +4,6 @@ export const RedisMessages = {
   leasesRecovered: (count: number) =>
     `${count} task(s) whose worker stopped renewing its lease (it died or stalled) are claimable again; the attempt counts.`,
   clientClosed: () => 'the ioredis client passed as `connection` was closed (status end)',
+  databaseRefused: (db: number, where: string, reason: string) =>
+    `Redis at ${where} refused database ${db} (the connection's \`db\`, or the URL's /${db}): ${reason}. Redis has 16 databases (0-15) unless its \`databases\` setting says otherwise.`,
 } as const;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StoreSignal } from '../../interfaces/task-store.interface.js';
+import { MAX_TIMER_MS } from '../../task-queue.constants.js';
 
 const WAKE_NOW: StoreSignal = Object.freeze({ type: 'wake' });
 const RECONNECTED: StoreSignal = Object.freeze({ type: 'wake', reconnected: true });
@@ -51,14 +52,7 @@ export class StoreSignalBus {
     if (inMs === null || inMs < 0 || this.listeners.length === 0) return;
     const at = Date.now() + inMs + this.leaseMarginMs;
     if (at >= this.leaseTimerAt) return;
-    clearTimeout(this.leaseTimer);
-    this.leaseTimerAt = at;
-    this.leaseTimer = setTimeout(() => {
-      this.leaseTimer = undefined;
-      this.leaseTimerAt = Infinity;
-      this.emit(WAKE_NOW);
-    }, at - Date.now());
-    this.leaseTimer.unref();
+    this.armLeaseTimer(at);
   }
 
   /** An announcement from the channel. */
@@ -78,6 +72,22 @@ export class StoreSignalBus {
     this.leaseTimerAt = Infinity;
     this.listeners = [];
   }
+
+  /** Wakes at `at`; past Node's timer limit, wakes at the limit and re-arms for the rest (no early wake). */
+  private armLeaseTimer(at: number): void {
+    clearTimeout(this.leaseTimer);
+    this.leaseTimerAt = at;
+    this.leaseTimer = setTimeout(this.onLeaseTimer, Math.min(at - Date.now(), MAX_TIMER_MS));
+    this.leaseTimer.unref();
+  }
+
+  private readonly onLeaseTimer = (): void => {
+    const at = this.leaseTimerAt;
+    if (at > Date.now()) return this.armLeaseTimer(at);
+    this.leaseTimer = undefined;
+    this.leaseTimerAt = Infinity;
+    this.emit(WAKE_NOW);
+  };
 
   private emit(signal: StoreSignal): void {
     for (const listener of this.listeners) listener(signal);
