@@ -66,6 +66,40 @@ describeRedis('RedisTaskStore on Redis', () => {
     for (const key of keys) expect(key.startsWith(`{${stores.namespace}}:`)).toBe(true);
   });
 
+  it("keeps pending tasks in Redis's compact encodings with its default settings", async () => {
+    const store = await open();
+    // Past zset-max-listpack-entries (128), so the indexes are in their large encodings as in production.
+    const tasks = Array.from({ length: 200 }, (_, i) =>
+      newTask({ runAt: Date.now() + 60_000, args: { n: i }, maxRetries: 3, timeout: 30_000 }),
+    );
+    await store.add(tasks);
+    const redis = new Redis(REDIS_URL);
+    try {
+      expect(await redis.config('GET', 'hash-max-listpack-value')).toEqual(['hash-max-listpack-value', '64']);
+      for (const task of [tasks[0]!, tasks[199]!]) {
+        expect(await redis.object('ENCODING', `{${stores.namespace}}:t:${task.id}`)).toBe('listpack');
+        // Hash, its place in the queue and in the listing (see bench/redis-memory.bench.mjs for the figure).
+        expect(await redis.memory('USAGE', `{${stores.namespace}}:t:${task.id}`)).toBeLessThanOrEqual(256);
+      }
+    } finally {
+      await redis.quit();
+    }
+    expect((await store.get(tasks[7]!.id))!).toEqual({ ...tasks[7]!, status: TaskStatus.Pending, attempts: 0 });
+  });
+
+  it('refuses a prefix whose keys an older key layout wrote, saying so', async () => {
+    const redis = new Redis(REDIS_URL);
+    try {
+      // What the first layout left: counts, the seq counter and an `all` index, and no layout key.
+      await redis.hset(`{${stores.namespace}}:counts`, 'pending', 1);
+      await redis.set(`{${stores.namespace}}:seq`, 1);
+    } finally {
+      await redis.quit();
+    }
+    const store = new RedisTaskStore({ connection: REDIS_URL, prefix: stores.namespace });
+    await stores.expectRefusedStart(store, /key layout 1, this version of nest-task-queue reads layout 2 only/);
+  });
+
   it('records reports given in one tick in one batch, each with its own outcome', async () => {
     const store = await open();
     const tasks = Array.from({ length: 50 }, () => newTask());

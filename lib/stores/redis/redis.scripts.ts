@@ -1,6 +1,7 @@
 import { ADD } from './lua/add.lua.js';
 import { CANCEL } from './lua/cancel.lua.js';
 import { CLAIM } from './lua/claim.lua.js';
+import { LAYOUT } from './lua/layout.lua.js';
 import { CORE, NEXT_DUE, PARTITION, RECORD, RETENTION, STATE } from './lua/prelude.lua.js';
 import { BACKLOG, LIST, TRIM } from './lua/read.lua.js';
 import { RENEW } from './lua/renew.lua.js';
@@ -17,4 +18,5 @@ export const RedisScripts = {
   trim: new RedisScript('trim', CORE + STATE + RETENTION + TRIM),
   list: new RedisScript('list', CORE + RECORD + LIST),
   backlog: new RedisScript('backlog', CORE + BACKLOG),
+  layout: new RedisScript('layout', CORE + LAYOUT),
 } as const;

@@ -39,7 +39,7 @@ for i = 0, n - 1 do
       redis.call('HSET', tk, 's', 'pending', 'r', runAt, 't', '', 'e', payload)
       move('running', 'pending')
       -- It keeps its partition: still the owner, placed again.
-      place(o[4], runAt, member(o[5], id))
+      place(o[4] or '0', runAt, member(o[5], id))
       wake(delay)
       outcome = 1
     end
