@@ -35,15 +35,7 @@ import { LAYOUT_VERSION } from './lua/layout.lua.js';
 import { RedisKeys } from './redis-keys.js';
 import { batchedScriptCalls, type RedisScript } from './redis-script.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
-import {
-  completeArgs,
-  decodeAddReply,
-  decodeRecord,
-  decodeRecords,
-  encodeTask,
-  failArgs,
-  RECORD_FIELDS,
-} from './redis-task.codec.js';
+import { completeArgs, decodeAddReply, decodeRecord, decodeRecords, encodeTask, failArgs } from './redis-task.codec.js';
 import type { RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
 import { RedisMessages } from './redis.messages.js';
 import { RedisScripts } from './redis.scripts.js';
@@ -183,9 +175,8 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   async get(taskId: string): Promise<TaskRecord | undefined> {
-    const client = this.client('get');
-    const values = await this.guard('get', () => client.hmget(this.keys.task(taskId), ...RECORD_FIELDS));
-    return values[0] === null ? undefined : decodeRecord([taskId, ...values], 0, this.clockOffset);
+    const reply = (await this.run('get', RedisScripts.get, [taskId])) as Reply;
+    return reply.length === 0 ? undefined : decodeRecord(reply, 0, this.clockOffset);
   }
 
   async list(query: ListQuery = {}): Promise<TaskRecord[]> {

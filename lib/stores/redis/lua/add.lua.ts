@@ -113,7 +113,8 @@ while at < #ARGV do
         local signal
         if runAt <= NOW then signal = shouldSignalDue() else signal = knownNextDue() == nil or runAt < known end
         -- Defaults (attempts 0, priority 0, no partition) are left out: every field kept is memory per task.
-        local fields = { 's', 'pending', 'q', seq, 'r', runAt, 'h', h, 'd', d }
+        local fields = { 's', 'pending', 'q', seq, 'r', runAt, 'h', h }
+        pieces(fields, 'd', d)
         if p ~= '0' then
           fields[#fields + 1] = 'p'
           fields[#fields + 1] = p

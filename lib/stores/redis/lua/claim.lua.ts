@@ -57,7 +57,8 @@ if claimed > 0 then
   for j = 1, #picked, 2 do
     local id = idOf(picked[j])
     local tk = kTask(id)
-    local v = redis.call('HMGET', tk, 'd', 'a', 'e', 'h', 'p', 'k')
+    local v = redis.call('HMGET', tk, 'd', 'a', 'e', 'h', 'p', 'k', 'd#', 'e#')
+    v[1], v[3] = getLong(tk, 'd', v[1], v[7]), getLong(tk, 'e', v[3], v[8])
     local attempts = tonumber(v[2] or '0') + 1
     tok = tok + 1
     local token = int(tok)

@@ -73,6 +73,52 @@ local function bulk(command, key, args)
 end
 `;
 
+/**
+ * pieces(fields, f, v), putLong(tk, f, v, old), getLong(tk, f, first, count): JSON values (d, e, x) that may be
+ * long, kept in pieces of at most 63 bytes (Redis's hash-max-listpack-value is 64 by default): field f, then
+ * f2, f3..., and f# the number of pieces when more than one. A hash with a longer field would leave the
+ * listpack encoding for a hash table, which costs several times the memory.
+ */
+export const LONG = `
+local PIECE, MAX_PIECES = 63, 200
+-- Appends field/value pairs for v to fields; returns how many pieces (past MAX_PIECES, one: the hash would not
+-- stay a listpack anyway).
+local function pieces(fields, f, v)
+  local n = math.ceil(#v / PIECE)
+  if n <= 1 or n > MAX_PIECES then
+    fields[#fields + 1] = f
+    fields[#fields + 1] = v
+    return 1
+  end
+  for i = 1, n do
+    fields[#fields + 1] = i == 1 and f or f .. i
+    fields[#fields + 1] = string.sub(v, (i - 1) * PIECE + 1, i * PIECE)
+  end
+  fields[#fields + 1] = f .. '#'
+  fields[#fields + 1] = n
+  return n
+end
+-- Writes v to field f of tk (with fields, more pairs to set), dropping the pieces of a longer old value.
+local function putLong(tk, f, v, old, fields)
+  fields = fields or {}
+  local n = pieces(fields, f, v)
+  redis.call('HSET', tk, unpack(fields))
+  old = tonumber(old or '1')
+  if old > n then
+    local stale = n == 1 and { f .. '#' } or {}
+    for i = n + 1, old do stale[#stale + 1] = f .. i end
+    redis.call('HDEL', tk, unpack(stale))
+  end
+end
+-- The whole value of field f, given its first piece and f# (false: one piece).
+local function getLong(tk, f, first, count)
+  if not count then return first end
+  local names = {}
+  for i = 2, tonumber(count) do names[#names + 1] = f .. i end
+  return first .. table.concat(redis.call('HMGET', tk, unpack(names)))
+end
+`;
+
 /** Status counts, wake-ups and placing tasks, applied and published by flush() at the end. */
 export const STATE = `
 -- Status counts, applied once at the end.
@@ -221,13 +267,16 @@ local function trim(budget)
 end
 `;
 
-/** appendRecord(out, id): a task as the client decodes it. */
+/** appendRecord(out, id): a task as the client decodes it (needs LONG). */
 export const RECORD = `
 -- The fields get/list/cancel return after the id, in the order the client decodes them (claim builds the same).
-local FIELDS = { 'd', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x', 'h', 'p', 'k' }
+local FIELDS = { 'd', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x', 'h', 'p', 'k', 'd#', 'e#', 'x#' }
+local RECORD_WIDTH = 12
 local function appendRecord(out, id)
   out[#out + 1] = id
-  local v = redis.call('HMGET', kTask(id), unpack(FIELDS))
-  for i = 1, #FIELDS do out[#out + 1] = v[i] end
+  local tk = kTask(id)
+  local v = redis.call('HMGET', tk, unpack(FIELDS))
+  v[1], v[8], v[9] = getLong(tk, 'd', v[1], v[13]), getLong(tk, 'e', v[8], v[14]), getLong(tk, 'x', v[9], v[15])
+  for i = 1, RECORD_WIDTH do out[#out + 1] = v[i] end
 end
 `;

@@ -10,6 +10,13 @@ table.insert(out, 1, more)
 return out
 `;
 
+/** Returns task ARGV[5] as a record ({} if unknown). */
+export const GET = `
+local out = {}
+if redis.call('EXISTS', kTask(ARGV[5])) == 1 then appendRecord(out, ARGV[5]) end
+return out
+`;
+
 /**
  * Walks the tasks newest first from insertion seq ARGV[5] down, skipping ARGV[6] matches and returning up to
  * ARGV[7], looking at 1,000 at most. Filters: ARGV[8] statuses as ',a,b,' ('' any), ARGV[9] '1' to match
