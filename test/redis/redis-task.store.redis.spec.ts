@@ -67,6 +67,76 @@ describeRedis('RedisTaskStore on Redis', () => {
     for (const key of keys) expect(key.startsWith(`{${stores.namespace}}:`)).toBe(true);
   });
 
+  it("keeps pending tasks in Redis's compact encodings with its default settings", async () => {
+    const store = await open();
+    // Past zset-max-listpack-entries (128), so the indexes are in their large encodings as in production.
+    const tasks = Array.from({ length: 200 }, (_, i) =>
+      newTask({ runAt: Date.now() + 60_000, args: { n: i }, maxRetries: 3, timeout: 30_000 }),
+    );
+    await store.add(tasks);
+    const redis = new Redis(REDIS_URL);
+    try {
+      expect(await redis.config('GET', 'hash-max-listpack-value')).toEqual(['hash-max-listpack-value', '64']);
+      for (const task of [tasks[0]!, tasks[199]!]) {
+        expect(await redis.object('ENCODING', `{${stores.namespace}}:t:${task.id}`)).toBe('listpack');
+        // Hash, its place in the queue and in the listing (see bench/redis-memory.bench.mjs for the figure).
+        expect(await redis.memory('USAGE', `{${stores.namespace}}:t:${task.id}`)).toBeLessThanOrEqual(256);
+      }
+    } finally {
+      await redis.quit();
+    }
+    expect((await store.get(tasks[7]!.id))!).toEqual({ ...tasks[7]!, status: TaskStatus.Pending, attempts: 0 });
+  });
+
+  it('keeps long args, errors and results in pieces, so the task hash stays compact', async () => {
+    const store = await open();
+    // Multi-byte characters, so pieces end inside a character's bytes.
+    const args = { userId: 'ü✓'.repeat(40), email: 'someone@example.com', tags: Array.from({ length: 20 }, String) };
+    const task = newTask({ args });
+    await store.add([task]);
+    const redis = new Redis(REDIS_URL);
+    const encoding = () => redis.object('ENCODING', `{${stores.namespace}}:t:${task.id}`);
+    try {
+      expect(await encoding()).toBe('listpack');
+      const [claimed] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
+      expect(claimed!.args).toEqual(args);
+      const error = {
+        name: 'Error',
+        message: 'é'.repeat(100),
+        stack: `Error: x\n${'    at f (file.js:1:1)\n'.repeat(20)}`,
+      };
+      await store.fail({ taskId: task.id, token: claimed!.leaseToken! }, error, 0);
+      expect(await encoding()).toBe('listpack');
+      expect((await store.get(task.id))!.lastError).toEqual(error);
+      // A shorter error replaces the longer one whole (no pieces of it left behind).
+      const [again] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
+      expect(again!.lastError).toEqual(error);
+      await store.fail({ taskId: task.id, token: again!.leaseToken! }, { name: 'Error', message: 'short' }, 0);
+      expect((await store.get(task.id))!.lastError).toEqual({ name: 'Error', message: 'short' });
+      const [third] = (await store.claim({ workerId: 'w', limit: 1 })).tasks;
+      const result = { rows: Array.from({ length: 30 }, (_, i) => ({ i, label: `row ${i} ✓` })) };
+      await store.complete({ taskId: task.id, token: third!.leaseToken! }, result);
+      expect(await encoding()).toBe('listpack');
+      const [listed] = await store.list({ status: TaskStatus.Succeeded });
+      expect(listed).toMatchObject({ id: task.id, args, result, lastError: { message: 'short' }, attempts: 3 });
+    } finally {
+      await redis.quit();
+    }
+  });
+
+  it('refuses a prefix whose keys an older key layout wrote, saying so', async () => {
+    const redis = new Redis(REDIS_URL);
+    try {
+      // What the first layout left: counts, the seq counter and an `all` index, and no layout key.
+      await redis.hset(`{${stores.namespace}}:counts`, 'pending', 1);
+      await redis.set(`{${stores.namespace}}:seq`, 1);
+    } finally {
+      await redis.quit();
+    }
+    const store = new RedisTaskStore({ connection: REDIS_URL, prefix: stores.namespace });
+    await stores.expectRefusedStart(store, /key layout 1, this version of nest-task-queue reads layout 2 only/);
+  });
+
   it('records reports given in one tick in one batch, each with its own outcome', async () => {
     const store = await open();
     const tasks = Array.from({ length: 50 }, () => newTask());

@@ -3,28 +3,37 @@ import type { Lease } from '../../interfaces/task-store.interface.js';
 import type { TaskStatus } from '../../interfaces/task-status.js';
 
 /** The hash fields of a record, in the order of the prelude's FIELDS. */
-export const RECORD_FIELDS = ['d', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x'];
+export const RECORD_FIELDS = ['d', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x', 'h', 'p', 'k'];
 /** Values per task in script replies: the id, then RECORD_FIELDS. */
 export const RECORD_WIDTH = 1 + RECORD_FIELDS.length;
 
 type Reply = string | number | null;
 
-/** The fields no script reads, kept as one JSON string (the scripts only move it). */
-type FixedFields = Omit<NewTask, 'id' | 'runAt'>;
+/**
+ * The fields no script reads, as the `d` hash field keeps them: short keys, absent ones left out, so `d` stays
+ * under Redis's 64-byte listpack limit for small args (the hash then stays compact; see lua/prelude.lua.ts).
+ */
+interface FixedFields {
+  a: unknown;
+  c: number;
+  /** maxRetries, absent when 0. */
+  m?: number;
+  n?: string;
+  o?: number;
+  y?: TaskRecord['retryStrategy'];
+  md?: Record<string, unknown>;
+}
 
-/** A new task as the add script's 7 arguments. */
+/** A new task as the add script's 6 arguments. */
 export function encodeTask(task: NewTask): string[] {
   const fixed: FixedFields = {
-    handler: task.handler,
-    name: task.name,
-    args: task.args,
-    priority: task.priority,
-    partitionKey: task.partitionKey,
-    createdAt: task.createdAt,
-    maxRetries: task.maxRetries,
-    timeout: task.timeout,
-    retryStrategy: task.retryStrategy,
-    metadata: task.metadata,
+    a: task.args,
+    c: task.createdAt,
+    m: task.maxRetries === 0 ? undefined : task.maxRetries,
+    n: task.name,
+    o: task.timeout,
+    y: task.retryStrategy,
+    md: task.metadata,
   };
   return [
     task.id,
@@ -32,7 +41,6 @@ export function encodeTask(task: NewTask): string[] {
     String(task.priority),
     task.partitionKey ?? '',
     String(task.runAt),
-    String(task.createdAt),
     JSON.stringify(fixed),
   ];
 }
@@ -64,13 +72,25 @@ export function decodeRecords(reply: Reply[], start: number, clockOffset: number
   return records;
 }
 
-/** One record: reply[at] is the id, then d s r a st f t e x. */
+/** One record: reply[at] is the id, then d s r a st f t e x h p k. */
 export function decodeRecord(reply: Reply[], at: number, clockOffset: number): TaskRecord {
-  const record = JSON.parse(reply[at + 1] as string) as TaskRecord;
-  record.id = reply[at] as string;
-  record.status = reply[at + 2] as TaskStatus;
-  record.runAt = Number(reply[at + 3]) - clockOffset;
-  record.attempts = Number(reply[at + 4]);
+  const fixed = JSON.parse(reply[at + 1] as string) as FixedFields;
+  const record: TaskRecord = {
+    id: reply[at] as string,
+    handler: reply[at + 10] as string,
+    args: fixed.a,
+    status: reply[at + 2] as TaskStatus,
+    priority: Number(reply[at + 11]),
+    runAt: Number(reply[at + 3]) - clockOffset,
+    createdAt: fixed.c,
+    attempts: Number(reply[at + 4]),
+    maxRetries: fixed.m ?? 0,
+  };
+  if (fixed.n !== undefined) record.name = fixed.n;
+  if (reply[at + 12] !== null) record.partitionKey = reply[at + 12] as string;
+  if (fixed.o !== undefined) record.timeout = fixed.o;
+  if (fixed.y !== undefined) record.retryStrategy = fixed.y;
+  if (fixed.md !== undefined) record.metadata = fixed.md;
   if (reply[at + 5] !== null) record.startedAt = Number(reply[at + 5]) - clockOffset;
   if (reply[at + 6] !== null) record.finishedAt = Number(reply[at + 6]) - clockOffset;
   if (reply[at + 7] !== null && reply[at + 7] !== '') record.leaseToken = String(reply[at + 7]);

@@ -33,19 +33,12 @@ import {
   type RedisConnections,
 } from './redis-connection.js';
 import { monitorConnections } from './redis-connection-monitor.js';
+import { LAYOUT_VERSION } from './lua/layout.lua.js';
 import { RedisKeys } from './redis-keys.js';
 import { batchedScriptCalls, type RedisScript } from './redis-script.js';
 import { LostLeaseLog } from '../shared/lost-lease.log.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
-import {
-  completeArgs,
-  decodeAddReply,
-  decodeRecord,
-  decodeRecords,
-  encodeTask,
-  failArgs,
-  RECORD_FIELDS,
-} from './redis-task.codec.js';
+import { completeArgs, decodeAddReply, decodeRecord, decodeRecords, encodeTask, failArgs } from './redis-task.codec.js';
 import type { RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
 import { RedisMessages } from './redis.messages.js';
 import { RedisScripts } from './redis.scripts.js';
@@ -120,8 +113,10 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     try {
       await connections.subscriber.subscribe(this.keys.channel);
       this.clockOffset = await measureClockOffset('Redis', () => readRedisTime(connections.client), this.logger);
+      await this.checkLayout(connections.client);
     } catch (error) {
       await closeConnections(connections);
+      if (error instanceof StoreUnavailableError) throw error;
       throw new StoreUnavailableError(
         Messages.storeUnavailable('init', error instanceof Error ? error.message : String(error)),
         { cause: error },
@@ -191,19 +186,17 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   async get(taskId: string): Promise<TaskRecord | undefined> {
-    const client = this.client('get');
-    const values = await this.guard('get', () => client.hmget(this.keys.task(taskId), ...RECORD_FIELDS));
-    return values[0] === null ? undefined : decodeRecord([taskId, ...values], 0, this.clockOffset);
+    const reply = (await this.run('get', RedisScripts.get, [taskId])) as Reply;
+    return reply.length === 0 ? undefined : decodeRecord(reply, 0, this.clockOffset);
   }
 
   async list(query: ListQuery = {}): Promise<TaskRecord[]> {
     await this.trim('list');
     const statuses = query.status === undefined ? '' : `,${[query.status].flat().join(',')},`;
-    const filtered = statuses !== '' || query.handler !== undefined;
     const limit = query.limit ?? 100;
-    // Unfiltered, the offset is a position; filtered, matches are skipped as the script walks.
-    let cursor = filtered ? 0 : (query.offset ?? 0);
-    let skip = filtered ? (query.offset ?? 0) : 0;
+    // The insertion seq to walk down from (the newest first); the offset's tasks are skipped as the script walks.
+    let cursor = Number.MAX_SAFE_INTEGER;
+    let skip = query.offset ?? 0;
     const out: TaskRecord[] = [];
     while (out.length < limit && cursor >= 0) {
       const args = [
@@ -251,6 +244,15 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     } finally {
       this.reporting.delete(taskId);
     }
+  }
+
+  /** Refuses a prefix whose keys another layout wrote: read as this one, its tasks would be misread. */
+  private async checkLayout(client: Redis): Promise<void> {
+    const common = [this.keys.scriptBase, this.signals.origin, '0', '0', LAYOUT_VERSION];
+    const found = String(await RedisScripts.layout.run(client, this.keys.counts, common));
+    if (found === LAYOUT_VERSION) return;
+    const reason = RedisMessages.layoutMismatch(this.keys.base, found, LAYOUT_VERSION);
+    throw new StoreUnavailableError(Messages.storeUnavailable('init', reason));
   }
 
   /** Applies retention until done; returns the counts as field/value pairs. */

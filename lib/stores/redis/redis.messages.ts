@@ -6,4 +6,7 @@ export const RedisMessages = {
   clientClosed: () => 'the ioredis client passed as `connection` was closed (status end)',
   databaseRefused: (db: number, where: string, reason: string) =>
     `Redis at ${where} refused database ${db} (the connection's \`db\`, or the URL's /${db}): ${reason}. Redis has 16 databases (0-15) unless its \`databases\` setting says otherwise.`,
+  layoutMismatch: (base: string, found: string, needed: string) =>
+    `the keys under ${base} are in key layout ${found}, this version of nest-task-queue reads layout ${needed} ` +
+    'only: drain the queue with the version that wrote it, or use another prefix',
 } as const;

@@ -1,20 +1,23 @@
 import { ADD } from './lua/add.lua.js';
 import { CANCEL } from './lua/cancel.lua.js';
 import { CLAIM } from './lua/claim.lua.js';
-import { CORE, NEXT_DUE, PARTITION, RECORD, RETENTION, STATE } from './lua/prelude.lua.js';
-import { BACKLOG, LIST, TRIM } from './lua/read.lua.js';
+import { LAYOUT } from './lua/layout.lua.js';
+import { CORE, LONG, NEXT_DUE, PARTITION, RECORD, RETENTION, STATE } from './lua/prelude.lua.js';
+import { BACKLOG, GET, LIST, TRIM } from './lua/read.lua.js';
 import { RENEW } from './lua/renew.lua.js';
 import { REPORT } from './lua/report.lua.js';
 import { RedisScript } from './redis-script.js';
 
 /** One Lua script per atomic state change: the shared pieces it uses, then its own body. */
 export const RedisScripts = {
-  add: new RedisScript('add', CORE + STATE + NEXT_DUE + RETENTION + ADD),
-  claim: new RedisScript('claim', CORE + STATE + NEXT_DUE + PARTITION + RETENTION + CLAIM),
-  report: new RedisScript('report', CORE + STATE + PARTITION + RETENTION + REPORT),
+  add: new RedisScript('add', CORE + LONG + STATE + NEXT_DUE + RETENTION + ADD),
+  claim: new RedisScript('claim', CORE + LONG + STATE + NEXT_DUE + PARTITION + RETENTION + CLAIM),
+  report: new RedisScript('report', CORE + LONG + STATE + PARTITION + RETENTION + REPORT),
   renew: new RedisScript('renew', CORE + RENEW),
-  cancel: new RedisScript('cancel', CORE + STATE + PARTITION + RETENTION + RECORD + CANCEL),
+  cancel: new RedisScript('cancel', CORE + LONG + STATE + PARTITION + RETENTION + RECORD + CANCEL),
   trim: new RedisScript('trim', CORE + STATE + RETENTION + TRIM),
-  list: new RedisScript('list', CORE + RECORD + LIST),
+  list: new RedisScript('list', CORE + LONG + RECORD + LIST),
   backlog: new RedisScript('backlog', CORE + BACKLOG),
+  layout: new RedisScript('layout', CORE + LAYOUT),
+  get: new RedisScript('get', CORE + LONG + RECORD + GET),
 } as const;

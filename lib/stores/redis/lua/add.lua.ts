@@ -1,13 +1,13 @@
 /**
  * Adds groups of tasks, each group the tasks of one add() call: all-or-nothing against its maxPending, and
  * de-duplicated against what the groups before it added. ARGV[5] clock offset (ms to add to runAt); from
- * ARGV[6], per group: maxPending ('' none), n, then per task 7 values: id, handler, priority, partition key
- * ('' none), runAt, createdAt, fixed fields JSON.
+ * ARGV[6], per group: maxPending ('' none), n, then per task 6 values: id, handler, priority, partition key
+ * ('' none), runAt, fixed fields JSON (redis-task.codec.ts).
  * Returns {wakeIn, then per group: -2 if it would exceed maxPending (nothing added), else 1 and n flags}.
  */
 export const ADD = `
 local OFFSET = tonumber(ARGV[5])
-local WIDTH = 7
+local WIDTH = 6
 
 -- Workers are signalled about work they do not know of: due tasks when none were waiting (those that wait
 -- were signalled already), delayed ones earlier than any they know of. Both are read once, before this call
@@ -48,12 +48,12 @@ local function enqueue(id, p, key, runAt, m)
   local owner = redis.call('HGET', K_PART, key)
   if owner then
     local o = redis.call('HMGET', kTask(owner), 's', 'a', 'r', 'q', 'p')
-    if o[1] ~= 'pending' or o[2] ~= '0' or runAt >= tonumber(o[3]) then
+    if o[1] ~= 'pending' or (o[2] or '0') ~= '0' or runAt >= tonumber(o[3]) then
       redis.call('ZADD', kPart(key), runAt, m)
       return false
     end
     local om = member(o[4], owner)
-    redis.call('ZREM', kQueue(o[5]), om)
+    redis.call('ZREM', kQueue(o[5] or '0'), om)
     redis.call('ZADD', kPart(key), o[3], om)
   end
   redis.call('HSET', K_PART, key, id)
@@ -63,7 +63,6 @@ end
 
 local out = { -1 }
 local pending = nil
-local listed = {}
 -- Tasks without a partition are queued per priority in bulk at the end.
 local queued = {}
 local at = 5
@@ -107,14 +106,25 @@ while at < #ARGV do
       if flags[i + 1] == 1 then
         local a = first + i * WIDTH
         local id, h, p, key = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
-        local runAt, createdAt, d = tonumber(ARGV[a + 5]) + OFFSET, ARGV[a + 6], ARGV[a + 7]
+        local runAt, d = tonumber(ARGV[a + 5]) + OFFSET, ARGV[a + 6]
         seq = seq + 1
         local m = member(seq, id)
         -- Read before this call places a task of the kind.
         local signal
         if runAt <= NOW then signal = shouldSignalDue() else signal = knownNextDue() == nil or runAt < known end
+        -- Defaults (attempts 0, priority 0, no partition) are left out: every field kept is memory per task.
+        local fields = { 's', 'pending', 'q', seq, 'r', runAt, 'h', h }
+        pieces(fields, 'd', d)
+        if p ~= '0' then
+          fields[#fields + 1] = 'p'
+          fields[#fields + 1] = p
+        end
+        if key ~= '' then
+          fields[#fields + 1] = 'k'
+          fields[#fields + 1] = key
+        end
+        redis.call('HSET', kTask(id), unpack(fields))
         if key == '' then
-          redis.call('HSET', kTask(id), 's', 'pending', 't', '', 'a', 0, 'p', p, 'q', seq, 'r', runAt, 'h', h, 'd', d)
           local q = queued[p]
           if not q then
             q = {}
@@ -124,19 +134,16 @@ while at < #ARGV do
           q[#q + 1] = m
           placedPrios[p] = true
         else
-          redis.call('HSET', kTask(id), 's', 'pending', 't', '', 'a', 0, 'p', p, 'q', seq, 'r', runAt, 'h', h, 'd', d, 'k', key)
           if not enqueue(id, p, key, runAt, m) then signal = false end
         end
         if signal then wake(runAt - NOW) end
-        listed[#listed + 1] = createdAt
-        listed[#listed + 1] = m
+        redis.call('XADD', K_LIST, listId(seq), 'i', id)
       end
     end
     move(nil, 'pending', adding)
   end
 end
 for p, q in pairs(queued) do bulk('ZADD', kQueue(p), q) end
-bulk('ZADD', K_ALL, listed)
 out[1] = flush()
 return out
 `;

@@ -9,7 +9,7 @@ local tk = kTask(id)
 local o = redis.call('HMGET', tk, 's', 'p', 'k', 'q')
 if o[1] == 'pending' then
   local m = member(o[4], id)
-  redis.call('ZREM', kQueue(o[2]), m)
+  redis.call('ZREM', kQueue(o[2] or '0'), m)
   if o[3] then redis.call('ZREM', kPart(o[3]), m) end
   redis.call('HSET', tk, 's', 'cancelled', 'f', NOW)
   move('pending', 'cancelled')

@@ -20,7 +20,7 @@ if #expired > 0 then
     elseif o[1] == 'running' then
       redis.call('HSET', tk, 's', 'pending', 't', '')
       move('running', 'pending')
-      place(o[2], o[3], member(o[4], id))
+      place(o[2] or '0', o[3], member(o[4], id))
       recovered = recovered + 1
       wake(0)
     end
@@ -57,17 +57,19 @@ if claimed > 0 then
   for j = 1, #picked, 2 do
     local id = idOf(picked[j])
     local tk = kTask(id)
-    local v = redis.call('HMGET', tk, 'd', 'a', 'e')
-    local attempts = tonumber(v[2]) + 1
+    local v = redis.call('HMGET', tk, 'd', 'a', 'e', 'h', 'p', 'k', 'd#', 'e#')
+    v[1], v[3] = getLong(tk, 'd', v[1], v[7]), getLong(tk, 'e', v[3], v[8])
+    local attempts = tonumber(v[2] or '0') + 1
     tok = tok + 1
     local token = int(tok)
     redis.call('HSET', tk, 's', 'running', 'a', attempts, 'st', NOW, 't', token, 'w', WORKER)
     leases[#leases + 1] = NOW + LEASE_TIME
     leases[#leases + 1] = id
     local r = #out
-    -- id, then FIELDS: d s r a st f t e x
+    -- id, then FIELDS: d s r a st f t e x h p k
     out[r + 1], out[r + 2], out[r + 3], out[r + 4], out[r + 5] = id, v[1], 'running', picked[j + 1], attempts
     out[r + 6], out[r + 7], out[r + 8], out[r + 9], out[r + 10] = NOW, false, token, v[3], false
+    out[r + 11], out[r + 12], out[r + 13] = v[4], v[5], v[6]
   end
   bulk('ZADD', K_LEASES, leases)
   move('pending', 'running', claimed)

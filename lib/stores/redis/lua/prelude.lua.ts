@@ -2,11 +2,14 @@
  * What every script shares: key names, the server's clock, and the state changes that several scripts
  * make (placing a task, releasing a partition, retention). Prepended to each script.
  *
- * Layout, for a queue whose keys start with B = `{prefix}:`:
- * - B t:<id>        hash: one task. d: JSON of the fields no script reads (handler, name, args, priority,
- *                   partitionKey, createdAt, maxRetries, timeout, retryStrategy, metadata); s status, r runAt,
- *                   a attempts, p priority, k partition, q insertion seq, h handler (list filter), st startedAt,
- *                   f finishedAt, t lease token ('' none), w worker, e lastError JSON, x result JSON
+ * Layout (version LAYOUT in B layout), for a queue whose keys start with B = `{prefix}:`. Every hash field
+ * of a pending task stays under Redis's default hash-max-listpack-value (64 bytes) for small args, so the
+ * task hash keeps the compact listpack encoding (see bench/redis-memory.bench.mjs):
+ * - B t:<id>        hash: one task. d: JSON of the fields no script reads, with short keys (a args, c createdAt,
+ *                   m maxRetries, n name, o timeout, y retryStrategy, md metadata); h handler, p priority
+ *                   (absent: 0), k partition (absent: none), s status, r runAt, a attempts (absent: 0),
+ *                   q insertion seq, st startedAt, f finishedAt, t lease token (absent or '': none), w worker,
+ *                   e lastError JSON, x result JSON
  * - B q:<priority>  zset: claimable pending tasks of one priority (due or not), score runAt, member seq..id
  * - B prios         zset: priorities that have a q:<priority>, score = member = priority
  * - B part          hash: partition key -> the one task that heads or holds the partition
@@ -14,11 +17,13 @@
  * - B leases        zset: running tasks by lease expiry, member id
  * - B done          zset: finished tasks in finish order (retention), member id; score the ms it entered
  *                   retention, kept strictly increasing by steps of 1/1024 ms (exact in a double until 2248)
- * - B all           zset: every task by createdAt (listing), member seq..id
+ * - B list          stream: every task in the order the store received it (listing), entry id <seq>-0,
+ *                   field i = task id (a stream entry costs about a third of a sorted set's)
  * - B counts        hash: status -> count
  * - B seq, B tok    counters: insertion order and lease tokens
- * Members `seq..id` (seq zero-padded) make equal runAt scores sort in insertion order. Commands that touch
- * many members are sent in chunks (Lua's unpack has a limit).
+ * - B layout        string: the layout version (the store refuses a prefix written by another version)
+ * Members `seq..id` (seq as 8 base-62 digits, fixed width) make equal runAt scores sort in insertion order.
+ * Commands that touch many members are sent in chunks (Lua's unpack has a limit).
  *
  * Each script includes only the pieces it uses (defining helpers costs time on every call).
  *
@@ -32,7 +37,7 @@ local ORIGIN = ARGV[2]
 local MAX_COUNT = tonumber(ARGV[3])
 local MAX_AGE = tonumber(ARGV[4])
 local K_COUNTS, K_PRIOS, K_PART = B .. 'counts', B .. 'prios', B .. 'part'
-local K_LEASES, K_DONE, K_ALL = B .. 'leases', B .. 'done', B .. 'all'
+local K_LEASES, K_DONE, K_LIST = B .. 'leases', B .. 'done', B .. 'list'
 local CHANNEL = B .. 'signal'
 local clock = redis.call('TIME')
 local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -42,8 +47,19 @@ local function int(x) return string.format('%d', x) end
 local function kTask(id) return B .. 't:' .. id end
 local function kQueue(p) return B .. 'q:' .. p end
 local function kPart(key) return B .. 'pq:' .. key end
-local function member(seq, id) return string.format('%015d', tonumber(seq)) .. id end
-local function idOf(m) return string.sub(m, 16) end
+-- seq in 8 base-62 digits (ASCII order, so members sort by seq; 2.1e14 tasks): 7 bytes shorter than decimal.
+local DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+local function member(seq, id)
+  local n, s = tonumber(seq), {}
+  for i = 8, 1, -1 do
+    local d = n % 62
+    s[i] = string.sub(DIGITS, d + 1, d + 1)
+    n = (n - d) / 62
+  end
+  return table.concat(s) .. id
+end
+local function idOf(m) return string.sub(m, 9) end
+local function listId(seq) return int(tonumber(seq)) .. '-0' end
 
 -- One command over many arguments (after an optional key), in chunks.
 local function bulk(command, key, args)
@@ -54,6 +70,52 @@ local function bulk(command, key, args)
       redis.call(command, unpack(args, i, math.min(i + CHUNK - 1, #args)))
     end
   end
+end
+`;
+
+/**
+ * pieces(fields, f, v), putLong(tk, f, v, old), getLong(tk, f, first, count): JSON values (d, e, x) that may be
+ * long, kept in pieces of at most 63 bytes (Redis's hash-max-listpack-value is 64 by default): field f, then
+ * f2, f3..., and f# the number of pieces when more than one. A hash with a longer field would leave the
+ * listpack encoding for a hash table, which costs several times the memory.
+ */
+export const LONG = `
+local PIECE, MAX_PIECES = 63, 200
+-- Appends field/value pairs for v to fields; returns how many pieces (past MAX_PIECES, one: the hash would not
+-- stay a listpack anyway).
+local function pieces(fields, f, v)
+  local n = math.ceil(#v / PIECE)
+  if n <= 1 or n > MAX_PIECES then
+    fields[#fields + 1] = f
+    fields[#fields + 1] = v
+    return 1
+  end
+  for i = 1, n do
+    fields[#fields + 1] = i == 1 and f or f .. i
+    fields[#fields + 1] = string.sub(v, (i - 1) * PIECE + 1, i * PIECE)
+  end
+  fields[#fields + 1] = f .. '#'
+  fields[#fields + 1] = n
+  return n
+end
+-- Writes v to field f of tk (with fields, more pairs to set), dropping the pieces of a longer old value.
+local function putLong(tk, f, v, old, fields)
+  fields = fields or {}
+  local n = pieces(fields, f, v)
+  redis.call('HSET', tk, unpack(fields))
+  old = tonumber(old or '1')
+  if old > n then
+    local stale = n == 1 and { f .. '#' } or {}
+    for i = n + 1, old do stale[#stale + 1] = f .. i end
+    redis.call('HDEL', tk, unpack(stale))
+  end
+end
+-- The whole value of field f, given its first piece and f# (false: one piece).
+local function getLong(tk, f, first, count)
+  if not count then return first end
+  local names = {}
+  for i = 2, tonumber(count) do names[#names + 1] = f .. i end
+  return first .. table.concat(redis.call('HMGET', tk, unpack(names)))
 end
 `;
 
@@ -134,7 +196,7 @@ local function leavePartition(id, key)
   local nid = idOf(nxt[1])
   local runAt = tonumber(nxt[2])
   redis.call('HSET', K_PART, key, nid)
-  place(redis.call('HGET', kTask(nid), 'p'), runAt, nxt[1])
+  place(redis.call('HGET', kTask(nid), 'p') or '0', runAt, nxt[1])
   wake(runAt - NOW)
 end
 `;
@@ -167,17 +229,17 @@ end
 -- Deletes finished tasks (already out of K_DONE).
 local function forgetAll(ids)
   if #ids == 0 then return end
-  local keys, members = {}, {}
+  local keys, entries = {}, {}
   for i, id in ipairs(ids) do
     local key = kTask(id)
     local o = redis.call('HMGET', key, 's', 'q')
     if o[1] then
       keys[#keys + 1] = key
-      members[#members + 1] = member(o[2], id)
+      entries[#entries + 1] = listId(o[2])
       move(o[1], nil)
     end
   end
-  bulk('ZREM', K_ALL, members)
+  bulk('XDEL', K_LIST, entries)
   bulk('DEL', nil, keys)
 end
 
@@ -205,13 +267,16 @@ local function trim(budget)
 end
 `;
 
-/** appendRecord(out, id): a task as the client decodes it. */
+/** appendRecord(out, id): a task as the client decodes it (needs LONG). */
 export const RECORD = `
 -- The fields get/list/cancel return after the id, in the order the client decodes them (claim builds the same).
-local FIELDS = { 'd', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x' }
+local FIELDS = { 'd', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x', 'h', 'p', 'k', 'd#', 'e#', 'x#' }
+local RECORD_WIDTH = 12
 local function appendRecord(out, id)
   out[#out + 1] = id
-  local v = redis.call('HMGET', kTask(id), unpack(FIELDS))
-  for i = 1, #FIELDS do out[#out + 1] = v[i] end
+  local tk = kTask(id)
+  local v = redis.call('HMGET', tk, unpack(FIELDS))
+  v[1], v[8], v[9] = getLong(tk, 'd', v[1], v[13]), getLong(tk, 'e', v[8], v[14]), getLong(tk, 'x', v[9], v[15])
+  for i = 1, RECORD_WIDTH do out[#out + 1] = v[i] end
 end
 `;

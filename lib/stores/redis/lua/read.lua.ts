@@ -10,20 +10,28 @@ table.insert(out, 1, more)
 return out
 `;
 
+/** Returns task ARGV[5] as a record ({} if unknown). */
+export const GET = `
+local out = {}
+if redis.call('EXISTS', kTask(ARGV[5])) == 1 then appendRecord(out, ARGV[5]) end
+return out
+`;
+
 /**
- * Walks the tasks newest first from position ARGV[5], skipping ARGV[6] matches and returning up to ARGV[7],
- * looking at 1,000 at most. Filters: ARGV[8] statuses as ',a,b,' ('' any), ARGV[9] '1' to match handler
- * ARGV[10]. Returns {next position (-1 at the end), skips left, records...}.
+ * Walks the tasks newest first from insertion seq ARGV[5] down, skipping ARGV[6] matches and returning up to
+ * ARGV[7], looking at 1,000 at most. Filters: ARGV[8] statuses as ',a,b,' ('' any), ARGV[9] '1' to match
+ * handler ARGV[10]. Returns {the seq to go on from (-1 at the end), skips left, records...}.
  */
 export const LIST = `
-local cursor, skip, need = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local cursor, skip, need = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
 local statuses, byHandler, handler = ARGV[8], ARGV[9] == '1', ARGV[10]
 local SCAN = 1000
-local members = redis.call('ZREVRANGE', K_ALL, cursor, cursor + SCAN - 1)
+local entries = redis.call('XREVRANGE', K_LIST, cursor .. '-0', '-', 'COUNT', SCAN)
 local out = { -1, 0 }
 local found = 0
-for i, m in ipairs(members) do
-  local id = idOf(m)
+local function before(entry) return int(tonumber(string.match(entry[1], '^%d+')) - 1) end
+for i, entry in ipairs(entries) do
+  local id = entry[2][2]
   local o = redis.call('HMGET', kTask(id), 's', 'h')
   if o[1] and (statuses == '' or string.find(statuses, ',' .. o[1] .. ',', 1, true)) and (not byHandler or o[2] == handler) then
     if skip > 0 then
@@ -32,13 +40,13 @@ for i, m in ipairs(members) do
       appendRecord(out, id)
       found = found + 1
       if found >= need then
-        if i < #members or #members == SCAN then out[1] = cursor + i end
+        if i < #entries or #entries == SCAN then out[1] = before(entry) end
         break
       end
     end
   end
 end
-if found < need and #members == SCAN then out[1] = cursor + SCAN end
+if found < need and #entries == SCAN then out[1] = before(entries[SCAN]) end
 out[2] = skip
 return out
 `;

@@ -12,7 +12,7 @@ for i = 0, n - 1 do
   local at = FIRST + i * WIDTH
   local kind, id, token, payload, retry = ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5]
   local tk = kTask(id)
-  local o = redis.call('HMGET', tk, 's', 't', 'k', 'p', 'q')
+  local o = redis.call('HMGET', tk, 's', 't', 'k', 'p', 'q', 'e#', 'x#')
   local outcome = 0
   if o[1] and o[2] == token then
     released[#released + 1] = id
@@ -27,7 +27,8 @@ for i = 0, n - 1 do
       if payload == '' then
         redis.call('HSET', tk, 's', status, 'f', NOW, 't', '')
       else
-        redis.call('HSET', tk, 's', status, 'f', NOW, 't', '', kind == 'c' and 'x' or 'e', payload)
+        local f = kind == 'c' and 'x' or 'e'
+        putLong(tk, f, payload, kind == 'c' and o[7] or o[6], { 's', status, 'f', NOW, 't', '' })
       end
       move('running', status)
       leavePartition(id, o[3])
@@ -36,10 +37,10 @@ for i = 0, n - 1 do
     else
       local delay = tonumber(retry)
       local runAt = NOW + delay
-      redis.call('HSET', tk, 's', 'pending', 'r', runAt, 't', '', 'e', payload)
+      putLong(tk, 'e', payload, o[6], { 's', 'pending', 'r', runAt, 't', '' })
       move('running', 'pending')
       -- It keeps its partition: still the owner, placed again.
-      place(o[4], runAt, member(o[5], id))
+      place(o[4] or '0', runAt, member(o[5], id))
       wake(delay)
       outcome = 1
     end
