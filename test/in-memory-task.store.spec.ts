@@ -7,7 +7,7 @@ import {
   type TaskQueue,
 } from '../lib/index.js';
 import { InMemoryMessages } from '../lib/stores/in-memory/in-memory.messages.js';
-import { describeStoreConformance } from './support/store-conformance.js';
+import { describeStoreConformance, newTask } from './support/store-conformance.js';
 
 describeStoreConformance('InMemoryTaskStore', async ({ leaseTime }) => ({
   store: new InMemoryTaskStore({ leaseTime }),
@@ -117,5 +117,31 @@ describe('InMemoryTaskStore keeps a copy of args and metadata (serialization: st
     expect(() => new InMemoryTaskStore({ serialization: 'xml' as 'json' })).toThrow(
       new InvalidTaskOptionsError("Expected `serialization` to be 'structured' or 'json', got `\"xml\"`"),
     );
+  });
+});
+
+describe('InMemoryTaskStore wake-ups', () => {
+  it('counts a wake-up from when it signals, however long a large add took', async () => {
+    const store = new InMemoryTaskStore();
+    await store.init({ retention: { maxCount: 10, maxAge: 60_000 } });
+    const due = Date.now() + 1_000;
+    const tasks = Array.from({ length: 50 }, (_, i) => newTask({ runAt: due + i }));
+    // An add of many tasks that takes 100 ms: the clock reads 100 ms more after the add's first look at it.
+    const start = Date.now();
+    let reads = 0;
+    const now = jest.spyOn(Date, 'now').mockImplementation(() => (reads++ === 0 ? start : start + 100));
+    const wakes: { at: number; inMs: number | undefined }[] = [];
+    store.subscribe((signal) => {
+      if (signal.type === 'wake') wakes.push({ at: Date.now(), inMs: signal.inMs });
+    });
+    try {
+      await store.add(tasks);
+    } finally {
+      now.mockRestore();
+    }
+    // The worker arms its timer when the signal comes: armed then, it must fire by the first task's due time.
+    expect(wakes).toHaveLength(1);
+    expect(wakes[0]!.at + (wakes[0]!.inMs ?? 0)).toBeLessThanOrEqual(due);
+    await store.close();
   });
 });

@@ -52,7 +52,7 @@ export class MemoryTaskBook {
       throw new QueueFullError(Messages.queueFull(options.maxPending));
     }
     const now = Date.now();
-    let wakeInMs = Infinity;
+    let earliest = Infinity;
     for (let i = 0; i < tasks.length; i++) {
       if (!added[i]) continue;
       const replaced = this.tasks.get(tasks[i]!.id);
@@ -64,9 +64,10 @@ export class MemoryTaskBook {
       this.tasks.set(task.id, task);
       this.counters.pending++;
       this.partitions.enqueue(task, now);
-      if (task.place !== Place.PartitionQueue) wakeInMs = Math.min(wakeInMs, task.runAt - now);
+      if (task.place !== Place.PartitionQueue) earliest = Math.min(earliest, task.runAt);
     }
-    this.signals.wake(wakeInMs);
+    // From now, not from the add's start: the worker arms its timer on this signal, and a large add takes a while.
+    this.signals.wake(earliest - Date.now());
     return added;
   }
 
