@@ -15,7 +15,7 @@ let bouncer: PgBouncer | undefined;
 
 const pgbouncerTarget: StoreTarget<PostgresTaskStore, PostgresStoreOptions> = {
   ...postgresTarget,
-  service: 'PgBouncer (transaction mode, in front of PostgreSQL)',
+  service: 'PgBouncer',
   id: 'pgbouncer',
   get url() {
     return bouncer!.url;
