@@ -2,7 +2,8 @@
 # Packs the library as npm would publish it (prepack builds it) and runs two consumer apps against the tarball:
 # - nest12-esm: an ESM Nest 12 app with none of the optional peers; its TypeScript file type-checks the root with
 #   skipLibCheck off (the root's types must not need a driver's or observability peer's), and it imports the root
-#   and the subpaths.
+#   and the subpaths. Its test/ holds the README's vitest example (vitest pinned; no install scripts), which it
+#   type-checks and runs with fake timers against the tarball.
 # - nest11-cjs: a CommonJS Nest 11 app (what `nest new` made until Nest 12) with every optional peer; it
 #   type-checks the subpaths as CommonJS (node10, node16) and ESM, and runs on the in-memory, Redis and PostgreSQL
 #   stores with Prometheus metrics, taken from the subpaths through require().
@@ -26,3 +27,4 @@ done
 (cd "$work/nest11-cjs" && npx tsc -p tsconfig.json && npx tsc -p tsconfig.node16.json)
 node "$work/nest11-cjs/main.js"
 node "$work/nest12-esm/main.mjs"
+(cd "$work/nest12-esm" && npx tsc -p test/tsconfig.json && npm test --silent)

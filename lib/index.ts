@@ -30,6 +30,7 @@ export { FixedDelayRetryStrategy } from './retry/fixed-delay.retry-strategy.js';
 export { LinearBackoffRetryStrategy, type LinearBackoffOptions } from './retry/linear-backoff.retry-strategy.js';
 export { reviveRetryStrategy } from './retry/revive-retry-strategy.js';
 export { InMemoryTaskStore, type InMemoryTaskStoreOptions } from './stores/in-memory/in-memory-task.store.js';
+export type { InMemorySerialization } from './stores/in-memory/memory-serialization.js';
 export { TaskQueue, type ScheduleItem, type HandlerArgs, type ScheduleArgs } from './engine/task-queue.js';
 export { createTaskQueue } from './task-queue.factory.js';
 export type { TaskHandlerDefaults, HandlerSource } from './engine/handler-registry.js';
@@ -39,7 +40,7 @@ export { TaskQueueModule } from './nest/task-queue.module.js';
 export { TaskHandler } from './nest/task-handler.decorator.js';
 export type { TaskHandlerOptions } from './nest/task-handler-options.interface.js';
 export { TaskScheduler } from './nest/task-scheduler.service.js';
-export { TASK_STORE, DEFAULT_RETRY_STRATEGY } from './nest/task-queue.tokens.js';
+export { TASK_STORE, TASK_QUEUE_OPTIONS, DEFAULT_RETRY_STRATEGY } from './nest/task-queue.tokens.js';
 // The stores are also at `nest-task-queue/redis` and `/postgres`. Observability is at `nest-task-queue/observability`
 // only: its types name prom-client, OpenTelemetry and Terminus, which an app without those peers cannot resolve.
 export * from './stores/redis/index.js';

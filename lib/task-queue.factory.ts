@@ -3,6 +3,7 @@ import { resolveLogging } from './engine/logging-options.resolver.js';
 import { TaskQueue } from './engine/task-queue.js';
 import type { TaskQueueLogger } from './interfaces/task-queue-logger.interface.js';
 import type { TaskQueueModuleOptions } from './interfaces/task-queue-options.interface.js';
+import type { ITaskStore } from './interfaces/task-store.interface.js';
 import { InMemoryTaskStore } from './stores/in-memory/in-memory-task.store.js';
 
 /**
@@ -14,6 +15,10 @@ export function createTaskQueue(
   options: TaskQueueModuleOptions = {},
   defaultLogger: TaskQueueLogger = consoleLogger,
 ): TaskQueue {
-  const store = options.store ?? new InMemoryTaskStore();
-  return new TaskQueue({ ...options, ...resolveLogging(options, defaultLogger), store });
+  return new TaskQueue({ ...options, ...resolveLogging(options, defaultLogger), store: storeOf(options) });
+}
+
+/** The store options name, or a new in-memory one: the one default, for `createTaskQueue` and the module's TASK_STORE. */
+export function storeOf(options: TaskQueueModuleOptions | undefined): ITaskStore {
+  return options?.store ?? new InMemoryTaskStore();
 }

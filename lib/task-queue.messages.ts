@@ -1,3 +1,9 @@
+/** The store operations that write: a failure whose reply was lost leaves their outcome unknown. */
+const WRITES = new Set(['add', 'schedule', 'cancel', 'complete/fail']);
+const UNKNOWN_OUTCOME =
+  '. If the request reached the store before the reply was lost, it may have been applied all the same;' +
+  ' to retry a schedule safely, give it the same taskId (that adds nothing while the first task is unfinished).';
+
 /** Every message the library throws or logs about bad input, in one place (tests import these). */
 export const Messages = {
   unknownHandlerName: (name: string) =>
@@ -28,7 +34,8 @@ export const Messages = {
   shuttingDown: (taskId: string) => `Task ${taskId} was aborted: the application is shutting down`,
   staleClaim: (taskId: string, replyMs: number, leaseTime: number) =>
     `Task ${taskId} was handed back unstarted: its claim was answered after ${replyMs} ms, too late to hold its ${leaseTime} ms lease`,
-  storeUnavailable: (operation: string, cause: string) => `The task store is unavailable (${operation}): ${cause}`,
+  storeUnavailable: (operation: string, cause: string) =>
+    `The task store is unavailable (${operation}): ${cause}${WRITES.has(operation) ? UNKNOWN_OUTCOME : ''}`,
   missingDriver: (store: string, pkg: string) => `${store} needs the "${pkg}" package: npm install ${pkg}`,
   asyncOptionsWithoutFactory: () => 'TaskQueueModule.forRootAsync() needs useFactory, useClass or useExisting.',
   handlerProvidedTwice: (className: string) =>

@@ -1,5 +1,11 @@
 import { jest } from '@jest/globals';
-import { InMemoryTaskStore } from '../lib/index.js';
+import {
+  createTaskQueue,
+  InMemoryTaskStore,
+  InvalidTaskOptionsError,
+  TaskArgsNotSerializableError,
+  type TaskQueue,
+} from '../lib/index.js';
 import { InMemoryMessages } from '../lib/stores/in-memory/in-memory.messages.js';
 import { describeStoreConformance } from './support/store-conformance.js';
 
@@ -30,5 +36,86 @@ describe('InMemoryTaskStore.close()', () => {
     await store.init({ retention: { maxCount: 10, maxAge: 60_000 }, logger: log });
     await store.close();
     expect(log.warn).not.toHaveBeenCalled();
+  });
+});
+
+describeStoreConformance("InMemoryTaskStore (serialization: 'json')", async ({ leaseTime }) => ({
+  store: new InMemoryTaskStore({ leaseTime, serialization: 'json' }),
+  dispose: async () => {},
+}));
+
+describe('InMemoryTaskStore keeps a copy of args and metadata (serialization: structured, the default)', () => {
+  let queue: TaskQueue | undefined;
+  const got: { args: unknown; metadata: unknown }[] = [];
+  afterEach(async () => {
+    await queue?.close();
+    queue = undefined;
+    got.length = 0;
+  });
+  const start = async () => {
+    queue = createTaskQueue({ logger: false });
+    queue.registerHandler('keep', {
+      execute: async (args: unknown, ctx) => void got.push({ args, metadata: ctx.metadata }),
+    });
+    await queue.start();
+    return queue;
+  };
+
+  it("the caller's changes after schedule() do not reach the task", async () => {
+    const q = await start();
+    const args = { list: [1], nested: { a: 1 } };
+    const metadata = { tenant: 't1' };
+    const scheduled = q.schedule('keep', args, { metadata });
+    args.list.push(2);
+    args.nested.a = 2;
+    metadata.tenant = 't2';
+    const id = await scheduled;
+    await q.whenIdle();
+    expect(got).toEqual([{ args: { list: [1], nested: { a: 1 } }, metadata: { tenant: 't1' } }]);
+    expect(await q.getTask(id)).toMatchObject({ args: { list: [1], nested: { a: 1 } }, metadata: { tenant: 't1' } });
+  });
+
+  it('what structuredClone keeps survives: Date, Map, Set, BigInt, cycles; class instances arrive as plain objects', async () => {
+    const q = await start();
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    const args: Record<string, unknown> = {
+      at: new Date(0),
+      map: new Map([[1, 'a']]),
+      set: new Set([2]),
+      big: 1n,
+      point: new Point(3),
+    };
+    args.self = args;
+    await q.schedule('keep', args);
+    await q.whenIdle();
+    const received = got[0]!.args as Record<string, unknown>;
+    expect(received).not.toBe(args);
+    expect(received.at).toEqual(new Date(0));
+    expect(received.map).toEqual(new Map([[1, 'a']]));
+    expect(received.set).toEqual(new Set([2]));
+    expect(received.big).toBe(1n);
+    expect(received.self).toBe(received);
+    expect(received.point).toEqual({ x: 3 });
+    expect(received.point).not.toBeInstanceOf(Point);
+  });
+
+  it('refuses what it cannot copy (a function, nesting too deep to clone) with TaskArgsNotSerializableError', async () => {
+    const q = await start();
+    await expect(q.schedule('keep', { callback: () => 1 })).rejects.toThrow(TaskArgsNotSerializableError);
+    await expect(q.schedule('keep', {}, { metadata: { callback: () => 1 } })).rejects.toThrow(
+      /metadata cannot be copied by the in-memory store/,
+    );
+    let deep: object = {};
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    await expect(q.schedule('keep', deep)).rejects.toThrow(TaskArgsNotSerializableError);
+    expect((await q.counts()).pending).toBe(0);
+  });
+
+  it("refuses a serialization other than 'structured' or 'json'", () => {
+    expect(() => new InMemoryTaskStore({ serialization: 'xml' as 'json' })).toThrow(
+      new InvalidTaskOptionsError("Expected `serialization` to be 'structured' or 'json', got `\"xml\"`"),
+    );
   });
 });

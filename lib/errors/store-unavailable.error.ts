@@ -1,4 +1,7 @@
 import { TaskQueueError } from './task-queue.error.js';
 
-/** The store could not be reached; the operation did not happen (nothing half-written). */
+/**
+ * The store could not be reached, or its reply was lost. Nothing is ever half-written, but a write whose reply was
+ * lost may have been applied whole: retry a schedule with the same taskId (see the message).
+ */
 export class StoreUnavailableError extends TaskQueueError {}

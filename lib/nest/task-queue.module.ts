@@ -2,8 +2,9 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { TaskQueue } from '../engine/task-queue.js';
 import type { TaskQueueModuleOptions } from '../interfaces/task-queue-options.interface.js';
+import type { ITaskStore } from '../interfaces/task-store.interface.js';
 import { LOGGER_CONTEXT } from '../task-queue.constants.js';
-import { createTaskQueue } from '../task-queue.factory.js';
+import { createTaskQueue, storeOf } from '../task-queue.factory.js';
 import { Messages } from '../task-queue.messages.js';
 import { checkAsyncOptions } from './async-options.guard.js';
 import { TaskHandlerExplorer } from './task-handler.explorer.js';
@@ -26,12 +27,15 @@ import { DEFAULT_RETRY_STRATEGY, TASK_QUEUE, TASK_QUEUE_HOSTED, TASK_STORE } fro
 @Module({
   imports: [DiscoveryModule, TaskQueueHostModule],
   providers: [
+    // The store is a provider of its own, which the engine is built with, so that a test's
+    // `overrideProvider(TASK_STORE)` (or of TASK_QUEUE_OPTIONS) replaces the store the app configures.
+    { provide: TASK_STORE, useFactory: storeOf, inject: [MODULE_OPTIONS_TOKEN] },
     {
       provide: TASK_QUEUE,
-      useFactory: (options: TaskQueueModuleOptions) => createTaskQueue(options, new Logger(LOGGER_CONTEXT)),
-      inject: [MODULE_OPTIONS_TOKEN],
+      useFactory: (options: TaskQueueModuleOptions | undefined, store: ITaskStore) =>
+        createTaskQueue({ ...options, store }, new Logger(LOGGER_CONTEXT)),
+      inject: [MODULE_OPTIONS_TOKEN, TASK_STORE],
     },
-    { provide: TASK_STORE, useFactory: (queue: TaskQueue) => queue.store, inject: [TASK_QUEUE] },
     {
       provide: DEFAULT_RETRY_STRATEGY,
       useFactory: (queue: TaskQueue) => queue.options.defaultRetryStrategy,

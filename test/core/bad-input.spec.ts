@@ -244,3 +244,12 @@ it('a store that is down: StoreUnavailableError naming the cause', async () => {
     'The task store is unavailable (schedule): connect ECONNREFUSED 127.0.0.1:6379',
   );
 });
+
+it('a failed write says its outcome is unknown and how to retry it safely; a failed read does not', () => {
+  expect(Messages.storeUnavailable('add', 'Connection is closed.')).toMatch(
+    /may have been applied all the same; to retry a schedule safely, give it the same taskId/,
+  );
+  expect(Messages.storeUnavailable('get', 'Connection is closed.')).toBe(
+    'The task store is unavailable (get): Connection is closed.',
+  );
+});

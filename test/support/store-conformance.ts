@@ -112,6 +112,18 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       expect(await store.get(first.id)).toMatchObject({ status: TaskStatus.Pending, attempts: 0, args: { v: 3 } });
     });
 
+    it('adds nothing for the id of a task that is running or waiting for its retry, nor twice in one batch', async () => {
+      // What makes a retried schedule() safe after a StoreUnavailableError whose add may have been applied.
+      const store = await open();
+      const first = newTask({ args: { v: 1 }, maxRetries: 1 });
+      expect(await store.add([first, { ...first, args: { v: 2 } }])).toEqual([true, false]);
+      const [running] = (await claimAll(store)).tasks;
+      expect(await store.add([{ ...first, args: { v: 3 } }])).toEqual([false]);
+      await store.fail(leaseOf(running!), { name: 'Error', message: 'boom' }, 60_000);
+      expect(await store.add([{ ...first, args: { v: 4 } }])).toEqual([false]);
+      expect(await store.get(first.id)).toMatchObject({ status: TaskStatus.Pending, attempts: 1, args: { v: 1 } });
+    });
+
     it('keeps ids and keys of MAX_KEY_LENGTH (3-byte characters) and surrogate pairs unchanged', async () => {
       const store = await open();
       const longest = '\u20ac'.repeat(MAX_KEY_LENGTH);

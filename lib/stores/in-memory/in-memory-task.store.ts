@@ -11,14 +11,25 @@ import type {
   StoreSignal,
   TaskCounts,
 } from '../../interfaces/task-store.interface.js';
+import { checkOptional, type OptionPredicate } from '../../validation/option.validator.js';
 import { InMemoryMessages } from './in-memory.messages.js';
 import { MemoryTaskBook } from './memory-task.book.js';
 import { queryTasks } from './memory-task.query.js';
+import { freshRecord, keptError, keptResult, keptTask, type InMemorySerialization } from './memory-serialization.js';
 
 export interface InMemoryTaskStoreOptions {
   /** Lease length in ms, for workers that share this store object and may stall. Default 30,000. */
   leaseTime?: number;
+  /**
+   * How args and metadata are kept. 'structured' (default): a structured clone taken at `schedule()`. 'json':
+   * as Redis and PostgreSQL keep them, a JSON round trip after their checks (`schedule()` refuses what they
+   * refuse; results and errors are kept as they keep them); for tests of apps that deploy on a durable store.
+   */
+  serialization?: InMemorySerialization;
 }
+
+const SERIALIZATION_EXPECTED = "'structured' or 'json'";
+const isMode: OptionPredicate = (v) => v === 'structured' || v === 'json';
 
 const TRUE = Promise.resolve(true);
 const FALSE = Promise.resolve(false);
@@ -30,11 +41,13 @@ const FALSE = Promise.resolve(false);
  */
 export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   readonly leaseTime: number;
-  readonly serialization: ITaskStore['serialization'] = 'structured';
+  readonly serialization: InMemorySerialization;
   private readonly book: MemoryTaskBook;
 
   constructor(options: InMemoryTaskStoreOptions = {}) {
     this.leaseTime = options.leaseTime ?? 30_000;
+    this.serialization =
+      checkOptional('serialization', options.serialization, isMode, SERIALIZATION_EXPECTED) ?? 'structured';
     this.book = new MemoryTaskBook(this.leaseTime);
   }
 
@@ -53,22 +66,26 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   // complete/fail share two promises. The work itself is synchronous, hence atomic.
   add(tasks: NewTask[], options: AddOptions = {}): Promise<boolean[]> {
     try {
-      return Promise.resolve(this.book.add(tasks, options));
+      return Promise.resolve(this.book.add(this.kept(tasks), options));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   claim(request: ClaimRequest): Promise<ClaimBatch> {
-    return Promise.resolve(this.book.claim(request));
+    const batch = this.book.claim(request);
+    if (this.serialization === 'json') batch.tasks.forEach(freshRecord);
+    return Promise.resolve(batch);
   }
 
   complete(lease: Lease, result?: unknown): Promise<boolean> {
-    return this.book.complete(lease, result) ? TRUE : FALSE;
+    const kept = this.serialization === 'json' ? keptResult(lease.taskId, result, this.book.logger) : result;
+    return this.book.complete(lease, kept) ? TRUE : FALSE;
   }
 
   fail(lease: Lease, error: TaskError, retryInMs: number | null): Promise<boolean> {
-    return this.book.fail(lease, error, retryInMs) ? TRUE : FALSE;
+    const kept = this.serialization === 'json' ? keptError(error) : error;
+    return this.book.fail(lease, kept, retryInMs) ? TRUE : FALSE;
   }
 
   async renew(leases: Lease[]): Promise<string[]> {
@@ -83,16 +100,18 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   async cancel(taskId: string): Promise<TaskRecord | undefined> {
-    return this.book.cancel(taskId);
+    return this.read(this.book.cancel(taskId));
   }
 
   async get(taskId: string): Promise<TaskRecord | undefined> {
-    return this.book.tasks.get(taskId)?.snapshot();
+    return this.read(this.book.tasks.get(taskId)?.snapshot());
   }
 
   async list(query: ListQuery = {}): Promise<TaskRecord[]> {
     this.book.retention.trim(Date.now());
-    return queryTasks(this.book.tasks.values(), query);
+    const records = queryTasks(this.book.tasks.values(), query);
+    if (this.serialization === 'json') records.forEach(freshRecord);
+    return records;
   }
 
   async counts(): Promise<TaskCounts> {
@@ -109,5 +128,24 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
 
   subscribe(listener: (signal: StoreSignal) => void): () => void {
     return this.book.signals.subscribe(listener);
+  }
+
+  private read(record: TaskRecord | undefined): TaskRecord | undefined {
+    return record !== undefined && this.serialization === 'json' ? freshRecord(record) : record;
+  }
+
+  /**
+   * The tasks with their data copied, in schedule()'s own call (a started engine adds before it awaits), so
+   * the caller's later changes do not reach them. A new array only if a task changed.
+   */
+  private kept(tasks: NewTask[]): NewTask[] {
+    let kept = tasks;
+    for (let i = 0; i < tasks.length; i++) {
+      const task = keptTask(tasks[i]!, this.serialization);
+      if (task === tasks[i]) continue;
+      if (kept === tasks) kept = tasks.slice();
+      kept[i] = task;
+    }
+    return kept;
   }
 }

@@ -1,3 +1,5 @@
+// Over ~250 lines on purpose: the ITaskStore facade, one short method per contract call, each delegating to the
+// role files beside it (runner, adder, reporter, listener, maintenance); splitting it would scatter the contract.
 import type { Pool, PoolConfig } from 'pg';
 import type { TaskBacklog, TaskBacklogSource } from '../../interfaces/task-backlog.interface.js';
 import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';

@@ -10,11 +10,11 @@ import { connectionEvents } from '../shared/connection-events.js';
  * connection is ready would only make their claim fail and back off further.
  */
 export function monitorConnections(
-  { client, subscriber, ownsClient, where }: RedisConnections,
+  { client, subscriber, ownsClient, server, where }: RedisConnections,
   signals: StoreSignalBus,
   logger: TaskQueueLogger | undefined,
 ): void {
-  const events = connectionEvents('Redis', where, signals, logger);
+  const events = connectionEvents(server, where, signals, logger);
   let reachable = true;
   const lost = (reason: string) => {
     if (!reachable) return;

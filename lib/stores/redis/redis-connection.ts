@@ -1,8 +1,10 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
 import { Messages } from '../../task-queue.messages.js';
 import { loadPeer } from '../shared/peer-loader.js';
+import { isCluster, redisTarget, type RedisTarget } from './redis-connection-target.js';
 import type { RedisClientLike, RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
+import { RedisMessages } from './redis.messages.js';
 
 type RedisConstructor = new (...args: unknown[]) => Redis;
 
@@ -20,15 +22,13 @@ export const FAIL_FAST_OPTIONS: RedisOptions = Object.freeze({
   enableAutoPipelining: false,
 });
 
-export interface RedisConnections {
-  /** Runs the scripts. */
+export interface RedisConnections extends RedisTarget {
+  /** Runs the scripts: a `Redis` client or a `Cluster` (both answer the commands the store sends). */
   client: Redis;
   /** Receives signals (a connection in subscriber mode runs nothing else). Always the store's own. */
   subscriber: Redis;
   /** Whether the store opened `client` (and so closes it). */
   ownsClient: boolean;
-  /** host:port, for messages. */
-  where: string;
 }
 
 /** Loads ioredis (an optional peer dependency) only when a Redis store starts. */
@@ -45,7 +45,10 @@ function isClient(connection: RedisTaskStoreOptions['connection']): connection i
   return typeof connection === 'object' && typeof (connection as RedisClientLike).duplicate === 'function';
 }
 
-/** Opens the store's connections and waits until both are ready; a store that cannot connect throws. */
+/**
+ * Opens the store's connections and waits until both are ready; a store that cannot connect throws. A client
+ * you pass may be in any state: lazy (the store connects it), connecting, or ready.
+ */
 export async function openConnections(connection: RedisTaskStoreOptions['connection']): Promise<RedisConnections> {
   const Redis = await loadRedis();
   const ownsClient = !isClient(connection);
@@ -53,23 +56,49 @@ export async function openConnections(connection: RedisTaskStoreOptions['connect
   if (!ownsClient) client = connection as unknown as Redis;
   else if (typeof connection === 'string') client = new Redis(connection, { ...FAIL_FAST_OPTIONS, lazyConnect: true });
   else client = new Redis({ ...FAIL_FAST_OPTIONS, ...connection, lazyConnect: true });
-  const where = `${client.options.host ?? '127.0.0.1'}:${client.options.port ?? 6379}`;
-  const subscriber = client.duplicate({ lazyConnect: true, enableOfflineQueue: true, enableAutoPipelining: false });
+  const target = redisTarget(client);
+  const subscriber = subscriberOf(client);
   try {
-    if (ownsClient) await connect(client);
-    else if (client.status === 'wait') await client.connect();
+    await ready(client);
     await client.ping();
     await connect(subscriber);
-    return { client, subscriber, ownsClient, where };
+    return { client, subscriber, ownsClient, ...target };
   } catch (error) {
     subscriber.disconnect();
     if (ownsClient) client.disconnect();
     const reason = error instanceof Error ? error.message : String(error);
     throw new StoreUnavailableError(
-      Messages.storeUnavailable('init', `cannot connect to Redis at ${where}: ${reason}`),
+      Messages.storeUnavailable('init', `cannot connect to ${target.server} at ${target.where}: ${reason}`),
       { cause: error },
     );
   }
+}
+
+/**
+ * The store's own connection for signals, with the client's settings (a Cluster's duplicate() takes startup
+ * nodes first; [] keeps the client's), lazy so that the store sees its connection errors.
+ */
+function subscriberOf(client: Redis): Redis {
+  const options = { lazyConnect: true, enableOfflineQueue: true, enableAutoPipelining: false };
+  if (isCluster(client)) return (client as unknown as Cluster).duplicate([], options) as unknown as Redis;
+  return client.duplicate(options);
+}
+
+/** Connects a lazy client, or waits until one already connecting is ready; its first error fails the wait. */
+async function ready(client: Redis): Promise<void> {
+  if (client.status === 'ready') return;
+  if (client.status === 'wait') return connect(client);
+  if (client.status === 'end') throw new Error(RedisMessages.clientClosed());
+  await new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error) => {
+      client.off('ready', onReady).off('error', settle).off('end', onEnd);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onReady = () => settle();
+    const onEnd = () => settle(new Error(RedisMessages.clientClosed()));
+    client.once('ready', onReady).once('error', settle).once('end', onEnd);
+  });
 }
 
 /** Connects, failing with the socket's own error (ECONNREFUSED, ...) rather than ioredis's "Connection is closed". */
@@ -92,10 +121,10 @@ export function commandFailure(
   connections: RedisConnections,
   error: unknown,
 ): StoreUnavailableError {
-  const { client, where } = connections;
+  const { client, server, where } = connections;
   const reason = error instanceof Error ? error.message : String(error);
   const state =
-    client.status === 'ready' ? `Redis at ${where}` : `Redis at ${where} is not connected (${client.status})`;
+    client.status === 'ready' ? `${server} at ${where}` : `${server} at ${where} is not connected (${client.status})`;
   return new StoreUnavailableError(Messages.storeUnavailable(operation, `${state}: ${reason}`), { cause: error });
 }
 

@@ -13,7 +13,11 @@ export interface RedisConnectionOptions {
   [option: string]: unknown;
 }
 
-/** An ioredis client (`Redis` instance) that you created and keep: the store uses it and never closes it. */
+/**
+ * An ioredis client that you created and keep, a `Redis` or a `Cluster`, in any state (lazy, connecting, ready):
+ * the store waits until it is ready, uses it for commands, opens its own subscriber from it (`duplicate()`), and
+ * never closes it.
+ */
 export interface RedisClientLike {
   readonly status: string;
   duplicate(...args: never[]): unknown;
@@ -23,7 +27,7 @@ export interface RedisClientLike {
 export interface RedisTaskStoreOptions extends DurableStoreOptions {
   /**
    * Where Redis is: ioredis options (`{ host, port }`), a `redis://` or `rediss://` URL, or an ioredis client you
-   * own. Connections the store opens fail commands at once while Redis is unreachable (no offline queue);
+   * own (a `Cluster` for Redis Cluster). Connections the store opens fail commands at once while Redis is unreachable (no offline queue);
    * a client you pass keeps its own settings.
    */
   connection: RedisConnectionOptions | string | RedisClientLike;

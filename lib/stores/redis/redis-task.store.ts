@@ -1,3 +1,5 @@
+// Over ~250 lines on purpose: the ITaskStore facade, one short method per contract call, each delegating to the
+// role files beside it (connection, scripts, codec, reporter); splitting it would scatter the contract.
 import type { Redis } from 'ioredis';
 import { QueueFullError } from '../../errors/queue-full.error.js';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
