@@ -27,4 +27,12 @@ describe('durable store options', () => {
       'Expected `schema` to be an unquoted PostgreSQL identifier of up to 49 characters, got `"a-b"`',
     );
   });
+
+  it('PostgreSQL: preparedStatements is a boolean, listenConnectionString a non-empty string', () => {
+    expect(postgres({ preparedStatements: 'no' })).toThrow('Expected `preparedStatements` to be a boolean, got `"no"`');
+    expect(postgres({ listenConnectionString: '' })).toThrow(
+      'Expected `listenConnectionString` to be a non-empty connection string, got `""`',
+    );
+    expect(postgres({ preparedStatements: false, listenConnectionString: 'postgres://127.0.0.1:1/x' })).not.toThrow();
+  });
 });

@@ -20,6 +20,20 @@ export function connectionConfig(options: PostgresTaskStoreOptions): PoolConfig 
   return config;
 }
 
+/**
+ * The settings of the one LISTEN connection: `listenConnectionString` over the store's settings; without it the
+ * store's own, unless they lead through a transaction-mode pooler (`preparedStatements: false`), where a LISTEN
+ * would hear nothing once the pooler moves the session: then none (undefined).
+ */
+export function listenConfig(
+  config: PoolConfig,
+  preparedStatements: boolean,
+  listenConnectionString: string | undefined,
+): PoolConfig | undefined {
+  if (listenConnectionString !== undefined) return { ...config, connectionString: listenConnectionString };
+  return preparedStatements ? config : undefined;
+}
+
 /** Where the settings point, host:port/database, for messages. */
 export function describeTarget(config: PoolConfig): string {
   if (config.connectionString !== undefined) {

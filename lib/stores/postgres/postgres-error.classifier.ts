@@ -48,6 +48,15 @@ export function isRefusedData(error: unknown): boolean {
   return isDataError(error) && !String(codeOf(error)).startsWith('23');
 }
 
+/**
+ * SQLSTATEs of a named prepared statement that its connection already has (42P05) or does not have (26000): what
+ * a transaction-mode pooler causes, handing the statement's server connection to another client.
+ */
+export function isPreparedStatementClash(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === '42P05' || code === '26000';
+}
+
 /** SQLSTATEs that mean the schema is not there: 3F000 no such schema, 42P01 no such table. */
 export function isMissingSchema(error: unknown): boolean {
   const code = codeOf(error);

@@ -2,9 +2,15 @@ import type { Pool } from 'pg';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
 import { TaskQueueError } from '../../errors/task-queue.error.js';
 import { Messages } from '../../task-queue.messages.js';
-import { describeError, isConnectionError, isRetryable } from './postgres-error.classifier.js';
+import {
+  describeError,
+  isConnectionError,
+  isPreparedStatementClash,
+  isRetryable,
+} from './postgres-error.classifier.js';
 import type { PostgresQueryable } from './postgres-task-store-options.interface.js';
 import { storeNotStarted } from '../shared/store-not-started.js';
+import { PostgresMessages } from './postgres.messages.js';
 import type { PostgresQueries } from './postgres.queries.js';
 
 export type Statement = Exclude<keyof PostgresQueries, 'name'>;
@@ -13,9 +19,9 @@ export type Statement = Exclude<keyof PostgresQueries, 'name'>;
 const MAX_ATTEMPTS = 5;
 
 /**
- * Runs the store's statements: as named prepared statements (parsed and planned once per connection), again
- * after a deadlock or serialization failure, and with any failure turned into a `StoreUnavailableError` that
- * says what failed and why.
+ * Runs the store's statements: as named prepared statements (parsed and planned once per connection) unless
+ * `preparedStatements` is false (a transaction-mode pooler), again after a deadlock or serialization failure,
+ * and with any failure turned into a `StoreUnavailableError` that says what failed and why.
  */
 export class PostgresRunner {
   /** Set while the store is started. */
@@ -25,6 +31,7 @@ export class PostgresRunner {
     private readonly queries: PostgresQueries,
     /** host:port/database, for messages. */
     readonly target: string,
+    private readonly preparedStatements: boolean,
   ) {}
 
   /** Runs a statement on the pool, or on `client` (a caller's transaction: never retried, it is theirs). */
@@ -34,7 +41,7 @@ export class PostgresRunner {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await runner.query({
-          name: this.queries.name(statement),
+          name: this.preparedStatements ? this.queries.name(statement) : undefined,
           text: this.queries[statement],
           values,
         });
@@ -49,7 +56,10 @@ export class PostgresRunner {
   /** Any failure as a `StoreUnavailableError` that says what failed and why (our own errors pass through). */
   unavailable(operation: string, error: unknown): TaskQueueError {
     if (error instanceof TaskQueueError) return error;
-    const reason = describeError(error);
+    const clash = this.preparedStatements && isPreparedStatementClash(error);
+    const reason = clash
+      ? `${describeError(error)}; ${PostgresMessages.preparedStatementsHint()}`
+      : describeError(error);
     const where = isConnectionError(error)
       ? `PostgreSQL at ${this.target} is unreachable: ${reason}`
       : `PostgreSQL at ${this.target}: ${reason}`;

@@ -41,6 +41,19 @@ export interface PostgresTaskStoreOptions extends DurableStoreOptions {
    * run `store.migrate()` yourself, e.g. in a deploy step; the store then checks the schema is current. Default true.
    */
   migrate?: boolean;
+  /**
+   * Run statements as named prepared statements (parsed and planned once per connection). Set false when the
+   * store reaches PostgreSQL through a pooler in transaction mode (PgBouncer, most managed poolers): a named
+   * statement belongs to one server connection, which the pooler hands to other clients. Default true.
+   */
+  preparedStatements?: boolean;
+  /**
+   * A connection string straight to the server (not through a transaction-mode pooler), for the store's one
+   * LISTEN connection: LISTEN belongs to a session. Default: the store's own settings, or, with
+   * `preparedStatements: false`, no LISTEN at all: workers then hear of other processes' tasks and cancels only
+   * through their safety poll (`pollInterval`).
+   */
+  listenConnectionString?: string;
 }
 
 /** What can run the store's statements inside your transaction: a pg `PoolClient` or `Client` after BEGIN. */

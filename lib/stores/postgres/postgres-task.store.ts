@@ -20,7 +20,7 @@ import { PostgresAnnouncer } from './postgres-announcer.js';
 import { readBacklog } from './postgres-backlog.reader.js';
 import { measureClockOffset } from '../shared/clock-offset.js';
 import { connectionEvents } from '../shared/connection-events.js';
-import { connectionConfig, describeTarget } from './postgres-connection.config.js';
+import { connectionConfig, describeTarget, listenConfig } from './postgres-connection.config.js';
 import { loadPg } from './postgres-driver.loader.js';
 import { describeError } from './postgres-error.classifier.js';
 import { PostgresLeaseRecovery } from './postgres-lease-recovery.js';
@@ -62,6 +62,8 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   private readonly names: PostgresNames;
   private readonly queries: PostgresQueries;
   private readonly config: PoolConfig;
+  /** The LISTEN connection's settings; undefined: none (behind a transaction-mode pooler, no direct string). */
+  private readonly listenConfig: PoolConfig | undefined;
   private readonly runner: PostgresRunner;
   private readonly signals = new StoreSignalBus(LEASE_WAKE_MARGIN_MS);
   private readonly announcer: PostgresAnnouncer;
@@ -78,13 +80,15 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   private context: StoreInitContext | undefined;
 
   constructor(private readonly options: PostgresTaskStoreOptions) {
-    const { schema, leaseTime, pollInterval } = resolvePostgresStoreOptions(options);
+    const { schema, leaseTime, pollInterval, preparedStatements, listenConnectionString } =
+      resolvePostgresStoreOptions(options);
     this.leaseTime = leaseTime;
     this.pollInterval = pollInterval;
     this.names = new PostgresNames(schema);
     this.queries = new PostgresQueries(this.names);
     this.config = connectionConfig(options);
-    this.runner = new PostgresRunner(this.queries, describeTarget(this.config));
+    this.listenConfig = listenConfig(this.config, preparedStatements, listenConnectionString);
+    this.runner = new PostgresRunner(this.queries, describeTarget(this.config), preparedStatements);
     const { origin } = this.signals;
     this.announcer = new PostgresAnnouncer(this.runner, this.names.channel, origin);
     this.reporter = new PostgresReporter(this.runner, origin, {
@@ -119,11 +123,14 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
       await this.migrator.prepare(pool, this.options.migrate !== false, this.logger);
       const now = async () => (await this.runner.run<{ now: number }>('init', 'now', [], pool))[0]!.now;
       this.clock.offset = await measureClockOffset('PostgreSQL', now, this.logger);
-      this.listener = new PostgresListener(pg, this.config, this.names.channelIdent, {
-        notification: (payload) => this.signals.receive(payload),
-        ...connectionEvents('PostgreSQL', this.runner.target, this.signals, this.logger),
-      });
-      await this.listener.start();
+      if (this.listenConfig === undefined) this.logger?.log(PostgresMessages.noListen(this.pollInterval));
+      else {
+        this.listener = new PostgresListener(pg, this.listenConfig, this.names.channelIdent, {
+          notification: (payload) => this.signals.receive(payload),
+          ...connectionEvents('PostgreSQL', describeTarget(this.listenConfig), this.signals, this.logger),
+        });
+        await this.listener.start();
+      }
     } catch (error) {
       await this.listener?.close();
       this.listener = undefined;

@@ -12,5 +12,9 @@ export const PostgresMessages = {
     `schema "${schema}" is at version ${found}, this version of nest-task-queue needs ${needed}: run store.migrate() (or start it with migrate: true)`,
   schemaNewer: (schema: string, found: number, known: number) =>
     `Schema "${schema}" is at version ${found}, newer than this version of nest-task-queue knows (${known}). Running anyway; upgrade every process.`,
+  preparedStatementsHint: () =>
+    'the server connection changed under a named prepared statement: is PostgreSQL behind a pooler in transaction mode (PgBouncer)? Then set `preparedStatements: false` (and `listenConnectionString`)',
+  noListen: (pollInterval: number) =>
+    `PostgreSQL: no LISTEN connection (preparedStatements: false and no listenConnectionString): tasks added and cancels made by other processes are seen only by the safety poll, every ${pollInterval} ms. Set listenConnectionString to a direct server connection to hear them at once.`,
   migrated: (schema: string, from: number, to: number) => `Migrated schema "${schema}" from version ${from} to ${to}.`,
 } as const;

@@ -10,7 +10,8 @@ export const ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true)";
 
 /**
  * Every statement the store sends, built once per schema. Statements run as named prepared statements
- * (parsed and planned once per connection); `name` makes them unique per schema.
+ * (parsed and planned once per connection; unnamed with `preparedStatements: false`); `name` makes them unique
+ * per schema.
  */
 export class PostgresQueries {
   /** The columns of a TaskRecord, from a row aliased `t` (times in DB epoch ms, JSON as text). */
