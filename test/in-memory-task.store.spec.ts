@@ -123,7 +123,7 @@ describe('InMemoryTaskStore keeps a copy of args and metadata (serialization: st
 describe('InMemoryTaskStore wake-ups', () => {
   it('counts a wake-up from when it signals, however long a large add took', async () => {
     const store = new InMemoryTaskStore();
-    await store.init({ retention: { maxCount: 10, maxAge: 60_000 } });
+    await store.init({ retention: { maxCount: 10, maxAge: 60_000 }, logger: { log() {}, warn() {}, error() {} } });
     const due = Date.now() + 1_000;
     const tasks = Array.from({ length: 50 }, (_, i) => newTask({ runAt: due + i }));
     // An add of many tasks that takes 100 ms: the clock reads 100 ms more after the add's first look at it.

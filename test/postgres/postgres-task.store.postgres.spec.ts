@@ -277,6 +277,41 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
   describe('two stores on one schema (two processes)', () => {
     describeSignalsBetweenStores(() => open());
 
+    it('wakes again for a lease that runs out just after its recovery ran (it runs at most every leaseTime / 4)', async () => {
+      const [a, b] = [await open({ leaseTime: 1_000 }), await open({ leaseTime: 1_000 })];
+      const task = newTask();
+      await a.add([task]);
+      await a.claim({ workerId: 'dead', limit: 1 });
+      // The dead worker's lease runs out 50 ms from now: well within b's next 250 ms without a recovery.
+      await admin.query(
+        `UPDATE "${stores.namespace}".tasks SET lease_until = now() + interval '50 milliseconds' WHERE id = $1`,
+        [task.id],
+      );
+      // Listening first, as a worker does (a store arms no lease timer for nobody), then claiming on every wake:
+      // without a second wake the task would wait for the safety poll.
+      let wakes = 0;
+      let woken: () => void = () => undefined;
+      b.subscribe((signal) => {
+        if (signal.type !== 'wake') return;
+        wakes++;
+        woken();
+      });
+      const nextWake = (seen: number) =>
+        new Promise<void>((resolve) => {
+          woken = () => void (wakes > seen && resolve());
+          woken();
+        });
+      await b.claim({ workerId: 'b', limit: 1 });
+      for (;;) {
+        const seen = wakes;
+        await nextWake(seen);
+        const { tasks } = await b.claim({ workerId: 'b', limit: 1 });
+        if (tasks.length === 0) continue;
+        expect(tasks[0]).toMatchObject({ id: task.id, attempts: 2 });
+        break;
+      }
+    }, 5_000);
+
     it('wakes a store when a lease it never saw expires', async () => {
       const [a, b] = [await open({ leaseTime: 300 }), await open({ leaseTime: 300 })];
       await a.add([newTask()]);

@@ -10,6 +10,8 @@ const MAX_RECOVERY_INTERVAL_MS = 1_000;
  */
 export class PostgresLeaseRecovery {
   private nextAt = 0;
+  /** When the earliest lease the last recovery saw runs out (Infinity: none). */
+  private expiryAt = Infinity;
 
   constructor(
     private readonly runner: PostgresRunner,
@@ -21,12 +23,19 @@ export class PostgresLeaseRecovery {
 
   /** Before a claim: recovers expired leases if it is time to. */
   async beforeClaim(): Promise<void> {
-    if (Date.now() < this.nextAt) return;
-    this.nextAt = Date.now() + Math.min(MAX_RECOVERY_INTERVAL_MS, this.leaseTime / 4);
+    const now = Date.now();
+    if (now < this.nextAt) {
+      // A lease ran out (its timer's wake may be this very claim) but recovery ran too recently to look again:
+      // wake once it may, or the task waits for the safety poll.
+      if (this.expiryAt <= now) this.signals.watchLease(this.nextAt - now);
+      return;
+    }
+    this.nextAt = now + Math.min(MAX_RECOVERY_INTERVAL_MS, this.leaseTime / 4);
     type Row = { recovered: number; wake_ms: number | null; next_expiry_ms: number | null };
     const [row] = await this.runner.run<Row>('claim', 'recover', [this.signals.origin]);
     if (row!.recovered > 0) this.recovered(row!.recovered);
     this.signals.wake(row!.wake_ms);
+    this.expiryAt = row!.next_expiry_ms === null ? Infinity : Date.now() + row!.next_expiry_ms;
     this.signals.watchLease(row!.next_expiry_ms);
   }
 }
