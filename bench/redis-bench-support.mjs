@@ -76,12 +76,11 @@ export async function openOurs({ concurrency, handler }) {
 /** BullMQ: a Queue and a Worker on one queue name, removeOnComplete; `handler(args)` runs each job. */
 export async function openBullmq({ concurrency, handler, onCompleted }) {
   const name = `bench-${randomUUID().slice(0, 8)}`;
+  // BullMQ leaves the connections you pass open: close() quits both, or the bench never exits.
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const workerConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(name, { connection, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
-  const worker = new Worker(name, async (job) => handler(job.data), {
-    connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
-    concurrency,
-  });
+  const worker = new Worker(name, async (job) => handler(job.data), { connection: workerConnection, concurrency });
   worker.on('completed', onCompleted);
   await worker.waitUntilReady();
   return {
@@ -97,6 +96,7 @@ export async function openBullmq({ concurrency, handler, onCompleted }) {
       ),
     close: async () => {
       await worker.close();
+      await workerConnection.quit();
       await queue.obliterate({ force: true });
       await queue.close();
       await connection.quit();

@@ -1,5 +1,8 @@
 import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import {
   ExponentialBackoffRetryStrategy,
   InvalidTaskOptionsError,
@@ -8,6 +11,7 @@ import {
   TaskStatus,
 } from '../../lib/index.js';
 import { RedisTaskStore } from '../../lib/stores/redis/redis-task.store.js';
+import { builtLibrary } from '../support/built-library.js';
 import { eventually } from '../support/eventually.js';
 import { newTask } from '../support/store-conformance.js';
 import { nextSignal, RETENTION, useStoreSpecHarness } from '../support/store-spec-harness.js';
@@ -317,6 +321,17 @@ describeRedis('RedisTaskStore on Redis', () => {
       const store = new RedisTaskStore({ connection: { host: '127.0.0.1', port: 1 }, prefix: stores.namespace });
       await stores.expectRefusedStart(store, /127\.0\.0\.1:1.*ECONNREFUSED/);
     });
+
+    it('leaves no timer behind once it refused to start, so the process can exit', async () => {
+      // ioredis's disconnect() armed a 2 s timer for a socket that had already closed (issue 15).
+      const fixture = resolve(import.meta.dirname, 'fixtures/redis-unreachable-start.mjs');
+      const store = builtLibrary('redis').module('stores/redis/index.js');
+      const { stdout } = await promisify(execFile)(process.execPath, [fixture, store, '1'], {
+        env: { ...process.env, NODE_OPTIONS: '' },
+        timeout: 30_000,
+      });
+      expect(JSON.parse(stdout)).toEqual({ error: StoreUnavailableError.name, timers: [] });
+    }, 60_000);
 
     it('fails operations at once while down, writes nothing, and wakes its workers when back', async () => {
       const proxy = new TcpProxy('127.0.0.1', 6379);

@@ -67,8 +67,8 @@ export async function openConnections(connection: RedisTaskStoreOptions['connect
     await connect(subscriber);
     return { client, subscriber, ownsClient, ...target };
   } catch (error) {
-    subscriber.disconnect();
-    if (ownsClient) client.disconnect();
+    disconnectNow(subscriber);
+    if (ownsClient) disconnectNow(client);
     if (error instanceof InvalidTaskOptionsError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new StoreUnavailableError(
@@ -161,9 +161,22 @@ export async function closeConnections({ client, subscriber, ownsClient }: Redis
 /** Closes a connection politely, or at once if Redis is not there to answer. */
 async function closeConnection(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;
+  // Not ready: no QUIT can reach Redis (ioredis would only disconnect, or queue it until Redis is back).
+  if (redis.status !== 'ready') return disconnectNow(redis);
   try {
     await redis.quit();
   } catch {
-    redis.disconnect();
+    disconnectNow(redis);
   }
+}
+
+/**
+ * Drops a connection at once. ioredis's disconnect() gives its socket `disconnectTimeout` (2 s) to close, on a timer
+ * only the socket's 'close' event clears: a socket that already closed (Redis refused or dropped it) never closes
+ * again, so that timer kept the process alive 2 s after the store gave up. Such a socket has nothing to wait for.
+ */
+function disconnectNow(redis: Redis): void {
+  const connector = (redis as unknown as { connector?: { stream?: { closed?: boolean } } }).connector;
+  if (connector?.stream?.closed === true) connector.stream = undefined;
+  redis.disconnect();
 }
