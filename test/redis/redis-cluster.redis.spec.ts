@@ -29,6 +29,18 @@ describeCluster('RedisTaskStore on a Redis Cluster of 3 masters', () => {
     clients.push(made);
     return made;
   };
+  /** A queue that only schedules, on its own Cluster client. */
+  const producerOn = async (queuePrefix: string) => {
+    const producer = new TaskQueue({
+      store: new RedisTaskStore({ connection: client(), prefix: queuePrefix }),
+      autoStart: false,
+      logger: false,
+    });
+    producer.registerHandler('job', { execute: () => undefined });
+    queues.push(producer);
+    await producer.init();
+    return producer;
+  };
   const open = async (prefix: string, connection: Cluster = client()) => {
     const store = new RedisTaskStore({ connection, prefix });
     stores.push(store);
@@ -121,17 +133,7 @@ describeCluster('RedisTaskStore on a Redis Cluster of 3 masters', () => {
       return worker;
     });
     await Promise.all(workers.map((worker) => worker.start()));
-    const producers = shardPrefixes.map((queuePrefix) => {
-      const producer = new TaskQueue({
-        store: new RedisTaskStore({ connection: client(), prefix: queuePrefix }),
-        autoStart: false,
-        logger: false,
-      });
-      producer.registerHandler('job', { execute: () => undefined });
-      queues.push(producer);
-      return producer;
-    });
-    await Promise.all(producers.map((producer) => producer.init()));
+    const producers = await Promise.all(shardPrefixes.map(producerOn));
     // Each worker idles with nothing due: only the add's wake-up, through cluster pub/sub, starts its tasks.
     await Promise.all(
       producers.map((producer) =>
@@ -196,17 +198,6 @@ describeCluster('RedisTaskStore on a Redis Cluster of 3 masters', () => {
         },
         concurrency: 5,
       });
-    const producerOn = async (queuePrefix: string) => {
-      const producer = new TaskQueue({
-        store: new RedisTaskStore({ connection: client(), prefix: queuePrefix }),
-        autoStart: false,
-        logger: false,
-      });
-      producer.registerHandler('job', { execute: () => undefined });
-      queues.push(producer);
-      await producer.init();
-      return producer;
-    };
 
     beforeAll(() => {
       builtLibrary('redis-cluster');
