@@ -137,7 +137,7 @@ export interface ITaskStore {
   /** Optional: delayed count and oldest due time, from indexes (metrics and the health check use it). */
   backlog?(): Promise<TaskBacklog>;
 
-  // --- Operators (retry, remove, purge). Optional: a store without them makes the scheduler's calls throw
+  // --- Operators (retry, remove, purge, countsByHandler). Optional: a store without them makes the scheduler's calls throw
   // StoreOperationUnsupportedError. ---
   /**
    * A `failed` or `cancelled` task (whose worker, if it ran, has reported) becomes `pending`, due now, with
@@ -152,4 +152,9 @@ export interface ITaskStore {
    * holds the store for long. Returns how many were removed. The query is valid (the engine checks it).
    */
   purge?(query: PurgeQuery): Promise<number>;
+  /**
+   * How many tasks each handler has in each status (statuses with none may be left out). An admin query that may
+   * read every task (the dashboard calls it, a few times a minute at most); never on a worker's path.
+   */
+  countsByHandler?(): Promise<Record<string, Partial<TaskCounts>>>;
 }

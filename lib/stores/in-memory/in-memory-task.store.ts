@@ -147,6 +147,16 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   async purge(query: PurgeQuery): Promise<number> {
     return this.book.purge(query);
   }
+
+  async countsByHandler(): Promise<Record<string, Partial<TaskCounts>>> {
+    this.book.retention.trim(Date.now());
+    const counts: Record<string, Partial<TaskCounts>> = {};
+    for (const task of this.book.tasks.values()) {
+      const of = (counts[task.handler] ??= {});
+      of[task.status] = (of[task.status] ?? 0) + 1;
+    }
+    return counts;
+  }
   // --- end of operators ---
 
   private read(record: TaskRecord | undefined): TaskRecord | undefined {

@@ -294,6 +294,17 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     }
   }
 
+  async countsByHandler(): Promise<Record<string, Partial<TaskCounts>>> {
+    const rows = await this.runner.run<{ handler: string; status: TaskStatus; n: number }>(
+      'countsByHandler',
+      'countsByHandler',
+      [],
+    );
+    const counts: Record<string, Partial<TaskCounts>> = {};
+    for (const row of rows) (counts[row.handler] ??= {})[row.status] = row.n;
+    return counts;
+  }
+
   // --- end of operators ---
 
   private async report(report: TaskReport): Promise<boolean> {

@@ -36,6 +36,7 @@ export class PostgresQueries {
   readonly retry: string;
   readonly remove: string;
   readonly purge: string;
+  readonly countsByHandler: string;
 
   constructor(private readonly names: PostgresNames) {
     const s = (name: string) => names.of(name);
@@ -117,6 +118,8 @@ WHERE status <> 'claimable' GROUP BY status`;
     // Operators (sql/operators.sql.ts)
     this.retry = `SELECT retried, wake_ms FROM ${s('retry_task')}($1::text, $2::text)`;
     this.remove = `SELECT removed, wake_ms FROM ${s('remove_task')}($1::text, $2::text)`;
+    // An admin query: it reads the table (the dashboard calls it a few times a minute at most).
+    this.countsByHandler = `SELECT handler, status, count(*)::double precision AS n FROM ${s('tasks')} GROUP BY handler, status`;
     this.purge = `SELECT ${s('purge_finished')}($1::text[], $2::text, to_timestamp($3::double precision / 1000), $4::integer) AS removed`;
   }
 

@@ -57,6 +57,8 @@ const LEASE_WAKE_MARGIN_MS = 2;
 
 /** Finished tasks a purge script call looks at, so no script holds Redis for long. */
 const PURGE_SCAN = 1_000;
+/** Tasks a countsByHandler script call looks at. */
+const BY_HANDLER_SCAN = 2_000;
 
 /** Retention removals per trim call, so no script holds Redis for long. */
 const TRIM_BUDGET = 1_000;
@@ -259,6 +261,26 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
       cursor = reply[2] as string;
     } while (cursor !== '');
     return removed;
+  }
+
+  /** Walks every task, BY_HANDLER_SCAN a script call (after retention, as list() does). */
+  async countsByHandler(): Promise<Record<string, Partial<TaskCounts>>> {
+    await this.trim('countsByHandler');
+    const counts: Record<string, Partial<TaskCounts>> = {};
+    let cursor = Number.MAX_SAFE_INTEGER;
+    while (cursor >= 0) {
+      const reply = (await this.run('countsByHandler', RedisScripts.byHandler, [
+        String(cursor),
+        String(BY_HANDLER_SCAN),
+      ])) as Reply;
+      cursor = Number(reply[0]);
+      for (let i = 1; i + 2 < reply.length; i += 3) {
+        const of = (counts[reply[i] as string] ??= {});
+        const status = reply[i + 1] as TaskStatus;
+        of[status] = (of[status] ?? 0) + Number(reply[i + 2]);
+      }
+    }
+    return counts;
   }
 
   private async operate(operation: string, script: RedisScript, args: string[]): Promise<boolean> {

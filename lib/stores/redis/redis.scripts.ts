@@ -2,7 +2,7 @@ import { ADD } from './lua/add.lua.js';
 import { CANCEL } from './lua/cancel.lua.js';
 import { CLAIM } from './lua/claim.lua.js';
 import { LAYOUT } from './lua/layout.lua.js';
-import { PURGE, REMOVE, RETRY } from './lua/operators.lua.js';
+import { BY_HANDLER, PURGE, REMOVE, RETRY } from './lua/operators.lua.js';
 import { CORE, ENQUEUE, LONG, NEXT_DUE, PARTITION, RECORD, RETENTION, STATE } from './lua/prelude.lua.js';
 import { BACKLOG, GET, LIST, TRIM } from './lua/read.lua.js';
 import { RENEW } from './lua/renew.lua.js';
@@ -25,4 +25,5 @@ export const RedisScripts = {
   retry: new RedisScript('retry', CORE + LONG + STATE + ENQUEUE + RETRY),
   remove: new RedisScript('remove', CORE + STATE + PARTITION + RETENTION + REMOVE),
   purge: new RedisScript('purge', CORE + STATE + RETENTION + PURGE),
+  byHandler: new RedisScript('byHandler', CORE + BY_HANDLER),
 } as const;

@@ -34,9 +34,15 @@ async function failAll(store: ITaskStore, tasks: NewTask[]): Promise<void> {
 export function describeOperatorConformance(ctx: ConformanceContext): void {
   const { open } = ctx;
   const operators = (store: ITaskStore) => {
-    if (store.retry === undefined || store.remove === undefined || store.purge === undefined)
-      throw new Error('the store under test lacks retry, remove or purge');
-    return { retry: store.retry.bind(store), remove: store.remove.bind(store), purge: store.purge.bind(store) };
+    const { retry, remove, purge, countsByHandler } = store;
+    if (retry === undefined || remove === undefined || purge === undefined || countsByHandler === undefined)
+      throw new Error('the store under test lacks retry, remove, purge or countsByHandler');
+    return {
+      retry: retry.bind(store),
+      remove: remove.bind(store),
+      purge: purge.bind(store),
+      countsByHandler: countsByHandler.bind(store),
+    };
   };
 
   describe('retry', () => {
@@ -235,6 +241,25 @@ export function describeOperatorConformance(ctx: ConformanceContext): void {
       expect(await operators(store).purge({ status: TaskStatus.Failed })).toBe(tasks.length);
       expect((await store.counts()).failed).toBe(0);
       expect(await store.list()).toEqual([]);
+    }, 60_000);
+  });
+
+  describe('countsByHandler', () => {
+    it('counts every task by handler and status, also past one scan chunk', async () => {
+      const store = await open();
+      const base = randomUUID();
+      const many = Array.from({ length: 2_100 }, (_, i) =>
+        newTask({ id: `${base}-${i}`, handler: 'bulk', runAt: Date.now() + 60_000 }),
+      );
+      await store.add(many);
+      await failAll(store, [newTask({ handler: 'mail' })]);
+      await store.add([newTask({ handler: 'mail', runAt: Date.now() + 60_000 })]);
+      const counts = await operators(store).countsByHandler();
+      const nonZero = (c: Record<string, number | undefined> = {}) =>
+        Object.fromEntries(Object.entries(c).filter(([, n]) => (n ?? 0) > 0));
+      expect(Object.keys(counts).sort()).toEqual(['bulk', 'mail']);
+      expect(nonZero(counts.bulk)).toEqual({ pending: 2_100 });
+      expect(nonZero(counts.mail)).toEqual({ pending: 1, failed: 1 });
     }, 60_000);
   });
 }

@@ -72,3 +72,29 @@ forgetAll(victims)
 local cursor = #entries == scan * 2 and entries[#entries] or ''
 return { flush(), #victims, cursor }
 `;
+
+/**
+ * BY_HANDLER, one chunk: walks ARGV[6] tasks newest first from insertion seq ARGV[5] down (as LIST does) and
+ * counts them by handler and status. Returns {the seq to go on from (-1 at the end), handler, status, n, ...}.
+ */
+export const BY_HANDLER = `
+local scan = tonumber(ARGV[6])
+local entries = redis.call('XREVRANGE', K_LIST, ARGV[5] .. '-0', '-', 'COUNT', scan)
+local counts = {}
+for _, entry in ipairs(entries) do
+  local o = redis.call('HMGET', kTask(entry[2][2]), 'h', 's')
+  if o[1] then
+    local key = o[1] .. '|' .. o[2]
+    counts[key] = (counts[key] or 0) + 1
+  end
+end
+local out = { -1 }
+if #entries == scan then out[1] = int(tonumber(string.match(entries[scan][1], '^%d+')) - 1) end
+for key, n in pairs(counts) do
+  local h, s = string.match(key, '^(.*)|([a-z]+)$')
+  out[#out + 1] = h
+  out[#out + 1] = s
+  out[#out + 1] = n
+end
+return out
+`;
