@@ -7,6 +7,7 @@ export default {
     '^nest-task-queue$': '<rootDir>/lib/index.ts',
     '^nest-task-queue/(redis|postgres)$': '<rootDir>/lib/stores/$1/index.ts',
     '^nest-task-queue/observability$': '<rootDir>/lib/observability/index.ts',
+    '^nest-task-queue/dashboard$': '<rootDir>/lib/dashboard/index.ts',
   },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   roots: ['<rootDir>/test', '<rootDir>/sample-app'],

@@ -5,6 +5,7 @@ export type { ITaskHandler, TaskContext } from './interfaces/task-handler.interf
 export type { ScheduleOptions } from './interfaces/schedule-options.interface.js';
 export type { TaskInfo } from './interfaces/task-info.interface.js';
 export type { TaskEvent, TaskEventSubject, TaskEventType, TaskObserver } from './interfaces/task-event.interface.js';
+export type { PurgeQuery } from './interfaces/purge-query.interface.js';
 export type { TaskBacklog, TaskBacklogSource } from './interfaces/task-backlog.interface.js';
 export type { TaskWorkerStatus } from './engine/worker/task-worker.js';
 export type { TaskError, TaskRecord, NewTask } from './interfaces/task-record.interface.js';

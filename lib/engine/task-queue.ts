@@ -20,6 +20,8 @@ import { resolveTaskQueueOptions } from './task-queue-options.resolver.js';
 import { TaskWorker, type TaskWorkerStatus } from './worker/task-worker.js';
 import { textProblem } from '../validation/text.validator.js';
 import type { ClassReference } from '../interfaces/class-reference.js';
+import type { PurgeQuery } from '../interfaces/purge-query.interface.js';
+import { TaskOperators } from '../operators/task-operators.js';
 
 /** One item of `scheduleMany`. */
 export interface ScheduleItem {
@@ -147,6 +149,29 @@ export class TaskQueue {
   counts(): Promise<TaskCounts> {
     return this.call('counts', () => this.options.store.counts());
   }
+
+  // --- Operators: retry, remove, purge (lib/operators) ---
+
+  /** A failed or cancelled task runs again, due now, with a fresh retry budget. True if re-queued. */
+  async retry(taskId: string): Promise<boolean> {
+    if (!canBeAnId(taskId)) return false;
+    const retried = await this.call('retry', () => TaskOperators.retry(this.options.store, taskId));
+    if (retried) this.logger.debug(`Task ${taskId} retried by an operator`);
+    return retried;
+  }
+
+  /** Deletes a task that is not running. True if removed; false if running or unknown. */
+  async remove(taskId: string): Promise<boolean> {
+    if (!canBeAnId(taskId)) return false;
+    return this.call('remove', () => TaskOperators.remove(this.options.store, taskId));
+  }
+
+  /** Removes finished tasks matching the query, in batches on durable stores; resolves to how many. */
+  purge(query: PurgeQuery): Promise<number> {
+    return this.call('purge', () => TaskOperators.purge(this.options.store, query));
+  }
+
+  // --- end of operators ---
 
   /** Resolves when nothing runs and nothing due waits here; delayed tasks not yet due do not count. */
   whenIdle(): Promise<void> {

@@ -10,3 +10,4 @@ export { TaskTimeoutError } from './task-timeout.error.js';
 export { TaskCancelledError } from './task-cancelled.error.js';
 export { TaskAbortedError } from './task-aborted.error.js';
 export { NonRetryableError } from './non-retryable.error.js';
+export { StoreOperationUnsupportedError } from './store-operation-unsupported.error.js';

@@ -40,10 +40,15 @@ export interface TaskRecord {
   metadata?: Record<string, unknown>;
   /** Fencing token of the current claim; only its holder may renew, complete or fail the task. */
   leaseToken?: string;
+  /**
+   * The attempts made before the last manual `retry()` (absent: 0): `maxRetries` counts the attempts after
+   * it, so a retried task gets a fresh retry budget while `attempts` keeps counting the total.
+   */
+  retryBase?: number;
 }
 
 /** What `ITaskStore.add` receives: everything a store does not decide for itself. */
 export type NewTask = Omit<
   TaskRecord,
-  'status' | 'startedAt' | 'finishedAt' | 'attempts' | 'lastError' | 'result' | 'leaseToken'
+  'status' | 'startedAt' | 'finishedAt' | 'attempts' | 'lastError' | 'result' | 'leaseToken' | 'retryBase'
 >;

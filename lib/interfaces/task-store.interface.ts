@@ -1,3 +1,4 @@
+import type { PurgeQuery } from './purge-query.interface.js';
 import type { TaskBacklog } from './task-backlog.interface.js';
 import type { NewTask, TaskError, TaskRecord } from './task-record.interface.js';
 import type { TaskQueueLogger } from './task-queue-logger.interface.js';
@@ -135,4 +136,25 @@ export interface ITaskStore {
 
   /** Optional: delayed count and oldest due time, from indexes (metrics and the health check use it). */
   backlog?(): Promise<TaskBacklog>;
+
+  // --- Operators (retry, remove, purge, countsByHandler). Optional: a store without them makes the scheduler's calls throw
+  // StoreOperationUnsupportedError. ---
+  /**
+   * A `failed` or `cancelled` task (whose worker, if it ran, has reported) becomes `pending`, due now, with
+   * `retryBase` set to its `attempts` (the retry budget counts from there); a partition task queues behind
+   * its partition's due tasks. True if re-queued; false if unknown or not in such a state.
+   */
+  retry?(taskId: string): Promise<boolean>;
+  /** Deletes a pending or finished task that no worker holds. True if removed; false if running or unknown. */
+  remove?(taskId: string): Promise<boolean>;
+  /**
+   * Deletes finished tasks matching the query (none that a worker still holds), in batches so that no call
+   * holds the store for long. Returns how many were removed. The query is valid (the engine checks it).
+   */
+  purge?(query: PurgeQuery): Promise<number>;
+  /**
+   * How many tasks each handler has in each status (statuses with none may be left out). An admin query that may
+   * read every task (the dashboard calls it, a few times a minute at most); never on a worker's path.
+   */
+  countsByHandler?(): Promise<Record<string, Partial<TaskCounts>>>;
 }

@@ -8,6 +8,7 @@ import type { TaskInfo } from '../interfaces/task-info.interface.js';
 import type { ListQuery, TaskCounts } from '../interfaces/task-store.interface.js';
 import { TASK_QUEUE } from './task-queue.tokens.js';
 import type { ClassReference } from '../interfaces/class-reference.js';
+import type { PurgeQuery } from '../interfaces/purge-query.interface.js';
 
 /** What apps inject to schedule, cancel and inspect tasks. */
 @Injectable()
@@ -61,6 +62,32 @@ export class TaskScheduler {
   counts(): Promise<TaskCounts> {
     return this.queue.counts();
   }
+
+  // --- Operators: retry, remove, purge ---
+
+  /**
+   * A `failed` or `cancelled` task becomes `pending`, due now, with a fresh retry budget (`maxRetries` again;
+   * `attempts` keeps counting the total); a partition task queues behind its partition's due tasks. True if
+   * re-queued; false if unknown, or not failed or cancelled (or cancelled while running and not yet stopped).
+   */
+  retry(taskId: string): Promise<boolean> {
+    return this.queue.retry(taskId);
+  }
+
+  /** Deletes a task that is not running (a pending one never runs). True if removed; false if running or unknown. */
+  remove(taskId: string): Promise<boolean> {
+    return this.queue.remove(taskId);
+  }
+
+  /**
+   * Removes the finished tasks matching `status` (required), `handler` and `finishedBefore`; resolves to how many.
+   * Durable stores remove them in batches, never in one long delete holding locks.
+   */
+  purge(query: PurgeQuery): Promise<number> {
+    return this.queue.purge(query);
+  }
+
+  // --- end of operators ---
 
   /**
    * Registers your own hooks (events, metadata stamped at schedule(), a wrapper around each attempt), on the

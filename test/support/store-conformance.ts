@@ -14,6 +14,7 @@ import {
 } from '../../lib/index.js';
 import { Messages } from '../../lib/task-queue.messages.js';
 import { MAX_KEY_LENGTH } from '../../lib/validation/text.validator.js';
+import { describeOperatorConformance } from './conformance/operators.conformance.js';
 import { eventually } from './eventually.js';
 import { createStore, describeIfUp, type BaseStoreOptions, type StoreTarget } from './store-target.js';
 
@@ -83,6 +84,9 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       await subject?.dispose();
       subject = undefined;
     });
+
+    // Parts of the suite kept in files of their own (test/support/conformance/).
+    describeOperatorConformance({ open });
 
     it('keeps what was added and returns it as pending', async () => {
       const store = await open();

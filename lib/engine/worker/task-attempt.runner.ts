@@ -128,11 +128,13 @@ export class TaskAttemptRunner {
   /** ms until the next attempt, or null for none (no retries left, not retryable, or the strategy said so). */
   private retryDelay(attempt: TaskAttempt, thrown: unknown): number | null {
     if (thrown instanceof NonRetryableError || thrown instanceof UnknownTaskHandlerError) return null;
-    if (attempt.attempt > attempt.task.maxRetries) return null;
+    // Counted from the last manual retry(), which gives a fresh budget (attempts keep counting the total).
+    const attemptNo = attempt.attempt - (attempt.task.retryBase ?? 0);
+    if (attemptNo > attempt.task.maxRetries) return null;
     const own = reviveRetryStrategy(attempt.task.retryStrategy);
     const strategy = this.context.defaults.retryStrategy(own, attempt.entry?.defaults);
     try {
-      const delay = strategy.nextDelay(attempt.attempt, thrown);
+      const delay = strategy.nextDelay(attemptNo, thrown);
       return typeof delay === 'number' && Number.isFinite(delay) && delay >= 0 ? delay : null;
     } catch (error) {
       const what = `its retry strategy threw (${describeError(error)}); not retrying`;

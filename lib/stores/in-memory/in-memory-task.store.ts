@@ -1,4 +1,5 @@
 import type { TaskBacklog, TaskBacklogSource } from '../../interfaces/task-backlog.interface.js';
+import type { PurgeQuery } from '../../interfaces/purge-query.interface.js';
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
 import type {
   AddOptions,
@@ -133,6 +134,30 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   subscribe(listener: (signal: StoreSignal) => void): () => void {
     return this.book.signals.subscribe(listener);
   }
+
+  // --- Operators ---
+  async retry(taskId: string): Promise<boolean> {
+    return this.book.retry(taskId);
+  }
+
+  async remove(taskId: string): Promise<boolean> {
+    return this.book.remove(taskId);
+  }
+
+  async purge(query: PurgeQuery): Promise<number> {
+    return this.book.purge(query);
+  }
+
+  async countsByHandler(): Promise<Record<string, Partial<TaskCounts>>> {
+    this.book.retention.trim(Date.now());
+    const counts: Record<string, Partial<TaskCounts>> = {};
+    for (const task of this.book.tasks.values()) {
+      const of = (counts[task.handler] ??= {});
+      of[task.status] = (of[task.status] ?? 0) + 1;
+    }
+    return counts;
+  }
+  // --- end of operators ---
 
   private read(record: TaskRecord | undefined): TaskRecord | undefined {
     return record !== undefined && this.serialization === 'json' ? freshRecord(record) : record;

@@ -1,5 +1,6 @@
 import { QueueFullError } from '../../errors/queue-full.error.js';
 import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
+import type { PurgeQuery } from '../../interfaces/purge-query.interface.js';
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
 import { isFinished, TaskStatus } from '../../interfaces/task-status.js';
 import type { AddOptions, ClaimBatch, ClaimRequest, Lease, TaskCounts } from '../../interfaces/task-store.interface.js';
@@ -133,6 +134,54 @@ export class MemoryTaskBook {
     }
     return undefined;
   }
+
+  // --- Operators: retry, remove, purge ---
+
+  retry(taskId: string): boolean {
+    const task = this.tasks.get(taskId);
+    if (task === undefined || task.leaseToken !== undefined) return false;
+    if (task.status !== TaskStatus.Failed && task.status !== TaskStatus.Cancelled) return false;
+    const now = Date.now();
+    const retried = task.retried(now);
+    this.retention.release(task);
+    this.forget(task);
+    this.tasks.set(taskId, retried);
+    this.counters.pending++;
+    // Due now, so behind the partition's due tasks (by runAt, then insertion order), as a task scheduled now.
+    this.partitions.enqueue(retried, now);
+    if (retried.place !== Place.PartitionQueue) this.signals.wake(0);
+    return true;
+  }
+
+  remove(taskId: string): boolean {
+    const task = this.tasks.get(taskId);
+    if (task === undefined || task.status === TaskStatus.Running || task.leaseToken !== undefined) return false;
+    if (task.status === TaskStatus.Pending) {
+      const now = Date.now();
+      this.partitions.remove(task);
+      this.leavePartition(task, now);
+    } else this.retention.release(task);
+    this.forget(task);
+    return true;
+  }
+
+  /** Synchronous, hence atomic; an in-memory store holds nothing another caller waits on while it runs. */
+  purge(query: PurgeQuery): number {
+    const statuses = new Set([query.status].flat());
+    const before = query.finishedBefore?.getTime() ?? Infinity;
+    let removed = 0;
+    for (const task of this.tasks.values()) {
+      if (!statuses.has(task.status) || task.leaseToken !== undefined) continue;
+      if (query.handler !== undefined && task.handler !== query.handler) continue;
+      if (!(task.finishedAt! < before)) continue;
+      this.retention.release(task);
+      this.forget(task);
+      removed++;
+    }
+    return removed;
+  }
+
+  // --- end of operators ---
 
   /** The task if this lease is current: running, or cancelled while running and not yet reported. */
   leased(lease: Lease): MemoryTask | undefined {

@@ -34,6 +34,7 @@ class TaskExtras {
   result: unknown = undefined;
   leaseToken: string | undefined = undefined;
   leaseUntil: number | undefined = undefined;
+  retryBase: number | undefined = undefined;
 }
 
 /** The in-memory store's task: the record plus its bookkeeping, in one object of a fixed shape. */
@@ -127,6 +128,9 @@ export class MemoryTask implements TaskRecord, HeapItem {
   set leaseUntil(value) {
     this.more().leaseUntil = value;
   }
+  get retryBase() {
+    return this.extras?.retryBase;
+  }
 
   private more(): TaskExtras {
     return (this.extras ??= new TaskExtras());
@@ -155,7 +159,22 @@ export class MemoryTask implements TaskRecord, HeapItem {
       result: x?.result,
       metadata: x?.metadata,
       leaseToken: x?.leaseToken,
+      retryBase: x?.retryBase,
     };
+  }
+
+  /**
+   * The task run again by an operator's retry(): pending, due at `now`, with a fresh retry budget; a new
+   * object (the finished one stays in retention's list until it is skipped there), in the same insertion order.
+   */
+  retried(now: number): MemoryTask {
+    const task = new MemoryTask({ ...this.snapshot(), runAt: now }, this.seq);
+    task.attempts = this.attempts;
+    const extras = task.more();
+    extras.startedAt = this.startedAt;
+    extras.lastError = this.lastError;
+    extras.retryBase = this.attempts;
+    return task;
   }
 }
 

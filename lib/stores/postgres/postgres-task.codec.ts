@@ -23,6 +23,7 @@ export interface TaskRow {
   result: string | null;
   metadata: string | null;
   lease_token: string | null;
+  retry_base: number | null;
 }
 
 /** A worker's report as the finish function reads it. */
@@ -117,6 +118,7 @@ export function decodeRow(row: TaskRow, offset: number): TaskRecord {
   if (row.result !== null) record.result = parseJson(row.result);
   if (row.metadata !== null) record.metadata = parseJson(row.metadata) as Record<string, unknown>;
   if (row.lease_token !== null) record.leaseToken = row.lease_token;
+  if (row.retry_base !== null) record.retryBase = row.retry_base;
   return record;
 }
 

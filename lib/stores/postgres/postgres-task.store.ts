@@ -3,6 +3,7 @@
 import type { Pool, PoolConfig } from 'pg';
 import type { TaskBacklog, TaskBacklogSource } from '../../interfaces/task-backlog.interface.js';
 import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
+import type { PurgeQuery } from '../../interfaces/purge-query.interface.js';
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
 import type { TaskStatus } from '../../interfaces/task-status.js';
 import type {
@@ -46,6 +47,9 @@ import { PostgresQueries } from './postgres.queries.js';
  * waits that long. A late wake costs its ms.
  */
 const LEASE_WAKE_MARGIN_MS = 5;
+
+/** Finished tasks one purge statement deletes at most. */
+const PURGE_BATCH = 1_000;
 
 /**
  * A durable store on PostgreSQL, shared by workers in many processes. A claim is one statement
@@ -257,6 +261,51 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   subscribe(listener: (signal: StoreSignal) => void): () => void {
     return this.signals.subscribe(listener);
   }
+
+  // --- Operators (sql/operators.sql.ts) ---
+
+  async retry(taskId: string): Promise<boolean> {
+    const [row] = await this.runner.run<{ retried: boolean; wake_ms: number | null }>('retry', 'retry', [
+      taskId,
+      this.signals.origin,
+    ]);
+    this.wake(row!.wake_ms);
+    return row!.retried;
+  }
+
+  async remove(taskId: string): Promise<boolean> {
+    const [row] = await this.runner.run<{ removed: boolean; wake_ms: number | null }>('remove', 'remove', [
+      taskId,
+      this.signals.origin,
+    ]);
+    this.wake(row!.wake_ms);
+    return row!.removed;
+  }
+
+  /** One statement (its own transaction) per PURGE_BATCH tasks, so no delete holds many row locks for long. */
+  async purge(query: PurgeQuery): Promise<number> {
+    const before = query.finishedBefore === undefined ? null : query.finishedBefore.getTime() + this.clock.offset;
+    const values = [[query.status].flat(), query.handler ?? null, before, PURGE_BATCH];
+    let total = 0;
+    for (;;) {
+      const [row] = await this.runner.run<{ removed: number }>('purge', 'purge', values);
+      total += row!.removed;
+      if (row!.removed < PURGE_BATCH) return total;
+    }
+  }
+
+  async countsByHandler(): Promise<Record<string, Partial<TaskCounts>>> {
+    const rows = await this.runner.run<{ handler: string; status: TaskStatus; n: number }>(
+      'countsByHandler',
+      'countsByHandler',
+      [],
+    );
+    const counts: Record<string, Partial<TaskCounts>> = {};
+    for (const row of rows) (counts[row.handler] ??= {})[row.status] = row.n;
+    return counts;
+  }
+
+  // --- end of operators ---
 
   private async report(report: TaskReport): Promise<boolean> {
     const outcome = await this.reporter.report(report);

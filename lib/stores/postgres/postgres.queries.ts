@@ -32,6 +32,11 @@ export class PostgresQueries {
   readonly notify: string;
   readonly version: string;
   readonly now: string;
+  // Operators
+  readonly retry: string;
+  readonly remove: string;
+  readonly purge: string;
+  readonly countsByHandler: string;
 
   constructor(private readonly names: PostgresNames) {
     const s = (name: string) => names.of(name);
@@ -41,6 +46,8 @@ export class PostgresQueries {
       [ms('run_at'), ms('created_at'), ms('started_at'), ms('finished_at')].join(', '),
       't.attempts, t.max_retries, t.timeout_ms, t.retry_strategy::text AS retry_strategy, t.last_error::text AS last_error',
       't.result::text AS result, t.metadata::text AS metadata, t.lease_token',
+      // Operators: the base of the last retry(), while it is this task's (sql/operators.sql.ts).
+      'CASE WHEN t.retry_seq = t.seq THEN t.retry_base END AS retry_base',
     ].join(', ');
     const claimable = `t.status = 'pending' AND NOT t.blocked`;
     // The distinct priorities of claimable tasks, highest first, one index probe each (a loose index scan).
@@ -108,6 +115,12 @@ WHERE status <> 'claimable' GROUP BY status`;
     this.notify = `SELECT pg_notify($1::text, $2::text), ${ASYNC_COMMIT}`;
     this.version = `SELECT coalesce(max(version), 0) AS version FROM ${s('migrations')}`;
     this.now = 'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::double precision AS now';
+    // Operators (sql/operators.sql.ts)
+    this.retry = `SELECT retried, wake_ms FROM ${s('retry_task')}($1::text, $2::text)`;
+    this.remove = `SELECT removed, wake_ms FROM ${s('remove_task')}($1::text, $2::text)`;
+    // An admin query: it reads the table (the dashboard calls it a few times a minute at most).
+    this.countsByHandler = `SELECT handler, status, count(*)::double precision AS n FROM ${s('tasks')} GROUP BY handler, status`;
+    this.purge = `SELECT ${s('purge_finished')}($1::text[], $2::text, to_timestamp($3::double precision / 1000), $4::integer) AS removed`;
   }
 
   /** A prepared-statement name for one of these statements, unique per schema. */

@@ -22,6 +22,8 @@ interface FixedFields {
   o?: number;
   y?: TaskRecord['retryStrategy'];
   md?: Record<string, unknown>;
+  /** retryBase, written by the retry script only (lua/operators.lua.ts). */
+  rb?: number;
 }
 
 /** A new task as the add script's 6 arguments. */
@@ -91,6 +93,7 @@ export function decodeRecord(reply: Reply[], at: number, clockOffset: number): T
   if (fixed.o !== undefined) record.timeout = fixed.o;
   if (fixed.y !== undefined) record.retryStrategy = fixed.y;
   if (fixed.md !== undefined) record.metadata = fixed.md;
+  if (fixed.rb !== undefined) record.retryBase = fixed.rb;
   if (reply[at + 5] !== null) record.startedAt = Number(reply[at + 5]) - clockOffset;
   if (reply[at + 6] !== null) record.finishedAt = Number(reply[at + 6]) - clockOffset;
   if (reply[at + 7] !== null && reply[at + 7] !== '') record.leaseToken = String(reply[at + 7]);

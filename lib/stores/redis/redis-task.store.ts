@@ -5,6 +5,7 @@ import { QueueFullError } from '../../errors/queue-full.error.js';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error.js';
 import type { TaskBacklog, TaskBacklogSource } from '../../interfaces/task-backlog.interface.js';
 import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
+import type { PurgeQuery } from '../../interfaces/purge-query.interface.js';
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
 import { TaskStatus } from '../../interfaces/task-status.js';
 import type {
@@ -53,6 +54,11 @@ type Added = boolean[] | undefined;
  * timers may fire up to 1 ms early. An early wake costs one claim that recovers nothing; a late one, its ms.
  */
 const LEASE_WAKE_MARGIN_MS = 2;
+
+/** Finished tasks a purge script call looks at, so no script holds Redis for long. */
+const PURGE_SCAN = 1_000;
+/** Tasks a countsByHandler script call looks at. */
+const BY_HANDLER_SCAN = 2_000;
 
 /** Retention removals per trim call, so no script holds Redis for long. */
 const TRIM_BUDGET = 1_000;
@@ -231,6 +237,59 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   subscribe(listener: (signal: StoreSignal) => void): () => void {
     return this.signals.subscribe(listener);
   }
+
+  // --- Operators (lua/operators.lua.ts) ---
+
+  async retry(taskId: string): Promise<boolean> {
+    return this.operate('retry', RedisScripts.retry, [taskId]);
+  }
+
+  async remove(taskId: string): Promise<boolean> {
+    return this.operate('remove', RedisScripts.remove, [taskId]);
+  }
+
+  /** One script call per PURGE_SCAN finished tasks looked at, so Redis is never held for long. */
+  async purge(query: PurgeQuery): Promise<number> {
+    const statuses = `,${[query.status].flat().join(',')},`;
+    const before = query.finishedBefore === undefined ? '' : String(query.finishedBefore.getTime() + this.clockOffset);
+    const filter = [statuses, query.handler === undefined ? '0' : '1', query.handler ?? '', before];
+    let removed = 0;
+    let cursor = '';
+    do {
+      const reply = (await this.run('purge', RedisScripts.purge, [...filter, cursor, String(PURGE_SCAN)])) as Reply;
+      removed += reply[1] as number;
+      cursor = reply[2] as string;
+    } while (cursor !== '');
+    return removed;
+  }
+
+  /** Walks every task, BY_HANDLER_SCAN a script call (after retention, as list() does). */
+  async countsByHandler(): Promise<Record<string, Partial<TaskCounts>>> {
+    await this.trim('countsByHandler');
+    const counts: Record<string, Partial<TaskCounts>> = {};
+    let cursor = Number.MAX_SAFE_INTEGER;
+    while (cursor >= 0) {
+      const reply = (await this.run('countsByHandler', RedisScripts.byHandler, [
+        String(cursor),
+        String(BY_HANDLER_SCAN),
+      ])) as Reply;
+      cursor = Number(reply[0]);
+      for (let i = 1; i + 2 < reply.length; i += 3) {
+        const of = (counts[reply[i] as string] ??= {});
+        const status = reply[i + 1] as TaskStatus;
+        of[status] = (of[status] ?? 0) + Number(reply[i + 2]);
+      }
+    }
+    return counts;
+  }
+
+  private async operate(operation: string, script: RedisScript, args: string[]): Promise<boolean> {
+    const reply = (await this.run(operation, script, args)) as number[];
+    this.signals.wake(reply[0]!);
+    return reply[1] === 1;
+  }
+
+  // --- end of operators ---
 
   /** args: kind ('c' | 'f'), task id, token, payload, retry in ms (see lua/report.lua.ts). */
   private async report(args: string[]): Promise<boolean> {

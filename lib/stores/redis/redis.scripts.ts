@@ -2,7 +2,8 @@ import { ADD } from './lua/add.lua.js';
 import { CANCEL } from './lua/cancel.lua.js';
 import { CLAIM } from './lua/claim.lua.js';
 import { LAYOUT } from './lua/layout.lua.js';
-import { CORE, LONG, NEXT_DUE, PARTITION, RECORD, RETENTION, STATE } from './lua/prelude.lua.js';
+import { BY_HANDLER, PURGE, REMOVE, RETRY } from './lua/operators.lua.js';
+import { CORE, ENQUEUE, LONG, NEXT_DUE, PARTITION, RECORD, RETENTION, STATE } from './lua/prelude.lua.js';
 import { BACKLOG, GET, LIST, TRIM } from './lua/read.lua.js';
 import { RENEW } from './lua/renew.lua.js';
 import { REPORT } from './lua/report.lua.js';
@@ -10,7 +11,7 @@ import { RedisScript } from './redis-script.js';
 
 /** One Lua script per atomic state change: the shared pieces it uses, then its own body. */
 export const RedisScripts = {
-  add: new RedisScript('add', CORE + LONG + STATE + NEXT_DUE + RETENTION + ADD),
+  add: new RedisScript('add', CORE + LONG + STATE + NEXT_DUE + ENQUEUE + RETENTION + ADD),
   claim: new RedisScript('claim', CORE + LONG + STATE + NEXT_DUE + PARTITION + RETENTION + CLAIM),
   report: new RedisScript('report', CORE + LONG + STATE + PARTITION + RETENTION + REPORT),
   renew: new RedisScript('renew', CORE + RENEW),
@@ -20,4 +21,9 @@ export const RedisScripts = {
   backlog: new RedisScript('backlog', CORE + BACKLOG),
   layout: new RedisScript('layout', CORE + LAYOUT),
   get: new RedisScript('get', CORE + LONG + RECORD + GET),
+  // Operators
+  retry: new RedisScript('retry', CORE + LONG + STATE + ENQUEUE + RETRY),
+  remove: new RedisScript('remove', CORE + STATE + PARTITION + RETENTION + REMOVE),
+  purge: new RedisScript('purge', CORE + STATE + RETENTION + PURGE),
+  byHandler: new RedisScript('byHandler', CORE + BY_HANDLER),
 } as const;

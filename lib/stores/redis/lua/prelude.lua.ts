@@ -201,6 +201,28 @@ local function leavePartition(id, key)
 end
 `;
 
+/** enqueue(id, p, key, runAt, m): a partition task that becomes pending takes its place (needs STATE). */
+export const ENQUEUE = `
+-- A partition task heads its partition if it has none, or if the head was never claimed and is due later;
+-- otherwise it waits behind. True if it is placed.
+local function enqueue(id, p, key, runAt, m)
+  local owner = redis.call('HGET', K_PART, key)
+  if owner then
+    local o = redis.call('HMGET', kTask(owner), 's', 'a', 'r', 'q', 'p')
+    if o[1] ~= 'pending' or (o[2] or '0') ~= '0' or runAt >= tonumber(o[3]) then
+      redis.call('ZADD', kPart(key), runAt, m)
+      return false
+    end
+    local om = member(o[4], owner)
+    redis.call('ZREM', kQueue(o[5] or '0'), om)
+    redis.call('ZADD', kPart(key), o[3], om)
+  end
+  redis.call('HSET', K_PART, key, id)
+  place(p, runAt, m)
+  return true
+end
+`;
+
 /** retain(id), forgetAll(ids), trim(budget): retention of finished tasks (needs STATE). */
 export const RETENTION = `
 -- Finished tasks enter retention at the end of the call, in the order they finished.

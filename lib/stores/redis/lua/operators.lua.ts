@@ -1,0 +1,100 @@
+/**
+ * Operators' changes (retry, remove, purge), one script each. Each returns {wakeIn, ...} like the others.
+ *
+ * RETRY: task ARGV[5], if failed or cancelled and no worker holds it, becomes pending, due now, with retryBase
+ * (rb in d) its attempts; a partition task takes its place as a task added now would (enqueue). Returns
+ * {wakeIn, 1} if re-queued, else {wakeIn, 0}.
+ */
+export const RETRY = `
+local id = ARGV[5]
+local tk = kTask(id)
+local o = redis.call('HMGET', tk, 's', 't', 'p', 'k', 'q', 'a', 'd', 'd#')
+if (o[1] ~= 'failed' and o[1] ~= 'cancelled') or (o[2] and o[2] ~= '') then return { -1, 0 } end
+-- d is the codec's JSON object; it never writes rb, so the rb this script wrote last is the object's end.
+local d = (string.gsub(getLong(tk, 'd', o[7], o[8]), ',"rb":%d+}$', '}'))
+d = string.sub(d, 1, -2) .. ',"rb":' .. (o[6] or '0') .. '}'
+putLong(tk, 'd', d, o[8], { 's', 'pending', 'r', NOW })
+redis.call('HDEL', tk, 'f')
+redis.call('ZREM', K_DONE, id)
+move(o[1], 'pending')
+local p, m = o[3] or '0', member(o[5], id)
+if not o[4] then
+  place(p, NOW, m)
+  wake(0)
+elseif enqueue(id, p, o[4], NOW, m) then
+  wake(0)
+end
+return { flush(), 1 }
+`;
+
+/**
+ * REMOVE: deletes task ARGV[5] unless it is running or a worker still holds it (cancelled while running, not
+ * yet reported); a pending partition head lets the next task of its partition go. Returns {wakeIn, 1 or 0}.
+ */
+export const REMOVE = `
+local id = ARGV[5]
+local o = redis.call('HMGET', kTask(id), 's', 't', 'p', 'k', 'q')
+if not o[1] or o[1] == 'running' or (o[2] and o[2] ~= '') then return { -1, 0 } end
+if o[1] == 'pending' then
+  local m = member(o[5], id)
+  redis.call('ZREM', kQueue(o[3] or '0'), m)
+  if o[4] then redis.call('ZREM', kPart(o[4]), m) end
+  leavePartition(id, o[4])
+else
+  redis.call('ZREM', K_DONE, id)
+end
+forgetAll({ id })
+return { flush(), 1 }
+`;
+
+/**
+ * PURGE, one batch: walks the finished tasks (B done) after score ARGV[9] ('' from the start), ARGV[10] of them at
+ * most, and deletes those matching: ARGV[5] statuses as ',a,b,', ARGV[6] '1' to match handler ARGV[7], ARGV[8]
+ * finished before this time ('' any; Redis's clock, ms). Returns {wakeIn, removed, the score to go on after
+ * ('' at the end)}.
+ */
+export const PURGE = `
+local statuses, byHandler, handler, before = ARGV[5], ARGV[6] == '1', ARGV[7], tonumber(ARGV[8])
+local from = ARGV[9] == '' and '-inf' or '(' .. ARGV[9]
+local scan = tonumber(ARGV[10])
+local entries = redis.call('ZRANGEBYSCORE', K_DONE, from, '+inf', 'WITHSCORES', 'LIMIT', 0, scan)
+local victims = {}
+for i = 1, #entries, 2 do
+  local id = entries[i]
+  local o = redis.call('HMGET', kTask(id), 's', 'h', 'f', 't')
+  if o[1] and string.find(statuses, ',' .. o[1] .. ',', 1, true) and (not byHandler or o[2] == handler)
+    and (not before or tonumber(o[3]) < before) and (not o[4] or o[4] == '') then
+    victims[#victims + 1] = id
+  end
+end
+bulk('ZREM', K_DONE, victims)
+forgetAll(victims)
+local cursor = #entries == scan * 2 and entries[#entries] or ''
+return { flush(), #victims, cursor }
+`;
+
+/**
+ * BY_HANDLER, one chunk: walks ARGV[6] tasks newest first from insertion seq ARGV[5] down (as LIST does) and
+ * counts them by handler and status. Returns {the seq to go on from (-1 at the end), handler, status, n, ...}.
+ */
+export const BY_HANDLER = `
+local scan = tonumber(ARGV[6])
+local entries = redis.call('XREVRANGE', K_LIST, ARGV[5] .. '-0', '-', 'COUNT', scan)
+local counts = {}
+for _, entry in ipairs(entries) do
+  local o = redis.call('HMGET', kTask(entry[2][2]), 'h', 's')
+  if o[1] then
+    local key = o[1] .. '|' .. o[2]
+    counts[key] = (counts[key] or 0) + 1
+  end
+end
+local out = { -1 }
+if #entries == scan then out[1] = int(tonumber(string.match(entries[scan][1], '^%d+')) - 1) end
+for key, n in pairs(counts) do
+  local h, s = string.match(key, '^(.*)|([a-z]+)$')
+  out[#out + 1] = h
+  out[#out + 1] = s
+  out[#out + 1] = n
+end
+return out
+`;
