@@ -4,6 +4,15 @@ import { CLAIM } from './lua/claim.lua.js';
 import { LAYOUT } from './lua/layout.lua.js';
 import { CORE, LONG, NEXT_DUE, PARTITION, RECORD, RETENTION, STATE } from './lua/prelude.lua.js';
 import { BACKLOG, GET, LIST, TRIM } from './lua/read.lua.js';
+import {
+  ADD_AND_CANCEL,
+  RECURRING_ADVANCE,
+  RECURRING_GET,
+  RECURRING_LIST,
+  RECURRING_PUT,
+  RECURRING_REMOVE,
+  SCHEDULE,
+} from './lua/recurring.lua.js';
 import { RENEW } from './lua/renew.lua.js';
 import { REPORT } from './lua/report.lua.js';
 import { RedisScript } from './redis-script.js';
@@ -20,4 +29,16 @@ export const RedisScripts = {
   backlog: new RedisScript('backlog', CORE + BACKLOG),
   layout: new RedisScript('layout', CORE + LAYOUT),
   get: new RedisScript('get', CORE + LONG + RECORD + GET),
+  // Recurring schedules (lua/recurring.lua.ts)
+  recurringPut: new RedisScript('recurringPut', CORE + SCHEDULE + RECURRING_PUT),
+  recurringGet: new RedisScript('recurringGet', CORE + SCHEDULE + RECURRING_GET),
+  recurringList: new RedisScript('recurringList', CORE + SCHEDULE + RECURRING_LIST),
+  recurringRemove: new RedisScript(
+    'recurringRemove',
+    CORE + LONG + STATE + NEXT_DUE + PARTITION + RETENTION + RECORD + SCHEDULE + ADD_AND_CANCEL + RECURRING_REMOVE,
+  ),
+  recurringAdvance: new RedisScript(
+    'recurringAdvance',
+    CORE + LONG + STATE + NEXT_DUE + PARTITION + RETENTION + RECORD + SCHEDULE + ADD_AND_CANCEL + RECURRING_ADVANCE,
+  ),
 } as const;
