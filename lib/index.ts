@@ -47,6 +47,10 @@ export { TaskQueueModule } from './nest/task-queue.module.js';
 export { TaskHandler } from './nest/task-handler.decorator.js';
 export type { TaskHandlerOptions } from './nest/task-handler-options.interface.js';
 export { TaskScheduler } from './nest/task-scheduler.service.js';
+// Recurring schedules
+export { Recurring, type RecurringDeclaration } from './nest/recurring.decorator.js';
+export type { MisfirePolicy, RecurringInfo, RecurringOptions } from './interfaces/recurring-options.interface.js';
+export type { RecurringRecord, RecurringStep, RecurringStoreMethods } from './interfaces/recurring-store.interface.js';
 export { TASK_STORE, TASK_QUEUE_OPTIONS, DEFAULT_RETRY_STRATEGY } from './nest/task-queue.tokens.js';
 // The stores are also at `nest-task-queue/redis` and `/postgres`. Observability is at `nest-task-queue/observability`
 // only: its types name prom-client, OpenTelemetry and Terminus, which an app without those peers cannot resolve.

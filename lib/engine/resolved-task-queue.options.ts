@@ -16,4 +16,5 @@ export interface ResolvedTaskQueueOptions {
   maxArgsBytes: number | undefined;
   logLevel: TaskQueueLogLevel | false;
   logger: TaskQueueLogger;
+  pruneRecurring: boolean;
 }

@@ -36,6 +36,7 @@ const OPTION_KEYS: ReadonlySet<string> = new Set(
     maxArgsBytes: true,
     logLevel: true,
     logger: true,
+    pruneRecurring: true,
   } satisfies Record<keyof TaskQueueOptions, true>),
 );
 const RETENTION_KEYS: ReadonlySet<string> = new Set(
@@ -84,6 +85,7 @@ export function resolveTaskQueueOptions(options: TaskQueueOptions): ResolvedTask
       isPositiveInteger,
       'an integer number of bytes from 1 up',
     ),
+    pruneRecurring: checkOption('pruneRecurring', options.pruneRecurring ?? false, isBoolean, 'true or false'),
     ...resolveLogging(options, consoleLogger),
   };
 }

@@ -22,6 +22,8 @@ import { textProblem } from '../validation/text.validator.js';
 import type { ClassReference } from '../interfaces/class-reference.js';
 import type { PurgeQuery } from '../interfaces/purge-query.interface.js';
 import { TaskOperators } from '../operators/task-operators.js';
+import type { RecurringInfo, RecurringOptions } from '../interfaces/recurring-options.interface.js';
+import { RecurringSchedules } from './recurring/recurring-schedules.js';
 
 /** One item of `scheduleMany`. */
 export interface ScheduleItem {
@@ -45,6 +47,7 @@ export class TaskQueue {
   private initialized = false;
   private announced = false;
   private readonly addOptions: AddOptions | undefined;
+  private readonly recurring: RecurringSchedules;
 
   /** The store is required: the engine picks no default (`createTaskQueue()` does: in-memory). */
   constructor(options: TaskQueueOptions) {
@@ -54,6 +57,15 @@ export class TaskQueue {
     this.builder = new TaskBuilder(this.registry, this.options, defaults);
     this.worker = new TaskWorker(this.options, this.registry, this.events, this.logger, defaults);
     this.addOptions = this.options.maxQueueSize === undefined ? undefined : { maxPending: this.options.maxQueueSize };
+    this.recurring = new RecurringSchedules({
+      store: this.options.store,
+      registry: this.registry,
+      builder: this.builder,
+      logger: this.logger,
+      added: (task) => this.scheduled([task], [true]),
+      call: (operation, run) => this.call(operation, run),
+    });
+    this.worker.onRecurringStart = (task) => this.recurring.ticker.started(task);
   }
 
   get store(): ITaskStore {
@@ -80,6 +92,9 @@ export class TaskQueue {
   /** Initialises if needed, then starts the worker unless `autoStart` is false; logs what runs, once. */
   async start(): Promise<void> {
     await this.init();
+    await this.recurring.upsertDeclared(this.options.pruneRecurring);
+    // Before the worker claims: a worker that starts decides first about occurrences missed meanwhile (misfire).
+    if (this.options.autoStart && this.recurring.supported) await this.recurring.ticker.start();
     if (this.options.autoStart) this.worker.start();
     if (this.announced) return;
     this.announced = true;
@@ -172,6 +187,58 @@ export class TaskQueue {
   }
 
   // --- end of operators ---
+  // --- Recurring schedules (lib/engine/recurring) ---
+
+  /**
+   * Creates or updates the recurring schedule `key`: each occurrence is an ordinary task with the id
+   * `key@<ISO time>`, added once per cluster. Rejects with a typed error, storing nothing, on bad input.
+   */
+  scheduleRecurring<H extends ITaskHandler<any, any>>(
+    key: string,
+    handler: abstract new (...args: any[]) => H,
+    args: HandlerArgs<H>,
+    options: RecurringOptions,
+  ): Promise<RecurringInfo>;
+  scheduleRecurring(key: string, handler: string, args: unknown, options: RecurringOptions): Promise<RecurringInfo>;
+  async scheduleRecurring(
+    key: string,
+    handler: HandlerReference,
+    args: unknown,
+    options: RecurringOptions,
+  ): Promise<RecurringInfo> {
+    if (!this.initialized) await this.init();
+    return this.recurring.schedule(key, handler, args, options);
+  }
+
+  /** Removes the schedule (and its next occurrence, if that has not started); true if it existed. */
+  async removeRecurring(key: string): Promise<boolean> {
+    if (!this.initialized) await this.init();
+    return this.recurring.remove(key);
+  }
+
+  async getRecurring(key: string): Promise<RecurringInfo | undefined> {
+    if (!this.initialized) await this.init();
+    return this.recurring.get(key);
+  }
+
+  /** Every recurring schedule of the store, by key. */
+  async listRecurring(): Promise<RecurringInfo[]> {
+    if (!this.initialized) await this.init();
+    return this.recurring.list();
+  }
+
+  /** A @Recurring() schedule, checked now and upserted by `start()` (in every process). */
+  declareRecurring(
+    key: string | undefined,
+    handler: string,
+    args: unknown,
+    options: RecurringOptions,
+    className: string,
+  ): void {
+    this.recurring.declare(key, handler, args, options, className);
+  }
+
+  // --- end of recurring schedules ---
 
   /** Resolves when nothing runs and nothing due waits here; delayed tasks not yet due do not count. */
   whenIdle(): Promise<void> {
@@ -195,6 +262,7 @@ export class TaskQueue {
 
   /** Stops claiming and lets running tasks finish for up to `shutdownTimeout` ms, then aborts them. */
   async stop(): Promise<void> {
+    await this.recurring.ticker.stop();
     await this.worker.stop(this.options.shutdownTimeout);
   }
 
@@ -220,14 +288,18 @@ export class TaskQueue {
       this.worker.endAdd();
       throw storeError('schedule', error);
     }
-    // Events after the store answered, before this worker can start the task (its claim is on its way).
+    this.scheduled(tasks, added);
+    this.worker.endAdd();
+    return result;
+  }
+
+  /** Events after the store answered, before this worker can start the task (its claim is on its way). */
+  private scheduled(tasks: NewTask[], added: boolean[]): void {
     if (this.events.active)
       for (let i = 0; i < tasks.length; i++) if (added[i]) this.events.scheduled(tasks[i]!, new Date(tasks[i]!.runAt));
     if (this.logger.debugEnabled)
       for (const task of tasks)
         this.logger.debug(`Task ${task.id} (${task.handler}) scheduled for ${new Date(task.runAt).toISOString()}`);
-    this.worker.endAdd();
-    return result;
   }
 
   /** Store calls: our own errors pass through; anything else means the store could not do it. */

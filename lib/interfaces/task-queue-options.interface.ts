@@ -39,6 +39,11 @@ export interface TaskQueueOptions {
    * Deprecated: a level or false here (`logger: 'warn'`, `logger: false`) still means `logLevel`, which wins.
    */
   logger?: TaskQueueLogger | TaskQueueLogLevel | false;
+  /**
+   * At start-up, remove the recurring schedules that @Recurring() declared and the code no longer declares.
+   * Default false: during a rolling deploy, processes still running the old code may declare them.
+   */
+  pruneRecurring?: boolean;
 }
 
 /** Options of `createTaskQueue()` and `TaskQueueModule.forRoot()`: the engine's, with the store optional. */

@@ -1,4 +1,5 @@
 import type { PurgeQuery } from './purge-query.interface.js';
+import type { RecurringStoreMethods } from './recurring-store.interface.js';
 import type { TaskBacklog } from './task-backlog.interface.js';
 import type { NewTask, TaskError, TaskRecord } from './task-record.interface.js';
 import type { TaskQueueLogger } from './task-queue-logger.interface.js';
@@ -80,7 +81,7 @@ export type TaskCounts = Record<TaskStatus, number>;
  * - `renew`, `complete` and `fail` take the lease; a stale token (the lease was taken over) is refused:
  *   nothing changes and they report it.
  */
-export interface ITaskStore {
+export interface ITaskStore extends RecurringStoreMethods {
   /** Lease length in ms; workers renew running tasks at a third of it. */
   readonly leaseTime: number;
   /** 'json': args, metadata and results must survive a JSON round trip; `schedule()` checks before adding. */

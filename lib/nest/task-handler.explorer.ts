@@ -7,6 +7,7 @@ import type { ITaskHandler } from '../interfaces/task-handler.interface.js';
 import { LOGGER_CONTEXT } from '../task-queue.constants.js';
 import { Messages } from '../task-queue.messages.js';
 import { TaskHandlerDiscovery } from './task-handler.decorator.js';
+import { recurringDeclarationsOf } from './recurring.decorator.js';
 import type { ClassReference } from '../interfaces/class-reference.js';
 
 /** Finds every `@TaskHandler()` provider and registers it with the engine. */
@@ -48,6 +49,8 @@ export class TaskHandlerExplorer {
           this.moduleRef.resolve<ITaskHandler>(target as never, ContextIdFactory.create(), { strict: false });
         queue.registerHandler(name, resolve, defaults, target);
       }
+      for (const { key, args, ...options } of recurringDeclarationsOf(target))
+        queue.declareRecurring(key, name, args, options, target.name);
     }
   }
 }

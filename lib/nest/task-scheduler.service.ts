@@ -9,6 +9,8 @@ import type { ListQuery, TaskCounts } from '../interfaces/task-store.interface.j
 import { TASK_QUEUE } from './task-queue.tokens.js';
 import type { ClassReference } from '../interfaces/class-reference.js';
 import type { PurgeQuery } from '../interfaces/purge-query.interface.js';
+import type { HandlerArgs } from '../engine/task-queue.js';
+import type { RecurringInfo, RecurringOptions } from '../interfaces/recurring-options.interface.js';
 
 /** What apps inject to schedule, cancel and inspect tasks. */
 @Injectable()
@@ -96,6 +98,45 @@ export class TaskScheduler {
   observe(observer: TaskObserver): () => void {
     return this.queue.observe(observer);
   }
+
+  // --- Recurring schedules ---
+
+  /**
+   * Creates or updates the recurring schedule `key` (cron or every): each occurrence is an ordinary task with the
+   * id `key@<ISO time>`, added once per cluster however many processes run. Resolves to the schedule as stored.
+   */
+  scheduleRecurring<H extends ITaskHandler<any, any>>(
+    key: string,
+    handler: abstract new (...args: any[]) => H,
+    args: HandlerArgs<H>,
+    options: RecurringOptions,
+  ): Promise<RecurringInfo>;
+  scheduleRecurring(key: string, handler: string, args: unknown, options: RecurringOptions): Promise<RecurringInfo>;
+  scheduleRecurring(
+    key: string,
+    handler: string | ClassReference,
+    args: unknown,
+    options: RecurringOptions,
+  ): Promise<RecurringInfo> {
+    return this.queue.scheduleRecurring(key, handler as string, args, options);
+  }
+
+  /** Removes the schedule, and its next occurrence if that has not started; true if it existed. */
+  removeRecurring(key: string): Promise<boolean> {
+    return this.queue.removeRecurring(key);
+  }
+
+  /** The schedule, or undefined if there is none with this key. */
+  getRecurring(key: string): Promise<RecurringInfo | undefined> {
+    return this.queue.getRecurring(key);
+  }
+
+  /** Every recurring schedule in the store, by key. */
+  listRecurring(): Promise<RecurringInfo[]> {
+    return this.queue.listRecurring();
+  }
+
+  // --- end of recurring schedules ---
 
   /** Resolves when nothing runs and nothing due waits in this process (for tests and scripts). */
   whenIdle(): Promise<void> {

@@ -16,6 +16,7 @@ import { Messages } from '../../lib/task-queue.messages.js';
 import { MAX_KEY_LENGTH } from '../../lib/validation/text.validator.js';
 import { describeOperatorConformance } from './conformance/operators.conformance.js';
 import { eventually } from './eventually.js';
+import { describeRecurringConformance } from './recurring-conformance.js';
 import { createStore, describeIfUp, type BaseStoreOptions, type StoreTarget } from './store-target.js';
 
 export interface StoreUnderTest {
@@ -77,6 +78,8 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       return subject.store;
     };
     const claimAll = (store: ITaskStore, limit = 100) => store.claim({ workerId: 'w1', limit });
+
+    describeRecurringConformance(() => open(), newTask);
     const leaseOf = (task: TaskRecord) => ({ taskId: task.id, token: task.leaseToken! });
 
     afterEach(async () => {

@@ -38,6 +38,8 @@ export class TaskWorker {
   private readonly loop: TaskClaimLoop;
   private readonly heartbeat: LeaseHeartbeat;
   private readonly idle: TaskIdleTracker;
+  /** Told when an occurrence of a recurring schedule starts here, so its schedule adds the next (lib/engine/recurring). */
+  onRecurringStart: ((task: TaskRecord) => void) | undefined;
 
   constructor(
     private readonly options: ResolvedTaskQueueOptions,
@@ -64,7 +66,10 @@ export class TaskWorker {
     const host = {
       active,
       free: () => options.concurrency - this.runner.attempts.size,
-      run: (task: TaskRecord) => this.runner.run(task),
+      run: (task: TaskRecord) => {
+        this.runner.run(task);
+        if (task.metadata?.recurringKey !== undefined) this.onRecurringStart?.(task);
+      },
       settled: () => this.idle.settle(),
     };
     this.loop = new TaskClaimLoop(store, this.id, host, logger);

@@ -17,6 +17,8 @@ import { InMemoryMessages } from './in-memory.messages.js';
 import { MemoryTaskBook } from './memory-task.book.js';
 import { queryTasks } from './memory-task.query.js';
 import { freshRecord, keptError, keptResult, keptTask, type InMemorySerialization } from './memory-serialization.js';
+import type { RecurringRecord, RecurringStep } from '../../interfaces/recurring-store.interface.js';
+import { MemoryRecurringBook } from './memory-recurring.book.js';
 
 export interface InMemoryTaskStoreOptions {
   /** Lease length in ms, for workers that share this store object and may stall. Default 30,000. */
@@ -44,12 +46,18 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   readonly leaseTime: number;
   readonly serialization: InMemorySerialization;
   private readonly book: MemoryTaskBook;
+  private readonly recurring: MemoryRecurringBook;
 
   constructor(options: InMemoryTaskStoreOptions = {}) {
     this.leaseTime = options.leaseTime ?? 30_000;
     this.serialization =
       checkOptional('serialization', options.serialization, isMode, SERIALIZATION_EXPECTED) ?? 'structured';
     this.book = new MemoryTaskBook(this.leaseTime);
+    this.recurring = new MemoryRecurringBook(
+      this.book,
+      (task) => keptTask(task, this.serialization),
+      (value) => (this.serialization === 'json' ? JSON.parse(JSON.stringify(value)) : value),
+    );
   }
 
   describe(): string {
@@ -158,6 +166,29 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
     return counts;
   }
   // --- end of operators ---
+  // --- Recurring schedules (memory-recurring.book.ts) ---
+
+  async putRecurring(record: RecurringRecord): Promise<RecurringRecord> {
+    return this.recurring.put(record);
+  }
+
+  async getRecurring(key: string): Promise<RecurringRecord | undefined> {
+    return this.recurring.get(key);
+  }
+
+  async listRecurring(): Promise<RecurringRecord[]> {
+    return this.recurring.list();
+  }
+
+  async removeRecurring(key: string): Promise<RecurringRecord | undefined> {
+    return this.recurring.remove(key);
+  }
+
+  async advanceRecurring(step: RecurringStep): Promise<boolean> {
+    return this.recurring.advance(step);
+  }
+
+  // --- end of recurring schedules ---
 
   private read(record: TaskRecord | undefined): TaskRecord | undefined {
     return record !== undefined && this.serialization === 'json' ? freshRecord(record) : record;

@@ -40,6 +40,9 @@ import type { PostgresAddOptions, PostgresTaskStoreOptions } from './postgres-ta
 import { decodeRow, failureReport, successReport, type TaskReport, type TaskRow } from './postgres-task.codec.js';
 import { PostgresMessages } from './postgres.messages.js';
 import { PostgresQueries } from './postgres.queries.js';
+import type { RecurringRecord, RecurringStep } from '../../interfaces/recurring-store.interface.js';
+import { decodeSchedule, type ScheduleRow } from './postgres-recurring.codec.js';
+import { encodeTasks } from './postgres-task.codec.js';
 
 /**
  * How long after a lease's expiry its wake comes. More than Redis's 2 ms: a timer fires up to 1 ms early, and a
@@ -306,6 +309,54 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   // --- end of operators ---
+  // --- Recurring schedules (sql/recurring.sql.ts): each call one statement ---
+
+  async putRecurring(record: RecurringRecord): Promise<RecurringRecord> {
+    const { key, handler, definition, fingerprint, nextRunAt } = record;
+    const values = [key, handler, JSON.stringify(definition), fingerprint, nextRunAt];
+    const [row] = await this.runner.run<ScheduleRow>('putRecurring', 'recurringPut', values);
+    return decodeSchedule(row!);
+  }
+
+  async getRecurring(key: string): Promise<RecurringRecord | undefined> {
+    const [row] = await this.runner.run<ScheduleRow>('getRecurring', 'recurringGet', [key]);
+    return row === undefined ? undefined : decodeSchedule(row);
+  }
+
+  async listRecurring(): Promise<RecurringRecord[]> {
+    return (await this.runner.run<ScheduleRow>('listRecurring', 'recurringList', [])).map(decodeSchedule);
+  }
+
+  async removeRecurring(key: string): Promise<RecurringRecord | undefined> {
+    const [row] = await this.runner.run<ScheduleRow>('removeRecurring', 'recurringRemove', [key, this.signals.origin]);
+    if (row === undefined) return undefined;
+    this.maintenance.markFinished();
+    return decodeSchedule(row);
+  }
+
+  async advanceRecurring(step: RecurringStep): Promise<boolean> {
+    const values = [
+      step.key,
+      step.expectedNextRunAt,
+      step.expectedLastTaskId ?? null,
+      step.expectedLast === 'unstarted',
+      step.cancelLast,
+      step.task === undefined ? null : step.runAt,
+      step.nextRunAt,
+      step.task === undefined ? null : encodeTasks([step.task], this.clock.offset),
+      this.signals.origin,
+    ];
+    const [row] = await this.runner.run<{ applied: boolean; wake_ms: number | null; cancelled: boolean }>(
+      'advanceRecurring',
+      'recurringAdvance',
+      values,
+    );
+    if (row!.cancelled) this.maintenance.markFinished();
+    this.wake(row!.wake_ms);
+    return row!.applied;
+  }
+
+  // --- end of recurring schedules ---
 
   private async report(report: TaskReport): Promise<boolean> {
     const outcome = await this.reporter.report(report);

@@ -7,6 +7,7 @@ import { finishSql } from './sql/finish.sql.js';
 import { leasesSql } from './sql/leases.sql.js';
 import { operatorsMigrationSql } from './sql/operators.sql.js';
 import { partitionsSql } from './sql/partitions.sql.js';
+import { recurringSql } from './sql/recurring.sql.js';
 import { retentionSql } from './sql/retention.sql.js';
 import { signalsSql } from './sql/signals.sql.js';
 import { tablesSql } from './sql/tables.sql.js';
@@ -28,7 +29,8 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
   { version: 1, name: 'tasks, partitions, counts, functions', sql: version1 },
   { version: 2, name: 'recover_leases: no next expiry (null, not 0) when nothing is leased', sql: leasesSql },
   { version: 3, name: 'finish order for retention', sql: version3 },
-  { version: 7, name: 'operators: retry, remove, purge', sql: operatorsMigrationSql },
+  { version: 4, name: 'operators: retry, remove, purge', sql: operatorsMigrationSql },
+  { version: 5, name: 'recurring schedules: their table, and one function per change', sql: recurringSql },
 ];
 
 /** The newest schema version this code knows. */

@@ -37,6 +37,12 @@ export class PostgresQueries {
   readonly remove: string;
   readonly purge: string;
   readonly countsByHandler: string;
+  // Recurring schedules (sql/recurring.sql.ts)
+  readonly recurringPut: string;
+  readonly recurringGet: string;
+  readonly recurringList: string;
+  readonly recurringRemove: string;
+  readonly recurringAdvance: string;
 
   constructor(private readonly names: PostgresNames) {
     const s = (name: string) => names.of(name);
@@ -121,6 +127,16 @@ WHERE status <> 'claimable' GROUP BY status`;
     // An admin query: it reads the table (the dashboard calls it a few times a minute at most).
     this.countsByHandler = `SELECT handler, status, count(*)::double precision AS n FROM ${s('tasks')} GROUP BY handler, status`;
     this.purge = `SELECT ${s('purge_finished')}($1::text[], $2::text, to_timestamp($3::double precision / 1000), $4::integer) AS removed`;
+    // Recurring schedules: a schedule's columns, its definition as JSON text.
+    const schedule =
+      'r.key, r.handler, r.definition::text AS definition, r.fingerprint, r.next_run_at, r.last_run_at, r.last_task_id, ' +
+      'r.previous_run_at, r.previous_task_id';
+    this.recurringPut = `SELECT ${schedule} FROM ${s('put_recurring')}($1::text, $2::text, $3::jsonb, $4::text, $5::double precision) r`;
+    this.recurringGet = `SELECT ${schedule} FROM ${s('recurring')} r WHERE r.key = $1`;
+    this.recurringList = `SELECT ${schedule} FROM ${s('recurring')} r ORDER BY r.key COLLATE "C"`;
+    this.recurringRemove = `SELECT ${schedule} FROM ${s('remove_recurring')}($1::text, $2::text) r`;
+    this.recurringAdvance = `SELECT applied, wake_ms, cancelled FROM ${s('advance_recurring')}($1::text, $2::double precision,
+  $3::text, $4::boolean, $5::boolean, $6::double precision, $7::double precision, $8::json, $9::text)`;
   }
 
   /** A prepared-statement name for one of these statements, unique per schema. */

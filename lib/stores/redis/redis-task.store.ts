@@ -44,6 +44,8 @@ import type { RedisTaskStoreOptions } from './redis-task-store-options.interface
 import { RedisMessages } from './redis.messages.js';
 import { RedisScripts } from './redis.scripts.js';
 import { resolveRedisStoreOptions } from './redis-store-options.js';
+import type { RecurringRecord, RecurringStep } from '../../interfaces/recurring-store.interface.js';
+import { advanceArgs, decodeSchedules, putArgs } from './redis-recurring.codec.js';
 
 type Reply = (string | number | null)[];
 /** Whether each task of an add was added; undefined: the queue is full. */
@@ -290,6 +292,37 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   // --- end of operators ---
+  // --- Recurring schedules (lua/recurring.lua.ts): each call one script ---
+
+  async putRecurring(record: RecurringRecord): Promise<RecurringRecord> {
+    return decodeSchedules(
+      (await this.run('putRecurring', RedisScripts.recurringPut, putArgs(record))) as Reply,
+      0,
+    )[0]!;
+  }
+
+  async getRecurring(key: string): Promise<RecurringRecord | undefined> {
+    return decodeSchedules((await this.run('getRecurring', RedisScripts.recurringGet, [key])) as Reply, 0)[0];
+  }
+
+  async listRecurring(): Promise<RecurringRecord[]> {
+    return decodeSchedules((await this.run('listRecurring', RedisScripts.recurringList, [])) as Reply, 0);
+  }
+
+  async removeRecurring(key: string): Promise<RecurringRecord | undefined> {
+    const reply = (await this.run('removeRecurring', RedisScripts.recurringRemove, [key])) as Reply;
+    this.signals.wake(reply[0] as number);
+    return reply[1] === 0 ? undefined : decodeSchedules(reply, 2)[0];
+  }
+
+  async advanceRecurring(step: RecurringStep): Promise<boolean> {
+    const args = advanceArgs(step, this.clockOffset);
+    const [wakeIn, applied] = (await this.run('advanceRecurring', RedisScripts.recurringAdvance, args)) as number[];
+    this.signals.wake(wakeIn!);
+    return applied === 1;
+  }
+
+  // --- end of recurring schedules ---
 
   /** args: kind ('c' | 'f'), task id, token, payload, retry in ms (see lua/report.lua.ts). */
   private async report(args: string[]): Promise<boolean> {

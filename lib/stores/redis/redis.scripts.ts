@@ -5,6 +5,15 @@ import { LAYOUT } from './lua/layout.lua.js';
 import { BY_HANDLER, PURGE, REMOVE, RETRY } from './lua/operators.lua.js';
 import { CORE, ENQUEUE, LONG, NEXT_DUE, PARTITION, RECORD, RETENTION, STATE } from './lua/prelude.lua.js';
 import { BACKLOG, GET, LIST, TRIM } from './lua/read.lua.js';
+import {
+  ADD_AND_CANCEL,
+  RECURRING_ADVANCE,
+  RECURRING_GET,
+  RECURRING_LIST,
+  RECURRING_PUT,
+  RECURRING_REMOVE,
+  SCHEDULE,
+} from './lua/recurring.lua.js';
 import { RENEW } from './lua/renew.lua.js';
 import { REPORT } from './lua/report.lua.js';
 import { RedisScript } from './redis-script.js';
@@ -26,4 +35,16 @@ export const RedisScripts = {
   remove: new RedisScript('remove', CORE + STATE + PARTITION + RETENTION + REMOVE),
   purge: new RedisScript('purge', CORE + STATE + RETENTION + PURGE),
   byHandler: new RedisScript('byHandler', CORE + BY_HANDLER),
+  // Recurring schedules (lua/recurring.lua.ts)
+  recurringPut: new RedisScript('recurringPut', CORE + SCHEDULE + RECURRING_PUT),
+  recurringGet: new RedisScript('recurringGet', CORE + SCHEDULE + RECURRING_GET),
+  recurringList: new RedisScript('recurringList', CORE + SCHEDULE + RECURRING_LIST),
+  recurringRemove: new RedisScript(
+    'recurringRemove',
+    CORE + LONG + STATE + NEXT_DUE + PARTITION + RETENTION + RECORD + SCHEDULE + ADD_AND_CANCEL + RECURRING_REMOVE,
+  ),
+  recurringAdvance: new RedisScript(
+    'recurringAdvance',
+    CORE + LONG + STATE + NEXT_DUE + PARTITION + RETENTION + RECORD + SCHEDULE + ADD_AND_CANCEL + RECURRING_ADVANCE,
+  ),
 } as const;
