@@ -262,8 +262,10 @@ export class TaskQueue {
 
   /** Stops claiming and lets running tasks finish for up to `shutdownTimeout` ms, then aborts them. */
   async stop(): Promise<void> {
-    await this.recurring.ticker.stop();
-    await this.worker.stop(this.options.shutdownTimeout);
+    // Both begin now: the worker is `stopping` as soon as stop() returns, while the ticker settles its last step.
+    const ticking = this.recurring.ticker.stop();
+    const draining = this.worker.stop(this.options.shutdownTimeout);
+    await Promise.all([ticking, draining]);
   }
 
   /** stop(), then releases the store (the in-memory store logs the pending tasks it drops). */

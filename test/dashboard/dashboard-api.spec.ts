@@ -96,7 +96,7 @@ describe.each<Platform>(['express', 'fastify'])('the dashboard on %s', (platform
     const overview = await body(fetch(d.url + '/api/overview'));
     expect(overview.counts).toMatchObject({ succeeded: 1, failed: 1 });
     expect(overview.byHandler).toMatchObject({ flaky: { failed: 1 }, ok: { succeeded: 1 } });
-    expect(overview).toMatchObject({ paused: null, workers: null, recurring: null });
+    expect(overview).toMatchObject({ paused: null, workers: null, recurring: [] });
     const list = await body(fetch(`${d.url}/api/tasks?status=failed`));
     expect(list.tasks.map((t: { id: string }) => t.id)).toEqual([failed]);
     const prefix = await body(fetch(`${d.url}/api/tasks?id=${ok.slice(0, 8)}`));
