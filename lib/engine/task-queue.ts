@@ -20,6 +20,8 @@ import { resolveTaskQueueOptions } from './task-queue-options.resolver.js';
 import { TaskWorker, type TaskWorkerStatus } from './worker/task-worker.js';
 import { textProblem } from '../validation/text.validator.js';
 import type { ClassReference } from '../interfaces/class-reference.js';
+import { assertNoCycle } from './flows/dependency-options.validator.js';
+import { TaskWaiters, type WaitForOptions } from './flows/task-waiters.js';
 
 /** One item of `scheduleMany`. */
 export interface ScheduleItem {
@@ -43,6 +45,7 @@ export class TaskQueue {
   private initialized = false;
   private announced = false;
   private readonly addOptions: AddOptions | undefined;
+  private readonly waiters: TaskWaiters;
 
   /** The store is required: the engine picks no default (`createTaskQueue()` does: in-memory). */
   constructor(options: TaskQueueOptions) {
@@ -52,6 +55,7 @@ export class TaskQueue {
     this.builder = new TaskBuilder(this.registry, this.options, defaults);
     this.worker = new TaskWorker(this.options, this.registry, this.events, this.logger, defaults);
     this.addOptions = this.options.maxQueueSize === undefined ? undefined : { maxPending: this.options.maxQueueSize };
+    this.waiters = new TaskWaiters(this.options.store, (operation, run) => this.call(operation, run));
   }
 
   get store(): ITaskStore {
@@ -110,6 +114,7 @@ export class TaskQueue {
   async scheduleMany(items: ScheduleItem[]): Promise<string[]> {
     const now = Date.now();
     const tasks = items.map((item) => this.builder.build(item.handler, item.args, item.options, now));
+    assertNoCycle(tasks);
     const transaction = items[0]?.options?.transaction;
     if (items.some((item) => item.options?.transaction !== transaction))
       throw new InvalidTaskOptionsError(Messages.mixedTransactions());
@@ -121,7 +126,17 @@ export class TaskQueue {
   }
 
   /**
-   * True if the task was pending or running; false if finished or unknown. A running task's signal aborts
+   * Resolves with the task once it finished (succeeded, failed or cancelled: a failed task does not reject), in
+   * this process or any other. Rejects with `TaskWaitTimeoutError` after `timeout`, with the signal's reason on
+   * abort, with `UnknownTaskError` for an id the store does not know. Works without a worker (`autoStart: false`).
+   */
+  async waitFor(taskId: string, options?: WaitForOptions): Promise<TaskInfo> {
+    if (!this.initialized) await this.init();
+    return this.waiters.waitFor(taskId, options);
+  }
+
+  /**
+   * True if the task was waiting, pending or running; false if finished or unknown. A running task's signal aborts
    * through the store's `cancel` signal, which reaches the worker running it (here or elsewhere).
    */
   async cancel(taskId: string): Promise<boolean> {

@@ -10,3 +10,6 @@ export { TaskTimeoutError } from './task-timeout.error.js';
 export { TaskCancelledError } from './task-cancelled.error.js';
 export { TaskAbortedError } from './task-aborted.error.js';
 export { NonRetryableError } from './non-retryable.error.js';
+// flows (issue 12)
+export { UnknownTaskError } from './unknown-task.error.js';
+export { TaskWaitTimeoutError } from './task-wait-timeout.error.js';

@@ -40,10 +40,22 @@ export interface TaskRecord {
   metadata?: Record<string, unknown>;
   /** Fencing token of the current claim; only its holder may renew, complete or fail the task. */
   leaseToken?: string;
+  // --- flows (issue 12) ---
+  /** Ids of the tasks this one waits for, in the order given. */
+  dependsOn?: string[];
+  /** What a failed or cancelled dependency does to this task (with `dependsOn`; default 'cancel'). */
+  onDependencyFailure?: DependencyFailurePolicy;
+  /** Of `dependsOn`, the ids not finished yet (read time; stores fill it in get/list). */
+  waitingFor?: string[];
+  /** The last value the handler passed to `ctx.progress()`. */
+  progress?: unknown;
 }
+
+/** `'cancel'`: a dependency that fails or is cancelled cancels the task; `'run'`: it runs once all finished. */
+export type DependencyFailurePolicy = 'cancel' | 'run';
 
 /** What `ITaskStore.add` receives: everything a store does not decide for itself. */
 export type NewTask = Omit<
   TaskRecord,
-  'status' | 'startedAt' | 'finishedAt' | 'attempts' | 'lastError' | 'result' | 'leaseToken'
+  'status' | 'startedAt' | 'finishedAt' | 'attempts' | 'lastError' | 'result' | 'leaseToken' | 'waitingFor' | 'progress'
 >;

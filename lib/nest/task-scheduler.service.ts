@@ -8,6 +8,7 @@ import type { TaskInfo } from '../interfaces/task-info.interface.js';
 import type { ListQuery, TaskCounts } from '../interfaces/task-store.interface.js';
 import { TASK_QUEUE } from './task-queue.tokens.js';
 import type { ClassReference } from '../interfaces/class-reference.js';
+import type { WaitForOptions } from '../engine/flows/task-waiters.js';
 
 /** What apps inject to schedule, cancel and inspect tasks. */
 @Injectable()
@@ -42,7 +43,15 @@ export class TaskScheduler {
     return this.queue.scheduleMany(items);
   }
 
-  /** True if the task was pending (it never runs) or running (its signal aborts); false if finished or unknown. */
+  /**
+   * Resolves with the task once it finished (succeeded, failed or cancelled), wherever it ran; rejects with
+   * `TaskWaitTimeoutError` after `timeout`, the signal's reason on abort, `UnknownTaskError` for an unknown id.
+   */
+  waitFor(taskId: string, options?: WaitForOptions): Promise<TaskInfo> {
+    return this.queue.waitFor(taskId, options);
+  }
+
+  /** True if the task was waiting or pending (it never runs) or running (its signal aborts); false if finished or unknown. */
   cancel(taskId: string): Promise<boolean> {
     return this.queue.cancel(taskId);
   }

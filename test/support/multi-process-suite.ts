@@ -101,7 +101,14 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
     const inOrder = Array.from({ length: 100 }, (_, seq) => seq);
     for (let p = 0; p < 50; p++) expect(runs.filter((r) => r.partition === p).map((r) => r.seq)).toEqual(inOrder);
     expect([...new Set(runs.map((r) => r.pid))].sort()).toEqual([a!, b!, c!].map((w) => w.pid).sort());
-    expect(await producer.counts()).toEqual({ pending: 0, running: 0, succeeded: 5_000, failed: 0, cancelled: 0 });
+    expect(await producer.counts()).toEqual({
+      waiting: 0,
+      pending: 0,
+      running: 0,
+      succeeded: 5_000,
+      failed: 0,
+      cancelled: 0,
+    });
   }, 60_000);
 
   it('finishes the tasks of a worker killed mid-task once their leases expire, in partition order', async () => {

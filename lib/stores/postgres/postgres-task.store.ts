@@ -243,7 +243,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   async counts(): Promise<TaskCounts> {
-    const counts: TaskCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    const counts: TaskCounts = { waiting: 0, pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
     for (const row of await this.runner.run<{ status: TaskStatus; n: number }>('counts', 'counts', []))
       counts[row.status] = row.n;
     return counts;

@@ -217,7 +217,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
 
   async counts(): Promise<TaskCounts> {
     const pairs = await this.trim('counts');
-    const counts: TaskCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    const counts: TaskCounts = { waiting: 0, pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
     for (let i = 0; i < pairs.length; i += 2) counts[pairs[i] as TaskStatus] = Number(pairs[i + 1]);
     return counts;
   }
