@@ -618,10 +618,6 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
     });
 
     // Flows (issue 12): test/support/conformance/dependencies.conformance.ts
-    describeDependencyConformance({
-      open: (options) => open(options),
-      newTask,
-      supported: !storeName.startsWith('PostgresTaskStore'),
-    });
+    describeDependencyConformance({ open: (options) => open(options), newTask });
   });
 }

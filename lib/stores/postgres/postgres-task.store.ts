@@ -57,6 +57,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   readonly leaseTime: number;
   readonly serialization = 'json' as const;
   readonly supportsTransactions = true;
+  readonly supportsDependencies = true;
   readonly pollInterval: number;
 
   private readonly names: PostgresNames;
@@ -256,6 +257,23 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
 
   subscribe(listener: (signal: StoreSignal) => void): () => void {
     return this.signals.subscribe(listener);
+  }
+
+  // --- flows (issue 12): sql/flows.sql.ts ---
+  async watch(taskId: string): Promise<TaskRecord | undefined> {
+    const [row] = await this.runner.run<TaskRow>('waitFor', 'watch', [taskId]);
+    return row === undefined ? undefined : decodeRow(row, this.clock.offset);
+  }
+
+  async setProgress(lease: Lease, progress: unknown): Promise<boolean> {
+    const rows = await this.runner.run('progress', 'progress', [lease.taskId, lease.token, JSON.stringify(progress)]);
+    return rows.length === 1;
+  }
+
+  async getMany(taskIds: string[]): Promise<(TaskRecord | undefined)[]> {
+    const rows = await this.runner.run<TaskRow>('getMany', 'getMany', [taskIds]);
+    const byId = new Map(rows.map((row) => [row.id, decodeRow(row, this.clock.offset)]));
+    return taskIds.map((id) => byId.get(id));
   }
 
   private async report(report: TaskReport): Promise<boolean> {

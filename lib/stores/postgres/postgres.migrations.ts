@@ -4,6 +4,7 @@ import { cancelSql } from './sql/cancel.sql.js';
 import { countsSql } from './sql/counts.sql.js';
 import { finishOrderSql } from './sql/finish-order.sql.js';
 import { finishSql } from './sql/finish.sql.js';
+import { flowsFunctionsSql, flowsTablesSql } from './sql/flows.sql.js';
 import { leasesSql } from './sql/leases.sql.js';
 import { partitionsSql } from './sql/partitions.sql.js';
 import { retentionSql } from './sql/retention.sql.js';
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
   { version: 1, name: 'tasks, partitions, counts, functions', sql: version1 },
   { version: 2, name: 'recover_leases: no next expiry (null, not 0) when nothing is leased', sql: leasesSql },
   { version: 3, name: 'finish order for retention', sql: version3 },
+  { version: 6, name: 'flows: waiting status, dependencies, progress, watched tasks', sql: versionFlows },
 ];
 
 /** The newest schema version this code knows. */
@@ -51,4 +53,10 @@ function version1(n: PostgresNames): string {
 /** Version 3: finished tasks in finish order (a finish sequence), and the functions that finish or trim tasks. */
 function version3(n: PostgresNames): string {
   return [finishOrderSql, finishSql, cancelSql, retentionSql].map((part) => part(n)).join('\n');
+}
+
+/** Flows (issue 12): the waiting status, dependency columns and links, and the functions that add, finish, cancel and trim. */
+function versionFlows(n: PostgresNames): string {
+  const parts = [flowsTablesSql, flowsFunctionsSql, addSql, finishSql, cancelSql, retentionSql];
+  return parts.map((part) => part(n)).join('\n');
 }

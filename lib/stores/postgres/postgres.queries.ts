@@ -32,6 +32,9 @@ export class PostgresQueries {
   readonly notify: string;
   readonly version: string;
   readonly now: string;
+  readonly watch: string;
+  readonly progress: string;
+  readonly getMany: string;
 
   constructor(private readonly names: PostgresNames) {
     const s = (name: string) => names.of(name);
@@ -41,6 +44,10 @@ export class PostgresQueries {
       [ms('run_at'), ms('created_at'), ms('started_at'), ms('finished_at')].join(', '),
       't.attempts, t.max_retries, t.timeout_ms, t.retry_strategy::text AS retry_strategy, t.last_error::text AS last_error',
       't.result::text AS result, t.metadata::text AS metadata, t.lease_token',
+      // flows (issue 12): waiting_for is read only for a task with dependencies
+      't.depends_on, t.run_on_failure, t.progress::text AS progress',
+      `CASE WHEN t.depends_on IS NULL THEN NULL ELSE ARRAY(SELECT u.d FROM unnest(t.depends_on) WITH ORDINALITY AS u(d, i)
+        JOIN ${s('tasks')} x ON x.id = u.d WHERE x.status IN ('waiting', 'pending', 'running') ORDER BY u.i) END AS waiting_for`,
     ].join(', ');
     const claimable = `t.status = 'pending' AND NOT t.blocked`;
     // The distinct priorities of claimable tasks, highest first, one index probe each (a loose index scan).
@@ -107,6 +114,11 @@ WHERE status <> 'claimable' GROUP BY status`;
     this.fold = `SELECT ${s('fold_counts')}()`;
     this.notify = `SELECT pg_notify($1::text, $2::text), ${ASYNC_COMMIT}`;
     this.version = `SELECT coalesce(max(version), 0) AS version FROM ${s('migrations')}`;
+    // flows (issue 12)
+    this.watch = `SELECT ${this.record} FROM ${s('watch_task')}($1::text) t`;
+    this.progress = `UPDATE ${s('tasks')} t SET progress = $3::jsonb FROM (SELECT ${ASYNC_COMMIT}) async
+WHERE t.id = $1 AND t.lease_token = $2 AND t.status = 'running' RETURNING t.id`;
+    this.getMany = `SELECT ${this.record} FROM ${s('tasks')} t WHERE t.id = ANY($1::text[])`;
     this.now = 'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::double precision AS now';
   }
 

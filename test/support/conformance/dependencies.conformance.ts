@@ -14,7 +14,6 @@ import { eventually } from '../eventually.js';
 export interface ConformanceContext {
   open(options?: { retention?: { maxCount?: number; maxAge?: number } }): Promise<ITaskStore>;
   newTask(overrides?: Partial<NewTask>): NewTask;
-  supported: boolean;
 }
 
 /** The flow rules (issue 12) every store with `supportsDependencies` keeps: part of the conformance suite. */
@@ -34,9 +33,7 @@ export function describeDependencyConformance(context: ConformanceContext): void
     expect(await store.fail(leaseOf(claimed), { name: 'Error', message: 'boom' }, null)).toBe(true);
   };
 
-  // TEMPORARY, until every store of this branch keeps flows: the others skip these rules.
-  const describeFlows = context.supported ? describe : describe.skip;
-  describeFlows('dependencies (dependsOn)', () => {
+  describe('dependencies (dependsOn)', () => {
     it('keeps a task waiting, unclaimable, until its dependency succeeded, then makes it claimable in that operation', async () => {
       const store = await open();
       const a = newTask();
