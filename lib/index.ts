@@ -1,7 +1,9 @@
 // The public API. Everything else in lib/ is internal.
 export * from './errors/index.js';
 export { TaskStatus, FINISHED_STATUSES } from './interfaces/task-status.js';
-export type { ITaskHandler, TaskContext } from './interfaces/task-handler.interface.js';
+export type { ITaskHandler, TaskContext, TaskDependency } from './interfaces/task-handler.interface.js';
+export type { DependencyFailurePolicy } from './interfaces/task-record.interface.js';
+export type { WaitForOptions } from './engine/flows/task-waiters.js';
 export type { ScheduleOptions } from './interfaces/schedule-options.interface.js';
 export type { TaskInfo } from './interfaces/task-info.interface.js';
 export type { TaskEvent, TaskEventSubject, TaskEventType, TaskObserver } from './interfaces/task-event.interface.js';

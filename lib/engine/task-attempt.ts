@@ -1,8 +1,10 @@
 import type { HeapItem } from '../collections/binary-heap.js';
-import type { TaskContext } from '../interfaces/task-handler.interface.js';
+import type { TaskContext, TaskDependency } from '../interfaces/task-handler.interface.js';
 import type { TaskRecord } from '../interfaces/task-record.interface.js';
 import type { Lease } from '../interfaces/task-store.interface.js';
 import type { RegisteredHandler } from './handler-registry.js';
+
+const NO_DEPENDENCIES: readonly TaskDependency[] = Object.freeze([]);
 
 /**
  * One running attempt of a task, and the context its handler receives (one object, not two, on the hot
@@ -21,6 +23,10 @@ export class TaskAttempt implements TaskContext, HeapItem {
   abortReason: Error | undefined = undefined;
   private controller: AbortController | undefined = undefined;
   private claim: Lease | undefined = undefined;
+  /** Set by the runner before the handler runs, for a task with `dependsOn`. */
+  dependencies: readonly TaskDependency[] = NO_DEPENDENCIES;
+  /** Set by the runner: where `progress()` goes. */
+  onProgress: ((attempt: TaskAttempt, value: unknown) => Promise<void>) | undefined = undefined;
 
   constructor(
     readonly task: TaskRecord,
@@ -40,6 +46,10 @@ export class TaskAttempt implements TaskContext, HeapItem {
       if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
     }
     return this.controller.signal;
+  }
+
+  progress(value: unknown): Promise<void> {
+    return this.onProgress === undefined ? Promise.resolve() : this.onProgress(this, value);
   }
 
   /** Aborts once; the first reason wins (a timeout then a cancel stays a timeout). */

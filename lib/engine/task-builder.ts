@@ -24,6 +24,7 @@ import { newTaskId } from './task-id.js';
 import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js';
 import type { TaskDefaultsResolver } from './task-defaults.resolver.js';
 import type { ClassReference } from '../interfaces/class-reference.js';
+import { dependencyFields } from './flows/dependency-options.validator.js';
 
 const NO_OPTIONS: ScheduleOptions = Object.freeze({});
 
@@ -64,6 +65,8 @@ export class TaskBuilder {
       retryStrategy: o.retryStrategy,
       metadata: o.metadata,
     };
+    if (o.dependsOn !== undefined || o.onDependencyFailure !== undefined)
+      Object.assign(task, dependencyFields(o, task.id, this.options.store));
     if (this.options.store.serialization === 'json') assertStorable(task);
     if (this.options.maxArgsBytes !== undefined) checkArgsSize(args, this.options.maxArgsBytes);
     return task;
@@ -95,6 +98,8 @@ const SCHEDULE_OPTION_KEYS: ReadonlySet<string> = new Set(
     taskId: true,
     metadata: true,
     transaction: true,
+    dependsOn: true,
+    onDependencyFailure: true,
   } satisfies Record<keyof ScheduleOptions, true>),
 );
 

@@ -59,6 +59,10 @@ export class TaskEventHub {
     this.emit('cancelled', task, attempt, undefined, undefined, undefined, undefined, undefined, undefined);
   }
 
+  progress(task: TaskEventSubject, attempt: number, value: unknown): void {
+    this.emit('progress', task, attempt, undefined, undefined, undefined, undefined, undefined, undefined, value);
+  }
+
   /**
    * Every event has the same shape (fields that do not apply are undefined) and is the only allocation:
    * no details object, no spread, so observers' code stays monomorphic and the garbage stays small.
@@ -73,6 +77,7 @@ export class TaskEventHub {
     error: TaskError | undefined,
     willRetry: boolean | undefined,
     retryAt: Date | undefined,
+    progress?: unknown,
   ): void {
     const event: TaskEvent = {
       type,
@@ -88,6 +93,7 @@ export class TaskEventHub {
       error,
       willRetry,
       retryAt,
+      progress,
     };
     for (const observer of this.observers) {
       try {

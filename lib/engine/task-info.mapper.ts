@@ -23,5 +23,9 @@ export function toTaskInfo(record: TaskRecord): TaskInfo {
     lastError: record.lastError,
     result: record.result,
     metadata: record.metadata,
+    dependsOn: record.dependsOn,
+    waitingFor: record.waitingFor,
+    onDependencyFailure: record.onDependencyFailure,
+    progress: record.progress,
   };
 }

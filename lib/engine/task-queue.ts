@@ -24,6 +24,8 @@ import type { PurgeQuery } from '../interfaces/purge-query.interface.js';
 import { TaskOperators } from '../operators/task-operators.js';
 import type { RecurringInfo, RecurringOptions } from '../interfaces/recurring-options.interface.js';
 import { RecurringSchedules } from './recurring/recurring-schedules.js';
+import { assertNoCycle } from './flows/dependency-options.validator.js';
+import { TaskWaiters, type WaitForOptions } from './flows/task-waiters.js';
 
 /** One item of `scheduleMany`. */
 export interface ScheduleItem {
@@ -48,6 +50,7 @@ export class TaskQueue {
   private announced = false;
   private readonly addOptions: AddOptions | undefined;
   private readonly recurring: RecurringSchedules;
+  private readonly waiters: TaskWaiters;
 
   /** The store is required: the engine picks no default (`createTaskQueue()` does: in-memory). */
   constructor(options: TaskQueueOptions) {
@@ -66,6 +69,7 @@ export class TaskQueue {
       call: (operation, run) => this.call(operation, run),
     });
     this.worker.onRecurringStart = (task) => this.recurring.ticker.started(task);
+    this.waiters = new TaskWaiters(this.options.store, (operation, run) => this.call(operation, run));
   }
 
   get store(): ITaskStore {
@@ -127,6 +131,7 @@ export class TaskQueue {
   async scheduleMany(items: ScheduleItem[]): Promise<string[]> {
     const now = Date.now();
     const tasks = items.map((item) => this.builder.build(item.handler, item.args, item.options, now));
+    assertNoCycle(tasks);
     const transaction = items[0]?.options?.transaction;
     if (items.some((item) => item.options?.transaction !== transaction))
       throw new InvalidTaskOptionsError(Messages.mixedTransactions());
@@ -138,7 +143,17 @@ export class TaskQueue {
   }
 
   /**
-   * True if the task was pending or running; false if finished or unknown. A running task's signal aborts
+   * Resolves with the task once it finished (succeeded, failed or cancelled: a failed task does not reject), in
+   * this process or any other. Rejects with `TaskWaitTimeoutError` after `timeout`, with the signal's reason on
+   * abort, with `UnknownTaskError` for an id the store does not know. Works without a worker (`autoStart: false`).
+   */
+  async waitFor(taskId: string, options?: WaitForOptions): Promise<TaskInfo> {
+    if (!this.initialized) await this.init();
+    return this.waiters.waitFor(taskId, options);
+  }
+
+  /**
+   * True if the task was waiting, pending or running; false if finished or unknown. A running task's signal aborts
    * through the store's `cancel` signal, which reaches the worker running it (here or elsewhere).
    */
   async cancel(taskId: string): Promise<boolean> {

@@ -11,3 +11,6 @@ export { TaskCancelledError } from './task-cancelled.error.js';
 export { TaskAbortedError } from './task-aborted.error.js';
 export { NonRetryableError } from './non-retryable.error.js';
 export { StoreOperationUnsupportedError } from './store-operation-unsupported.error.js';
+// flows (issue 12)
+export { UnknownTaskError } from './unknown-task.error.js';
+export { TaskWaitTimeoutError } from './task-wait-timeout.error.js';

@@ -1,4 +1,5 @@
 import type { IRetryStrategy } from '../retry/retry-strategy.interface.js';
+import type { DependencyFailurePolicy } from './task-record.interface.js';
 
 /** Options of one `schedule()` call; they override the handler's and the module's defaults. */
 export interface ScheduleOptions {
@@ -33,4 +34,15 @@ export interface ScheduleOptions {
    * that support it: with PostgresTaskStore, a pg client after BEGIN. Other stores refuse the option.
    */
   transaction?: unknown;
+  /**
+   * Ids of tasks this one waits for: it is `waiting` until all of them finished, then `pending` (due at the later of
+   * its own runAt and that moment). Each must be known to the store (or scheduled in the same `scheduleMany()`);
+   * an unknown one rejects with `UnknownTaskError`, adding nothing. One that already succeeded counts at once.
+   */
+  dependsOn?: string[];
+  /**
+   * What a dependency that fails or is cancelled does: 'cancel' (default) cancels this task, and its own
+   * dependents in turn; 'run' runs it once all dependencies finished (`ctx.dependencies` shows how they ended).
+   */
+  onDependencyFailure?: DependencyFailurePolicy;
 }

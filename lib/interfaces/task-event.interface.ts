@@ -1,7 +1,7 @@
 import type { TaskContext } from './task-handler.interface.js';
 import type { NewTask, TaskError, TaskRecord } from './task-record.interface.js';
 
-export type TaskEventType = 'scheduled' | 'started' | 'succeeded' | 'failed' | 'cancelled';
+export type TaskEventType = 'scheduled' | 'started' | 'succeeded' | 'failed' | 'cancelled' | 'progress';
 
 /** One thing that happened to a task, as `events$` emits it and observers receive it. */
 export interface TaskEvent {
@@ -25,6 +25,8 @@ export interface TaskEvent {
   retryAt?: Date;
   /** scheduled: when the task is due. */
   runAt?: Date;
+  /** progress: the value the handler reported. */
+  progress?: unknown;
 }
 
 /** The task an event is about, as observers get it beside the event (args and metadata are never in the event). */

@@ -1,4 +1,4 @@
-import type { TaskError } from './task-record.interface.js';
+import type { DependencyFailurePolicy, TaskError } from './task-record.interface.js';
 import type { TaskStatus } from './task-status.js';
 
 /** A snapshot of a task, as `getTask` and `listTasks` return it. */
@@ -19,4 +19,11 @@ export interface TaskInfo {
   lastError?: TaskError;
   result?: unknown;
   metadata?: Record<string, unknown>;
+  /** The tasks this one waits for (`dependsOn`), in the order given. */
+  dependsOn?: string[];
+  /** Of `dependsOn`, those not finished yet. */
+  waitingFor?: string[];
+  onDependencyFailure?: DependencyFailurePolicy;
+  /** The last value the handler reported with `ctx.progress()`; undefined before any. */
+  progress?: unknown;
 }

@@ -45,10 +45,31 @@ export interface TaskRecord {
    * it, so a retried task gets a fresh retry budget while `attempts` keeps counting the total.
    */
   retryBase?: number;
+  // --- flows (issue 12) ---
+  /** Ids of the tasks this one waits for, in the order given. */
+  dependsOn?: string[];
+  /** What a failed or cancelled dependency does to this task (with `dependsOn`; default 'cancel'). */
+  onDependencyFailure?: DependencyFailurePolicy;
+  /** Of `dependsOn`, the ids not finished yet (read time; stores fill it in get/list). */
+  waitingFor?: string[];
+  /** The last value the handler passed to `ctx.progress()`. */
+  progress?: unknown;
 }
+
+/** `'cancel'`: a dependency that fails or is cancelled cancels the task; `'run'`: it runs once all finished. */
+export type DependencyFailurePolicy = 'cancel' | 'run';
 
 /** What `ITaskStore.add` receives: everything a store does not decide for itself. */
 export type NewTask = Omit<
   TaskRecord,
-  'status' | 'startedAt' | 'finishedAt' | 'attempts' | 'lastError' | 'result' | 'leaseToken' | 'retryBase'
+  | 'status'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'attempts'
+  | 'lastError'
+  | 'result'
+  | 'leaseToken'
+  | 'retryBase'
+  | 'waitingFor'
+  | 'progress'
 >;

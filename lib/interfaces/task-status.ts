@@ -1,5 +1,9 @@
-/** Where a task is in its life. `pending` covers both "due now" and "delayed until runAt". */
+/**
+ * Where a task is in its life. `waiting`: some of its `dependsOn` are not finished yet. `pending` covers both
+ * "due now" and "delayed until runAt".
+ */
 export const TaskStatus = {
+  Waiting: 'waiting',
   Pending: 'pending',
   Running: 'running',
   Succeeded: 'succeeded',

@@ -57,7 +57,11 @@ export interface Lease {
  * (a worker running it aborts its signal). A `wake` with `reconnected` says the store is back after an outage:
  * a worker backing off from failed claims claims at once.
  */
-export type StoreSignal = { type: 'wake'; inMs?: number; reconnected?: boolean } | { type: 'cancel'; taskId: string };
+export type StoreSignal =
+  | { type: 'wake'; inMs?: number; reconnected?: boolean }
+  | { type: 'cancel'; taskId: string }
+  /** A task someone `watch()`es finished (flows, issue 12). */
+  | { type: 'finished'; taskId: string };
 
 export interface ListQuery {
   status?: TaskStatus | TaskStatus[];
@@ -158,4 +162,23 @@ export interface ITaskStore extends RecurringStoreMethods {
    * read every task (the dashboard calls it, a few times a minute at most); never on a worker's path.
    */
   countsByHandler?(): Promise<Record<string, Partial<TaskCounts>>>;
+  // --- flows (issue 12): optional, so a store of your own without them still works (schedule() then refuses
+  // `dependsOn`, waitFor() rejects, ctx.progress() warns once and does nothing) ---
+  /**
+   * The store keeps `NewTask.dependsOn`: `add` rejects with `UnknownTaskError` (adding nothing) for a dependency it
+   * does not know (nor in the same add); a task with unfinished dependencies is `waiting`; finishing (complete, a
+   * final fail, cancel) a task settles its waiting dependents in the same atomic operation: the last dependency
+   * makes one `pending` (due at the later of its runAt and now), a failed or cancelled one cancels those with
+   * `onDependencyFailure` 'cancel', transitively. Retention keeps a finished task while an unfinished one depends on it.
+   */
+  readonly supportsDependencies?: boolean;
+  /**
+   * Returns the task as it is now (undefined: unknown) and, if it is unfinished, marks it so that its finish is
+   * signalled (`{ type: 'finished' }`) to the listeners of every store on the same data (for `waitFor`).
+   */
+  watch?(taskId: string): Promise<TaskRecord | undefined>;
+  /** Keeps `progress` as the running task's progress; false (nothing kept) if the lease is not current. */
+  setProgress?(lease: Lease, progress: unknown): Promise<boolean>;
+  /** The tasks of these ids, in that order (undefined: unknown). For `ctx.dependencies`; else `get` each. */
+  getMany?(taskIds: string[]): Promise<(TaskRecord | undefined)[]>;
 }

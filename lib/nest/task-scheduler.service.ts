@@ -11,6 +11,7 @@ import type { ClassReference } from '../interfaces/class-reference.js';
 import type { PurgeQuery } from '../interfaces/purge-query.interface.js';
 import type { HandlerArgs } from '../engine/task-queue.js';
 import type { RecurringInfo, RecurringOptions } from '../interfaces/recurring-options.interface.js';
+import type { WaitForOptions } from '../engine/flows/task-waiters.js';
 
 /** What apps inject to schedule, cancel and inspect tasks. */
 @Injectable()
@@ -45,7 +46,15 @@ export class TaskScheduler {
     return this.queue.scheduleMany(items);
   }
 
-  /** True if the task was pending (it never runs) or running (its signal aborts); false if finished or unknown. */
+  /**
+   * Resolves with the task once it finished (succeeded, failed or cancelled), wherever it ran; rejects with
+   * `TaskWaitTimeoutError` after `timeout`, the signal's reason on abort, `UnknownTaskError` for an unknown id.
+   */
+  waitFor(taskId: string, options?: WaitForOptions): Promise<TaskInfo> {
+    return this.queue.waitFor(taskId, options);
+  }
+
+  /** True if the task was waiting or pending (it never runs) or running (its signal aborts); false if finished or unknown. */
   cancel(taskId: string): Promise<boolean> {
     return this.queue.cancel(taskId);
   }

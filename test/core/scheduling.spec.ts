@@ -108,7 +108,14 @@ describe('what a task carries', () => {
     const second = await scheduler.schedule('record', 2, { delay: 60_000 });
     expect((await scheduler.listTasks()).map((t) => t.id)).toEqual([second, first]);
     expect((await scheduler.listTasks({ status: TaskStatus.Pending })).map((t) => t.id)).toEqual([second]);
-    expect(await scheduler.counts()).toEqual({ pending: 1, running: 0, succeeded: 1, failed: 0, cancelled: 0 });
+    expect(await scheduler.counts()).toEqual({
+      waiting: 0,
+      pending: 1,
+      running: 0,
+      succeeded: 1,
+      failed: 0,
+      cancelled: 0,
+    });
   });
 });
 

@@ -10,7 +10,7 @@ import type { TaskEvent } from '../../lib/index.js';
 function baseScheduler(): DashboardScheduler {
   return {
     events$: new Subject<TaskEvent>(),
-    counts: async () => ({ pending: 1, running: 0, succeeded: 0, failed: 0, cancelled: 0 }),
+    counts: async () => ({ waiting: 0, pending: 1, running: 0, succeeded: 0, failed: 0, cancelled: 0 }),
     getTask: async () => undefined,
     listTasks: async () => [],
     cancel: async () => false,

@@ -259,7 +259,7 @@ describePostgres('PostgresTaskStore on PostgreSQL', () => {
       () => store.get(task.id),
       (got) => got === undefined,
     );
-    expect(await store.counts()).toEqual({ pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
+    expect(await store.counts()).toEqual({ waiting: 0, pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
   });
 
   it('uses a pool you pass and leaves it open', async () => {

@@ -156,7 +156,14 @@ describeRedis('RedisTaskStore on Redis', () => {
       ),
     );
     expect(outcomes).toEqual(claimed.map((_, i) => i % 10 !== 0));
-    expect(await store.counts()).toEqual({ pending: 0, running: 5, succeeded: 25, failed: 20, cancelled: 0 });
+    expect(await store.counts()).toEqual({
+      waiting: 0,
+      pending: 0,
+      running: 5,
+      succeeded: 25,
+      failed: 20,
+      cancelled: 0,
+    });
   });
 
   it('does not count as lost a lease renewed while its report is on its way', async () => {

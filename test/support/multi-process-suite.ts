@@ -5,6 +5,7 @@ import { eventually } from './eventually.js';
 import { createStore, describeIfUp, type BaseStoreOptions, type StoreTarget } from './store-target.js';
 import { TcpProxy } from './tcp-proxy.js';
 import { WorkerProcess, type WorkerMessage } from './worker-process.js';
+import { flowScenarios } from './multi-process-flows.js';
 
 /**
  * The multi-process scenarios, once for every durable store: worker apps in child processes (each a Nest app
@@ -19,11 +20,13 @@ export async function describeMultiProcess<S extends ITaskStore, O extends BaseS
   const describeStore = await describeIfUp(target);
   describeStore(`${target.Store.name} across processes`, () => {
     scenarios(target);
+    // Flows (issue 12): multi-process-flows.ts
+    flowScenarios(target);
     more();
   });
 }
 
-interface StartOptions {
+export interface StartOptions {
   concurrency?: number;
   leaseTime?: number;
   closeOnceStarted?: boolean;
@@ -38,7 +41,16 @@ function throughProxy<O extends object>(options: O, url: string, proxy: TcpProxy
   return JSON.parse(JSON.stringify(options).replaceAll(url, proxied)) as O;
 }
 
-function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: StoreTarget<S, O>): void {
+/** What a scenario uses: worker processes on a fresh namespace, and a producer-only queue in this process. */
+export interface Processes {
+  readonly producer: TaskQueue;
+  readonly namespace: string;
+  start(options?: StartOptions): Promise<WorkerProcess>;
+  job(args: Record<string, unknown>, options?: ScheduleItem['options']): ScheduleItem;
+}
+
+/** Sets up (before each test) and tears down (after it) the processes of a scenario on the target's store. */
+export function useProcesses<S extends ITaskStore, O extends BaseStoreOptions>(target: StoreTarget<S, O>): Processes {
   let namespace: string;
   let producer: TaskQueue;
   let workers: WorkerProcess[] = [];
@@ -81,6 +93,26 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
     await target.dispose(namespace);
   });
 
+  return {
+    get producer() {
+      return producer;
+    },
+    get namespace() {
+      return namespace;
+    },
+    start,
+    job,
+  };
+}
+
+function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: StoreTarget<S, O>): void {
+  const processes = useProcesses(target);
+  const { start, job } = processes;
+  let producer: TaskQueue;
+  beforeEach(() => {
+    producer = processes.producer;
+  });
+
   it('runs 5,000 tasks over 50 partitions on 3 processes: each once, partitions in order and never overlapping', async () => {
     const [a, b, c] = await Promise.all([start(), start(), start()]);
     const items: ScheduleItem[] = [];
@@ -94,14 +126,21 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
       50,
     );
 
-    const { overlaps, runs } = await target.recorder.read(namespace);
+    const { overlaps, runs } = await target.recorder.read(processes.namespace);
     expect(overlaps).toEqual([]);
     expect(runs).toHaveLength(5_000);
     expect(new Set(runs.map((r) => `${r.partition}:${r.seq}`)).size).toBe(5_000);
     const inOrder = Array.from({ length: 100 }, (_, seq) => seq);
     for (let p = 0; p < 50; p++) expect(runs.filter((r) => r.partition === p).map((r) => r.seq)).toEqual(inOrder);
     expect([...new Set(runs.map((r) => r.pid))].sort()).toEqual([a!, b!, c!].map((w) => w.pid).sort());
-    expect(await producer.counts()).toEqual({ pending: 0, running: 0, succeeded: 5_000, failed: 0, cancelled: 0 });
+    expect(await producer.counts()).toEqual({
+      waiting: 0,
+      pending: 0,
+      running: 0,
+      succeeded: 5_000,
+      failed: 0,
+      cancelled: 0,
+    });
   }, 60_000);
 
   it('finishes the tasks of a worker killed mid-task once their leases expire, in partition order', async () => {

@@ -18,6 +18,7 @@ import { describeOperatorConformance } from './conformance/operators.conformance
 import { eventually } from './eventually.js';
 import { describeRecurringConformance } from './recurring-conformance.js';
 import { createStore, describeIfUp, type BaseStoreOptions, type StoreTarget } from './store-target.js';
+import { describeDependencyConformance } from './conformance/dependencies.conformance.js';
 
 export interface StoreUnderTest {
   store: ITaskStore;
@@ -518,7 +519,14 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       await store.fail(leaseOf(b!), { name: 'Error', message: 'x' }, null);
       const pending = await store.list({ status: TaskStatus.Pending });
       await store.cancel(pending[0]!.id);
-      expect(await store.counts()).toEqual({ pending: 1, running: 0, succeeded: 1, failed: 1, cancelled: 1 });
+      expect(await store.counts()).toEqual({
+        waiting: 0,
+        pending: 1,
+        running: 0,
+        succeeded: 1,
+        failed: 1,
+        cancelled: 1,
+      });
     });
 
     it('lists newest first, by status and handler, with limit and offset', async () => {
@@ -615,5 +623,8 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
       for (const task of [y, b, c]) expect((await store.get(task.id))?.status).toBe(TaskStatus.Succeeded);
       expect((await store.get(a.id))?.status).toBe(TaskStatus.Pending);
     });
+
+    // Flows (issue 12): test/support/conformance/dependencies.conformance.ts
+    describeDependencyConformance({ open: (options) => open(options), newTask });
   });
 }

@@ -14,6 +14,7 @@ import type { TaskDefaultsResolver } from '../task-defaults.resolver.js';
 import { toTaskError } from '../task-error.mapper.js';
 import type { TaskEventHub } from '../task-event-hub.js';
 import type { TaskDeadlineTimer } from './task-deadline.timer.js';
+import { AttemptFlows } from '../flows/attempt-flows.js';
 
 /** What the runner needs around it. */
 export interface TaskAttemptContext {
@@ -33,12 +34,16 @@ export interface TaskAttemptContext {
 export class TaskAttemptRunner {
   /** The attempts running now, by task id. */
   readonly attempts = new Map<string, TaskAttempt>();
+  private readonly flows: AttemptFlows;
 
-  constructor(private readonly context: TaskAttemptContext) {}
+  constructor(private readonly context: TaskAttemptContext) {
+    this.flows = new AttemptFlows(context.store, context.events, context.logger);
+  }
 
   run(task: TaskRecord): void {
     const { events, logger } = this.context;
     const attempt = new TaskAttempt(task, this.context.registry.get(task.handler), Date.now());
+    attempt.onProgress = this.flows.onProgress;
     this.attempts.set(task.id, attempt);
     this.context.deadlines.track(attempt);
     if (events.active) events.started(task, task.attempts, attempt.startedAt - task.runAt);
@@ -59,6 +64,7 @@ export class TaskAttemptRunner {
     let failed = false;
     let outcome: unknown;
     try {
+      if (attempt.task.dependsOn !== undefined) await this.flows.loadDependencies(attempt);
       outcome = await (events.wrapping ? events.wrap(attempt, async () => this.invoke(attempt)) : this.invoke(attempt));
     } catch (error) {
       failed = true;
@@ -71,6 +77,7 @@ export class TaskAttemptRunner {
       outcome = attempt.abortReason;
     }
     try {
+      await this.flows.settle(attempt);
       if (failed) await this.reportFailure(attempt, outcome);
       else await this.reportSuccess(attempt, outcome);
     } catch (error) {

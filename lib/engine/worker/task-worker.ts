@@ -138,6 +138,7 @@ export class TaskWorker {
 
   /** The one path of each event to this worker: added or due work (wake) and cancels, local or remote. */
   private readonly onSignal = (signal: StoreSignal): void => {
+    if (signal.type === 'finished') return;
     if (signal.type === 'cancel') {
       this.runner.attempts.get(signal.taskId)?.abort(new TaskCancelledError(Messages.cancelled(signal.taskId)));
     } else if (this.state !== 'running') return;

@@ -28,6 +28,7 @@ export class TaskEventLogger implements TaskObserver {
   }
 
   onTaskEvent(event: TaskEvent, task: TaskEventSubject): void {
+    if (event.type === 'progress') return;
     const kind: TaskLogKind = outcomeOf(event) ?? (event.type as 'scheduled' | 'started');
     const level = this.levels[kind];
     if (level === false) return;

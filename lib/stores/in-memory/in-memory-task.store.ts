@@ -16,9 +16,17 @@ import { checkOptional, type OptionPredicate } from '../../validation/option.val
 import { InMemoryMessages } from './in-memory.messages.js';
 import { MemoryTaskBook } from './memory-task.book.js';
 import { queryTasks } from './memory-task.query.js';
-import { freshRecord, keptError, keptResult, keptTask, type InMemorySerialization } from './memory-serialization.js';
 import type { RecurringRecord, RecurringStep } from '../../interfaces/recurring-store.interface.js';
 import { MemoryRecurringBook } from './memory-recurring.book.js';
+import {
+  freshRecord,
+  keptError,
+  keptProgress,
+  keptResult,
+  keptTask,
+  type InMemorySerialization,
+} from './memory-serialization.js';
+import { TaskStatus } from '../../interfaces/task-status.js';
 
 export interface InMemoryTaskStoreOptions {
   /** Lease length in ms, for workers that share this store object and may stall. Default 30,000. */
@@ -45,6 +53,7 @@ const FALSE = Promise.resolve(false);
 export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   readonly leaseTime: number;
   readonly serialization: InMemorySerialization;
+  readonly supportsDependencies = true;
   private readonly book: MemoryTaskBook;
   private readonly recurring: MemoryRecurringBook;
 
@@ -189,6 +198,25 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   // --- end of recurring schedules ---
+
+  // --- flows (issue 12) ---
+  async watch(taskId: string): Promise<TaskRecord | undefined> {
+    const task = this.book.tasks.get(taskId);
+    if (task === undefined) return undefined;
+    this.book.dependencies.watch(task);
+    return this.read(task.snapshot());
+  }
+
+  async setProgress(lease: Lease, progress: unknown): Promise<boolean> {
+    const task = this.book.leased(lease);
+    if (task === undefined || task.status !== TaskStatus.Running) return false;
+    task.progress = keptProgress(progress, this.serialization);
+    return true;
+  }
+
+  async getMany(taskIds: string[]): Promise<(TaskRecord | undefined)[]> {
+    return taskIds.map((id) => this.read(this.book.tasks.get(id)?.snapshot()));
+  }
 
   private read(record: TaskRecord | undefined): TaskRecord | undefined {
     return record !== undefined && this.serialization === 'json' ? freshRecord(record) : record;

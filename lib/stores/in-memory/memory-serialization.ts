@@ -36,6 +36,7 @@ export function freshRecord(record: TaskRecord): TaskRecord {
   record.args = jsonCopy(record.args);
   if (record.metadata !== undefined) record.metadata = jsonCopy(record.metadata) as TaskRecord['metadata'];
   if (record.result !== undefined) record.result = jsonCopy(record.result);
+  if (record.progress !== undefined) record.progress = jsonCopy(record.progress);
   return record;
 }
 
@@ -43,6 +44,11 @@ export function freshRecord(record: TaskRecord): TaskRecord {
 export function keptResult(taskId: string, result: unknown, logger: TaskQueueLogger | undefined): unknown {
   const json = storableResult(taskId, result, logger);
   return json === undefined ? undefined : JSON.parse(json);
+}
+
+/** A progress value as the store keeps it: a copy (checked by ctx.progress() for 'json'). */
+export function keptProgress(value: unknown, mode: InMemorySerialization): unknown {
+  return mode === 'json' ? jsonCopy(value) : structuredCopy(value, 'progress');
 }
 
 /** An error as 'json' keeps it: name, message and stack, with what JSON stores do not keep replaced. */

@@ -19,6 +19,11 @@ export class MemorySignals {
     this.emit(inMs <= 0 ? WAKE_NOW : { type: 'wake', inMs });
   }
 
+  /** A watched task finished (waitFor). */
+  finished(taskId: string): void {
+    this.emit({ type: 'finished', taskId });
+  }
+
   cancel(taskId: string): void {
     this.emit({ type: 'cancel', taskId });
   }

@@ -11,6 +11,7 @@ import { MemoryPlacement } from './memory-placement.js';
 import { MemoryRetention } from './memory-retention.js';
 import { MemorySignals } from './memory-signals.js';
 import { MemoryTask, Place } from './memory-task.js';
+import { MemoryDependencies } from './memory-dependencies.js';
 
 /**
  * The in-memory store's tasks and their life: added, claimed (leased), reported, retried, cancelled, recovered
@@ -21,13 +22,23 @@ export class MemoryTaskBook {
   readonly tasks = new Map<string, MemoryTask>();
   readonly placement = new MemoryPlacement();
   readonly retention = new MemoryRetention((task) => {
-    if (this.tasks.get(task.id) === task) this.forget(task);
+    if (this.tasks.get(task.id) !== task) return;
+    // Unfinished tasks depend on it: it stays, and enters retention again once they finished.
+    if (this.dependencies.held(task)) task.place = Place.None;
+    else this.forget(task);
   });
   readonly signals = new MemorySignals();
-  readonly counters: TaskCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+  readonly counters: TaskCounts = { waiting: 0, pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
   /** Set by the store's init(). */
   logger: TaskQueueLogger | undefined;
   private readonly partitions = new MemoryPartitions(this.placement);
+  readonly dependencies = new MemoryDependencies({
+    tasks: this.tasks,
+    release: (task, now) => this.release(task, now),
+    cancelWaiting: (task, error, now) => this.cancelWaiting(task, error, now),
+    retain: (task, now) => this.retain(task, now),
+    signalFinished: (taskId) => this.signals.finished(taskId),
+  });
   private readonly leases: MemoryLeases;
   private seq = 0;
 
@@ -40,6 +51,7 @@ export class MemoryTaskBook {
     // A later duplicate in the same batch loses to the first.
     const seen = tasks.length > 1 ? new Set<string>() : undefined;
     let adding = 0;
+    let flows: MemoryTask[] | undefined;
     for (let i = 0; i < tasks.length; i++) {
       const id = tasks[i]!.id;
       const existing = this.tasks.get(id);
@@ -52,6 +64,7 @@ export class MemoryTaskBook {
     if (options.maxPending !== undefined && this.counters.pending + adding > options.maxPending) {
       throw new QueueFullError(Messages.queueFull(options.maxPending));
     }
+    this.dependencies.check(tasks);
     const now = Date.now();
     let earliest = Infinity;
     for (let i = 0; i < tasks.length; i++) {
@@ -63,10 +76,15 @@ export class MemoryTaskBook {
       }
       const task = new MemoryTask(tasks[i]!, ++this.seq);
       this.tasks.set(task.id, task);
-      this.counters.pending++;
+      this.counters[task.status]++;
+      if (task.status === TaskStatus.Waiting) {
+        (flows ??= []).push(task);
+        continue;
+      }
       this.partitions.enqueue(task, now);
       if (task.place !== Place.PartitionQueue) earliest = Math.min(earliest, task.runAt);
     }
+    if (flows !== undefined) this.dependencies.wire(flows, now);
     // From now, not from the add's start: the worker arms its timer on this signal, and a large add takes a while.
     this.signals.wake(earliest - Date.now());
     return added;
@@ -122,7 +140,8 @@ export class MemoryTaskBook {
       this.move(task, TaskStatus.Cancelled);
       task.finishedAt = now;
       this.leavePartition(task, now);
-      this.retention.retain(task, now);
+      this.retain(task, now);
+      this.dependencies.finished(task, now);
       return task.snapshot();
     }
     if (task.status === TaskStatus.Running) {
@@ -130,6 +149,15 @@ export class MemoryTaskBook {
       this.move(task, TaskStatus.Cancelled);
       task.finishedAt = now;
       this.signals.cancel(taskId);
+      this.dependencies.finished(task, now);
+      return task.snapshot();
+    }
+    if (task.status === TaskStatus.Waiting) {
+      // It holds no partition and no place: nothing else is released.
+      this.move(task, TaskStatus.Cancelled);
+      task.finishedAt = now;
+      this.retain(task, now);
+      this.dependencies.finished(task, now);
       return task.snapshot();
     }
     return undefined;
@@ -218,14 +246,37 @@ export class MemoryTaskBook {
     this.move(task, status);
     task.finishedAt = now;
     this.leavePartition(task, now);
-    this.retention.retain(task, now);
+    this.retain(task, now);
+    if (task.flow !== undefined || this.dependencies.watching) this.dependencies.finished(task, now);
   }
 
   /** A task cancelled while running has reported back (or its lease expired): free what it held. */
   private settleCancelled(task: MemoryTask, now: number): void {
     this.leases.release(task);
     this.leavePartition(task, now);
+    this.retain(task, now);
+  }
+
+  /** Into retention, unless unfinished tasks depend on it (then once they finished). */
+  private retain(task: MemoryTask, now: number): void {
+    if (task.place === Place.Retained || this.dependencies.held(task)) return;
     this.retention.retain(task, now);
+  }
+
+  /** A waiting task whose dependencies finished: pending, due at the later of its runAt and now, and placed. */
+  private release(task: MemoryTask, now: number): void {
+    this.move(task, TaskStatus.Pending);
+    if (task.runAt < now) task.runAt = now;
+    this.partitions.enqueue(task, now);
+    if (task.place !== Place.PartitionQueue) this.signals.wake(task.runAt - now);
+  }
+
+  /** A waiting task whose dependency failed or was cancelled (onDependencyFailure 'cancel'). */
+  private cancelWaiting(task: MemoryTask, error: TaskError, now: number): void {
+    this.move(task, TaskStatus.Cancelled);
+    task.finishedAt = now;
+    task.lastError = error;
+    this.retain(task, now);
   }
 
   /** The task no longer holds or heads its partition: the next one in order is placed, and woken for. */

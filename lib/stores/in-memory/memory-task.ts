@@ -1,7 +1,8 @@
 import type { HeapItem } from '../../collections/binary-heap.js';
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
-import { TaskStatus } from '../../interfaces/task-status.js';
 import type { IRetryStrategy, RetryStrategyDescriptor } from '../../retry/retry-strategy.interface.js';
+import { isFinished, TaskStatus } from '../../interfaces/task-status.js';
+import { MemoryFlow } from './memory-flow.js';
 
 /** Where a pending or finished task sits in the in-memory store's structures (compared for equality only). */
 export const Place = {
@@ -35,6 +36,8 @@ class TaskExtras {
   leaseToken: string | undefined = undefined;
   leaseUntil: number | undefined = undefined;
   retryBase: number | undefined = undefined;
+  flow: MemoryFlow | undefined = undefined;
+  progress: unknown = undefined;
 }
 
 /** The in-memory store's task: the record plus its bookkeeping, in one object of a fixed shape. */
@@ -78,6 +81,26 @@ export class MemoryTask implements TaskRecord, HeapItem {
       extras.retryStrategy = task.retryStrategy;
       extras.metadata = task.metadata;
     }
+    if (task.dependsOn !== undefined) {
+      this.more().flow = new MemoryFlow(task.dependsOn, task.onDependencyFailure === 'run');
+      this.status = TaskStatus.Waiting;
+    }
+  }
+
+  /** Its flow state, if it has one. */
+  get flow(): MemoryFlow | undefined {
+    return this.extras?.flow;
+  }
+  /** Its flow state, made if it has none (it becomes a dependency). */
+  flowState(): MemoryFlow {
+    const extras = this.more();
+    return (extras.flow ??= new MemoryFlow(undefined, false));
+  }
+  get progress() {
+    return this.extras?.progress;
+  }
+  set progress(value) {
+    this.more().progress = value;
   }
 
   get name() {
@@ -139,7 +162,7 @@ export class MemoryTask implements TaskRecord, HeapItem {
   /** A copy without the bookkeeping, so callers of get/list/claim cannot disturb the store. */
   snapshot(): TaskRecord {
     const x = this.extras;
-    return {
+    const record: TaskRecord = {
       id: this.id,
       handler: this.handler,
       name: x?.name,
@@ -161,6 +184,9 @@ export class MemoryTask implements TaskRecord, HeapItem {
       leaseToken: x?.leaseToken,
       retryBase: x?.retryBase,
     };
+    if (x?.flow?.dependsOn !== undefined) Object.assign(record, flowFields(x.flow));
+    if (x?.progress !== undefined) record.progress = x.progress;
+    return record;
   }
 
   /**
@@ -181,4 +207,12 @@ export class MemoryTask implements TaskRecord, HeapItem {
 /** (runAt, insertion order): the order of the due-time heap and of every partition. */
 export function dueBefore(a: MemoryTask, b: MemoryTask): boolean {
   return a.runAt < b.runAt || (a.runAt === b.runAt && a.seq < b.seq);
+}
+
+function flowFields(flow: MemoryFlow): Partial<TaskRecord> {
+  return {
+    dependsOn: [...flow.dependsOn!],
+    onDependencyFailure: flow.runOnFailure ? 'run' : 'cancel',
+    waitingFor: flow.deps.filter((dep) => !isFinished(dep.status)).map((dep) => dep.id),
+  };
 }

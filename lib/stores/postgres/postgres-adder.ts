@@ -7,6 +7,8 @@ import { describeError, isRefusedData } from './postgres-error.classifier.js';
 import type { PostgresRunner } from './postgres-runner.js';
 import type { PostgresQueryable } from './postgres-task-store-options.interface.js';
 import { encodeTasks } from './postgres-task.codec.js';
+import { UnknownTaskError } from '../../errors/unknown-task.error.js';
+import { FlowMessages } from '../../task-queue-flows.messages.js';
 
 interface AddCall {
   tasks: NewTask[];
@@ -76,6 +78,11 @@ export class PostgresAdder {
       return await this.addNow(calls, transaction);
     } catch (error) {
       const cause = (error as Error).cause;
+      // Flows: add_tasks names a dependency it does not know (SQLSTATE NTQ01, see sql/add.sql.ts).
+      if ((cause as { code?: unknown } | undefined)?.code === 'NTQ01') {
+        const unknown = new UnknownTaskError(FlowMessages.unknownDependency((cause as Error).message));
+        return calls.map(() => unknown);
+      }
       if (!isRefusedData(cause)) throw error;
       const refused = new TaskArgsNotSerializableError(Messages.dataRefused('PostgreSQL', describeError(cause)), {
         cause,
@@ -113,5 +120,9 @@ export class PostgresAdder {
 
 /** A batch's failure that may be one call's doing: then each call is tried alone. */
 function isPerCall(outcome: boolean[] | Error | undefined): boolean {
-  return outcome instanceof QueueFullError || outcome instanceof TaskArgsNotSerializableError;
+  return (
+    outcome instanceof QueueFullError ||
+    outcome instanceof TaskArgsNotSerializableError ||
+    outcome instanceof UnknownTaskError
+  );
 }

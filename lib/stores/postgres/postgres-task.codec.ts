@@ -24,6 +24,11 @@ export interface TaskRow {
   metadata: string | null;
   lease_token: string | null;
   retry_base: number | null;
+  // flows (issue 12)
+  depends_on?: string[] | null;
+  run_on_failure?: boolean;
+  waiting_for?: string[] | null;
+  progress?: string | null;
 }
 
 /** A worker's report as the finish function reads it. */
@@ -59,6 +64,8 @@ export function encodeTasks(tasks: NewTask[], offset: number): string {
       timeout: task.timeout,
       retry_strategy: task.retryStrategy,
       metadata: task.metadata,
+      depends_on: task.dependsOn,
+      run_on_failure: task.onDependencyFailure === 'run' || undefined,
     })),
   );
 }
@@ -119,6 +126,12 @@ export function decodeRow(row: TaskRow, offset: number): TaskRecord {
   if (row.metadata !== null) record.metadata = parseJson(row.metadata) as Record<string, unknown>;
   if (row.lease_token !== null) record.leaseToken = row.lease_token;
   if (row.retry_base !== null) record.retryBase = row.retry_base;
+  if (row.depends_on != null) {
+    record.dependsOn = row.depends_on;
+    record.onDependencyFailure = row.run_on_failure ? 'run' : 'cancel';
+    if (row.waiting_for !== undefined) record.waitingFor = row.waiting_for ?? [];
+  }
+  if (row.progress != null) record.progress = parseJson(row.progress);
   return record;
 }
 

@@ -64,6 +64,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   readonly leaseTime: number;
   readonly serialization = 'json' as const;
   readonly supportsTransactions = true;
+  readonly supportsDependencies = true;
   readonly pollInterval: number;
 
   private readonly names: PostgresNames;
@@ -250,7 +251,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   async counts(): Promise<TaskCounts> {
-    const counts: TaskCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    const counts: TaskCounts = { waiting: 0, pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
     for (const row of await this.runner.run<{ status: TaskStatus; n: number }>('counts', 'counts', []))
       counts[row.status] = row.n;
     return counts;
@@ -357,6 +358,23 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   // --- end of recurring schedules ---
+
+  // --- flows (issue 12): sql/flows.sql.ts ---
+  async watch(taskId: string): Promise<TaskRecord | undefined> {
+    const [row] = await this.runner.run<TaskRow>('waitFor', 'watch', [taskId]);
+    return row === undefined ? undefined : decodeRow(row, this.clock.offset);
+  }
+
+  async setProgress(lease: Lease, progress: unknown): Promise<boolean> {
+    const rows = await this.runner.run('progress', 'progress', [lease.taskId, lease.token, JSON.stringify(progress)]);
+    return rows.length === 1;
+  }
+
+  async getMany(taskIds: string[]): Promise<(TaskRecord | undefined)[]> {
+    const rows = await this.runner.run<TaskRow>('getMany', 'getMany', [taskIds]);
+    const byId = new Map(rows.map((row) => [row.id, decodeRow(row, this.clock.offset)]));
+    return taskIds.map((id) => byId.get(id));
+  }
 
   private async report(report: TaskReport): Promise<boolean> {
     const outcome = await this.reporter.report(report);

@@ -4,6 +4,7 @@ import { cancelSql } from './sql/cancel.sql.js';
 import { countsSql } from './sql/counts.sql.js';
 import { finishOrderSql } from './sql/finish-order.sql.js';
 import { finishSql } from './sql/finish.sql.js';
+import { flowsFunctionsSql, flowsTablesSql } from './sql/flows.sql.js';
 import { leasesSql } from './sql/leases.sql.js';
 import { operatorsMigrationSql } from './sql/operators.sql.js';
 import { partitionsSql } from './sql/partitions.sql.js';
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
   { version: 3, name: 'finish order for retention', sql: version3 },
   { version: 4, name: 'operators: retry, remove, purge', sql: operatorsMigrationSql },
   { version: 5, name: 'recurring schedules: their table, and one function per change', sql: recurringSql },
+  { version: 6, name: 'flows: waiting status, dependencies, progress, watched tasks', sql: versionFlows },
 ];
 
 /** The newest schema version this code knows. */
@@ -55,4 +57,10 @@ function version1(n: PostgresNames): string {
 /** Version 3: finished tasks in finish order (a finish sequence), and the functions that finish or trim tasks. */
 function version3(n: PostgresNames): string {
   return [finishOrderSql, finishSql, cancelSql, retentionSql].map((part) => part(n)).join('\n');
+}
+
+/** Flows (issue 12): the waiting status, dependency columns and links, and the functions that add, finish, cancel and trim. */
+function versionFlows(n: PostgresNames): string {
+  const parts = [flowsTablesSql, flowsFunctionsSql, addSql, finishSql, cancelSql, retentionSql];
+  return parts.map((part) => part(n)).join('\n');
 }

@@ -43,6 +43,9 @@ export class PostgresQueries {
   readonly recurringList: string;
   readonly recurringRemove: string;
   readonly recurringAdvance: string;
+  readonly watch: string;
+  readonly progress: string;
+  readonly getMany: string;
 
   constructor(private readonly names: PostgresNames) {
     const s = (name: string) => names.of(name);
@@ -54,6 +57,10 @@ export class PostgresQueries {
       't.result::text AS result, t.metadata::text AS metadata, t.lease_token',
       // Operators: the base of the last retry(), while it is this task's (sql/operators.sql.ts).
       'CASE WHEN t.retry_seq = t.seq THEN t.retry_base END AS retry_base',
+      // flows (issue 12): waiting_for is read only for a task with dependencies
+      't.depends_on, t.run_on_failure, t.progress::text AS progress',
+      `CASE WHEN t.depends_on IS NULL THEN NULL ELSE ARRAY(SELECT u.d FROM unnest(t.depends_on) WITH ORDINALITY AS u(d, i)
+        JOIN ${s('tasks')} x ON x.id = u.d WHERE x.status IN ('waiting', 'pending', 'running') ORDER BY u.i) END AS waiting_for`,
     ].join(', ');
     const claimable = `t.status = 'pending' AND NOT t.blocked`;
     // The distinct priorities of claimable tasks, highest first, one index probe each (a loose index scan).
@@ -120,6 +127,11 @@ WHERE status <> 'claimable' GROUP BY status`;
     this.fold = `SELECT ${s('fold_counts')}()`;
     this.notify = `SELECT pg_notify($1::text, $2::text), ${ASYNC_COMMIT}`;
     this.version = `SELECT coalesce(max(version), 0) AS version FROM ${s('migrations')}`;
+    // flows (issue 12)
+    this.watch = `SELECT ${this.record} FROM ${s('watch_task')}($1::text) t`;
+    this.progress = `UPDATE ${s('tasks')} t SET progress = $3::jsonb FROM (SELECT ${ASYNC_COMMIT}) async
+WHERE t.id = $1 AND t.lease_token = $2 AND t.status = 'running' RETURNING t.id`;
+    this.getMany = `SELECT ${this.record} FROM ${s('tasks')} t WHERE t.id = ANY($1::text[])`;
     this.now = 'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::double precision AS now';
     // Operators (sql/operators.sql.ts)
     this.retry = `SELECT retried, wake_ms FROM ${s('retry_task')}($1::text, $2::text)`;

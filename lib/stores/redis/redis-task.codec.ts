@@ -4,8 +4,10 @@ import type { TaskStatus } from '../../interfaces/task-status.js';
 
 /** The hash fields of a record, in the order of the prelude's FIELDS. */
 export const RECORD_FIELDS = ['d', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x', 'h', 'p', 'k'];
-/** Values per task in script replies: the id, then RECORD_FIELDS. */
+/** Values per task in claim replies: the id, then RECORD_FIELDS. */
 export const RECORD_WIDTH = 1 + RECORD_FIELDS.length;
+/** Values per task in get/list/cancel replies (appendRecord): RECORD_WIDTH, then progress and waitingFor JSON. */
+export const READ_RECORD_WIDTH = RECORD_WIDTH + 2;
 
 type Reply = string | number | null;
 
@@ -24,9 +26,13 @@ interface FixedFields {
   md?: Record<string, unknown>;
   /** retryBase, written by the retry script only (lua/operators.lua.ts). */
   rb?: number;
+  /** dependsOn (flows). */
+  dp?: string[];
+  /** onDependencyFailure 'run' (absent: 'cancel', with dp). */
+  of?: 'r';
 }
 
-/** A new task as the add script's 6 arguments. */
+/** A new task as the add script's 7 arguments. */
 export function encodeTask(task: NewTask): string[] {
   const fixed: FixedFields = {
     a: task.args,
@@ -37,6 +43,12 @@ export function encodeTask(task: NewTask): string[] {
     y: task.retryStrategy,
     md: task.metadata,
   };
+  let flow = '';
+  if (task.dependsOn !== undefined) {
+    fixed.dp = task.dependsOn;
+    if (task.onDependencyFailure === 'run') fixed.of = 'r';
+    flow = JSON.stringify([task.onDependencyFailure === 'run' ? 'r' : 'c', ...task.dependsOn]);
+  }
   return [
     task.id,
     task.handler,
@@ -44,6 +56,7 @@ export function encodeTask(task: NewTask): string[] {
     task.partitionKey ?? '',
     String(task.runAt),
     JSON.stringify(fixed),
+    flow,
   ];
 }
 
@@ -74,6 +87,24 @@ export function decodeRecords(reply: Reply[], start: number, clockOffset: number
   return records;
 }
 
+/** As decodeRecords, for replies of appendRecord (get, list, cancel): READ_RECORD_WIDTH values per task. */
+export function decodeReadRecords(reply: Reply[], start: number, clockOffset: number): TaskRecord[] {
+  const records: TaskRecord[] = [];
+  for (let i = start; i + READ_RECORD_WIDTH <= reply.length; i += READ_RECORD_WIDTH)
+    records.push(decodeReadRecord(reply, i, clockOffset));
+  return records;
+}
+
+/** One record of appendRecord: the claim's fields, then progress and waitingFor. */
+export function decodeReadRecord(reply: Reply[], at: number, clockOffset: number): TaskRecord {
+  const record = decodeRecord(reply, at, clockOffset);
+  const progress = reply[at + RECORD_WIDTH];
+  const waitingFor = reply[at + RECORD_WIDTH + 1];
+  if (progress !== null) record.progress = JSON.parse(progress as string);
+  if (waitingFor !== null) record.waitingFor = JSON.parse(waitingFor as string);
+  return record;
+}
+
 /** One record: reply[at] is the id, then d s r a st f t e x h p k. */
 export function decodeRecord(reply: Reply[], at: number, clockOffset: number): TaskRecord {
   const fixed = JSON.parse(reply[at + 1] as string) as FixedFields;
@@ -94,6 +125,10 @@ export function decodeRecord(reply: Reply[], at: number, clockOffset: number): T
   if (fixed.y !== undefined) record.retryStrategy = fixed.y;
   if (fixed.md !== undefined) record.metadata = fixed.md;
   if (fixed.rb !== undefined) record.retryBase = fixed.rb;
+  if (fixed.dp !== undefined) {
+    record.dependsOn = fixed.dp;
+    record.onDependencyFailure = fixed.of === 'r' ? 'run' : 'cancel';
+  }
   if (reply[at + 5] !== null) record.startedAt = Number(reply[at + 5]) - clockOffset;
   if (reply[at + 6] !== null) record.finishedAt = Number(reply[at + 6]) - clockOffset;
   if (reply[at + 7] !== null && reply[at + 7] !== '') record.leaseToken = String(reply[at + 7]);
@@ -104,14 +139,19 @@ export function decodeRecord(reply: Reply[], at: number, clockOffset: number): T
 
 /**
  * The add script's reply for the groups it was sent (each group: maxPending, n, tasks...): per group, its
- * added flags, or undefined if it would have exceeded maxPending.
+ * added flags, undefined if it would have exceeded maxPending, or `{ unknown }`: a dependency it does not know.
  */
-export function decodeAddReply(reply: number[], groups: string[][]): (boolean[] | undefined)[] {
-  const results: (boolean[] | undefined)[] = [];
+export function decodeAddReply(
+  reply: (number | string)[],
+  groups: string[][],
+): (boolean[] | undefined | { unknown: string })[] {
+  const results: (boolean[] | undefined | { unknown: string })[] = [];
   let at = 1;
   for (const group of groups) {
     const n = Number(group[1]);
-    if (reply[at++] === -2) results.push(undefined);
+    const code = reply[at++];
+    if (code === -2) results.push(undefined);
+    else if (code === -3) results.push({ unknown: String(reply[at++]) });
     else {
       results.push(reply.slice(at, at + n).map((flag) => flag === 1));
       at += n;

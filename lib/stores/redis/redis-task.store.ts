@@ -39,7 +39,18 @@ import { RedisKeys } from './redis-keys.js';
 import { batchedScriptCalls, type RedisScript } from './redis-script.js';
 import { LostLeaseLog } from '../shared/lost-lease.log.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
-import { completeArgs, decodeAddReply, decodeRecord, decodeRecords, encodeTask, failArgs } from './redis-task.codec.js';
+import {
+  completeArgs,
+  decodeAddReply,
+  decodeReadRecord,
+  decodeReadRecords,
+  decodeRecords,
+  encodeTask,
+  failArgs,
+  READ_RECORD_WIDTH,
+} from './redis-task.codec.js';
+import { UnknownTaskError } from '../../errors/unknown-task.error.js';
+import { FlowMessages } from '../../task-queue-flows.messages.js';
 import type { RedisTaskStoreOptions } from './redis-task-store-options.interface.js';
 import { RedisMessages } from './redis.messages.js';
 import { RedisScripts } from './redis.scripts.js';
@@ -48,8 +59,8 @@ import type { RecurringRecord, RecurringStep } from '../../interfaces/recurring-
 import { advanceArgs, decodeSchedules, putArgs } from './redis-recurring.codec.js';
 
 type Reply = (string | number | null)[];
-/** Whether each task of an add was added; undefined: the queue is full. */
-type Added = boolean[] | undefined;
+/** Whether each task of an add was added; undefined: the queue is full; unknown: a dependency it does not know. */
+type Added = boolean[] | undefined | { unknown: string };
 
 /**
  * How long after a lease's expiry its wake comes: the claim script compares whole ms of Redis's TIME, and Node's
@@ -74,6 +85,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   readonly leaseTime: number;
   readonly serialization = 'json' as const;
   readonly pollInterval: number;
+  readonly supportsDependencies = true;
 
   private readonly keys: RedisKeys;
   private readonly prefix: string;
@@ -86,8 +98,10 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   });
   /** add() calls of one event-loop turn (concurrent schedule() calls), added in one script call. */
   private readonly adds = new CallBatcher<string[], Added>(batchedScriptCalls('event-loop-turn'), async (groups) => {
-    const reply = (await this.run('add', RedisScripts.add, [String(this.clockOffset)].concat(...groups))) as number[];
-    this.signals.wake(reply[0]!);
+    const reply = (await this.run('add', RedisScripts.add, [String(this.clockOffset)].concat(...groups))) as (
+      number | string
+    )[];
+    this.signals.wake(reply[0] as number);
     return decodeAddReply(reply, groups);
   });
   /** Tasks whose complete() or fail() is on its way. */
@@ -149,6 +163,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     for (const task of tasks) group.push(...encodeTask(task));
     const added = await this.adds.push(group);
     if (added === undefined) throw new QueueFullError(Messages.queueFull(options.maxPending!));
+    if (!Array.isArray(added)) throw new UnknownTaskError(FlowMessages.unknownDependency(added.unknown));
     return added;
   }
 
@@ -188,14 +203,14 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     const reply = (await this.run('cancel', RedisScripts.cancel, [taskId])) as Reply;
     this.signals.wake(reply[0] as number);
     if (reply[1] === 0) return undefined;
-    const record = decodeRecord(reply, 2, this.clockOffset);
+    const record = decodeReadRecord(reply, 2, this.clockOffset);
     if (record.leaseToken !== undefined) this.signals.cancel(taskId);
     return record;
   }
 
   async get(taskId: string): Promise<TaskRecord | undefined> {
     const reply = (await this.run('get', RedisScripts.get, [taskId])) as Reply;
-    return reply.length === 0 ? undefined : decodeRecord(reply, 0, this.clockOffset);
+    return reply.length === 0 ? undefined : decodeReadRecord(reply, 0, this.clockOffset);
   }
 
   async list(query: ListQuery = {}): Promise<TaskRecord[]> {
@@ -218,14 +233,14 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
       const reply = (await this.run('list', RedisScripts.list, args)) as Reply;
       cursor = reply[0] as number;
       skip = reply[1] as number;
-      out.push(...decodeRecords(reply, 2, this.clockOffset));
+      out.push(...decodeReadRecords(reply, 2, this.clockOffset));
     }
     return out;
   }
 
   async counts(): Promise<TaskCounts> {
     const pairs = await this.trim('counts');
-    const counts: TaskCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    const counts: TaskCounts = { waiting: 0, pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
     for (let i = 0; i < pairs.length; i += 2) counts[pairs[i] as TaskStatus] = Number(pairs[i + 1]);
     return counts;
   }
@@ -323,6 +338,30 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   // --- end of recurring schedules ---
+
+  // --- flows (issue 12): lua/flows.lua.ts ---
+  async watch(taskId: string): Promise<TaskRecord | undefined> {
+    const reply = (await this.run('waitFor', RedisScripts.watch, [taskId])) as Reply;
+    return reply.length === 0 ? undefined : decodeReadRecord(reply, 0, this.clockOffset);
+  }
+
+  async setProgress(lease: Lease, progress: unknown): Promise<boolean> {
+    const args = [lease.taskId, lease.token, JSON.stringify(progress)];
+    return (await this.run('progress', RedisScripts.progress, args)) === 1;
+  }
+
+  async getMany(taskIds: string[]): Promise<(TaskRecord | undefined)[]> {
+    const reply = (await this.run('getMany', RedisScripts.getMany, taskIds)) as Reply;
+    const out: (TaskRecord | undefined)[] = [];
+    for (let at = 0; at < reply.length;) {
+      if (reply[at++] === 0) out.push(undefined);
+      else {
+        out.push(decodeReadRecord(reply, at, this.clockOffset));
+        at += READ_RECORD_WIDTH;
+      }
+    }
+    return out;
+  }
 
   /** args: kind ('c' | 'f'), task id, token, payload, retry in ms (see lua/report.lua.ts). */
   private async report(args: string[]): Promise<boolean> {

@@ -4,6 +4,7 @@ import { CLAIM } from './lua/claim.lua.js';
 import { LAYOUT } from './lua/layout.lua.js';
 import { BY_HANDLER, PURGE, REMOVE, RETRY } from './lua/operators.lua.js';
 import { CORE, ENQUEUE, LONG, NEXT_DUE, PARTITION, RECORD, RETENTION, STATE } from './lua/prelude.lua.js';
+import { FLOWS, GET_MANY, PROGRESS, WAITING_FOR, WATCH } from './lua/flows.lua.js';
 import { BACKLOG, GET, LIST, TRIM } from './lua/read.lua.js';
 import {
   ADD_AND_CANCEL,
@@ -20,16 +21,23 @@ import { RedisScript } from './redis-script.js';
 
 /** One Lua script per atomic state change: the shared pieces it uses, then its own body. */
 export const RedisScripts = {
-  add: new RedisScript('add', CORE + LONG + STATE + NEXT_DUE + ENQUEUE + RETENTION + ADD),
+  add: new RedisScript('add', CORE + LONG + STATE + NEXT_DUE + RETENTION + ENQUEUE + FLOWS + ADD),
   claim: new RedisScript('claim', CORE + LONG + STATE + NEXT_DUE + PARTITION + RETENTION + CLAIM),
-  report: new RedisScript('report', CORE + LONG + STATE + PARTITION + RETENTION + REPORT),
+  report: new RedisScript('report', CORE + LONG + STATE + PARTITION + RETENTION + ENQUEUE + FLOWS + REPORT),
   renew: new RedisScript('renew', CORE + RENEW),
-  cancel: new RedisScript('cancel', CORE + LONG + STATE + PARTITION + RETENTION + RECORD + CANCEL),
+  cancel: new RedisScript(
+    'cancel',
+    CORE + LONG + STATE + PARTITION + RETENTION + ENQUEUE + FLOWS + WAITING_FOR + RECORD + CANCEL,
+  ),
   trim: new RedisScript('trim', CORE + STATE + RETENTION + TRIM),
-  list: new RedisScript('list', CORE + LONG + RECORD + LIST),
+  list: new RedisScript('list', CORE + LONG + WAITING_FOR + RECORD + LIST),
   backlog: new RedisScript('backlog', CORE + BACKLOG),
   layout: new RedisScript('layout', CORE + LAYOUT),
-  get: new RedisScript('get', CORE + LONG + RECORD + GET),
+  get: new RedisScript('get', CORE + LONG + WAITING_FOR + RECORD + GET),
+  // flows (issue 12)
+  watch: new RedisScript('watch', CORE + LONG + WAITING_FOR + RECORD + WATCH),
+  progress: new RedisScript('progress', CORE + LONG + PROGRESS),
+  getMany: new RedisScript('getMany', CORE + LONG + WAITING_FOR + RECORD + GET_MANY),
   // Operators
   retry: new RedisScript('retry', CORE + LONG + STATE + ENQUEUE + RETRY),
   remove: new RedisScript('remove', CORE + STATE + PARTITION + RETENTION + REMOVE),
@@ -41,10 +49,34 @@ export const RedisScripts = {
   recurringList: new RedisScript('recurringList', CORE + SCHEDULE + RECURRING_LIST),
   recurringRemove: new RedisScript(
     'recurringRemove',
-    CORE + LONG + STATE + NEXT_DUE + PARTITION + RETENTION + RECORD + SCHEDULE + ADD_AND_CANCEL + RECURRING_REMOVE,
+    CORE +
+      LONG +
+      STATE +
+      NEXT_DUE +
+      PARTITION +
+      RETENTION +
+      ENQUEUE +
+      FLOWS +
+      WAITING_FOR +
+      RECORD +
+      SCHEDULE +
+      ADD_AND_CANCEL +
+      RECURRING_REMOVE,
   ),
   recurringAdvance: new RedisScript(
     'recurringAdvance',
-    CORE + LONG + STATE + NEXT_DUE + PARTITION + RETENTION + RECORD + SCHEDULE + ADD_AND_CANCEL + RECURRING_ADVANCE,
+    CORE +
+      LONG +
+      STATE +
+      NEXT_DUE +
+      PARTITION +
+      RETENTION +
+      ENQUEUE +
+      FLOWS +
+      WAITING_FOR +
+      RECORD +
+      SCHEDULE +
+      ADD_AND_CANCEL +
+      RECURRING_ADVANCE,
   ),
 } as const;

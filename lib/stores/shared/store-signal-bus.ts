@@ -7,8 +7,8 @@ const RECONNECTED: StoreSignal = Object.freeze({ type: 'wake', reconnected: true
 
 /**
  * A durable store's signals to its workers. The store's scripts or SQL functions announce on the queue's
- * channel `origin|w[|inMs]` (wake), `origin|c|taskId` (cancel) or `origin|l|inMs` (the earliest lease expires
- * then). A store emits its own signals to its listeners as soon as the call returns and ignores their echo;
+ * channel `origin|w[|inMs]` (wake), `origin|c|taskId` (cancel), `origin|l|inMs` (the earliest lease expires
+ * then) or `|f|taskId` (a watched task finished). A store emits its own signals to its listeners as soon as the call returns and ignores their echo;
  * other processes' arrive through the channel (pub/sub, LISTEN). Lease expiries become one timer that emits
  * `wake`, so a dead worker's tasks are claimed about `leaseTime` after its last renewal, whatever workers poll.
  */
@@ -47,6 +47,11 @@ export class StoreSignalBus {
     this.emit({ type: 'cancel', taskId });
   }
 
+  /** A watched task finished (flows: `|f|id`, announced without origin so that every store hears it). */
+  finished(taskId: string): void {
+    this.emit({ type: 'finished', taskId });
+  }
+
   /** Arms the one lease timer for an expiry `inMs` from now, if it is the earliest known (null or negative: none). */
   watchLease(inMs: number | null): void {
     if (inMs === null || inMs < 0 || this.listeners.length === 0) return;
@@ -64,6 +69,7 @@ export class StoreSignalBus {
     if (type === 'w') this.wake(rest === '' ? 0 : Number(rest));
     else if (type === 'c') this.cancel(rest);
     else if (type === 'l') this.watchLease(Number(rest));
+    else if (type === 'f') this.finished(rest);
   }
 
   close(): void {

@@ -44,6 +44,8 @@ function describe(event: TaskEvent): string {
     }
     case 'cancelled':
       return event.attempt > 0 ? `after ${event.attempt} attempt(s)` : 'before it ever ran';
+    case 'progress':
+      return `attempt ${event.attempt}: ${JSON.stringify(event.progress)}`;
   }
 }
 

@@ -156,7 +156,14 @@ export function describeOperatorConformance(ctx: ConformanceContext): void {
       expect(await remove(finished.id)).toBe(true);
       expect(await remove(pending.id)).toBe(false);
       for (const id of [pending.id, finished.id]) expect(await store.get(id)).toBeUndefined();
-      expect(await store.counts()).toEqual({ pending: 0, running: 1, succeeded: 0, failed: 0, cancelled: 0 });
+      expect(await store.counts()).toEqual({
+        waiting: 0,
+        pending: 0,
+        running: 1,
+        succeeded: 0,
+        failed: 0,
+        cancelled: 0,
+      });
       expect((await store.list()).map((t) => t.id)).toEqual([running.id]);
       expect(await store.complete(leaseOf(claimed!))).toBe(true);
     });
@@ -219,7 +226,14 @@ export function describeOperatorConformance(ctx: ConformanceContext): void {
         }),
       ).toBe(2);
       expect((await store.list()).map((t) => t.id).sort()).toEqual([succeeded.id, pending.id].sort());
-      expect(await store.counts()).toEqual({ pending: 1, running: 0, succeeded: 1, failed: 0, cancelled: 0 });
+      expect(await store.counts()).toEqual({
+        waiting: 0,
+        pending: 1,
+        running: 0,
+        succeeded: 1,
+        failed: 0,
+        cancelled: 0,
+      });
     });
 
     it('leaves a task cancelled while running until its worker reports back', async () => {

@@ -17,14 +17,26 @@ DECLARE
 BEGIN
   FOR i IN 1..100 LOOP
     SELECT partition_key, status INTO v_key, v_status FROM ${s('tasks')} WHERE id = p_id;
-    IF v_status IS NULL OR v_status NOT IN ('pending', 'running') THEN
+    IF v_status IS NULL OR v_status NOT IN ('waiting', 'pending', 'running') THEN
       RETURN;
     END IF;
-    IF v_status = 'running' THEN
+    IF v_status = 'waiting' THEN
+      -- In no partition: nothing else is released; its own dependents are settled.
+      UPDATE ${s('tasks')} SET status = 'cancelled', finished_at = now(), finish_seq = ${nextFinishSeq(n)}
+      WHERE id = p_id AND status = 'waiting' RETURNING * INTO v_row;
+      IF FOUND THEN
+        PERFORM ${s('wake')}('', ${s('settle_flows')}(ARRAY[p_id]), true);
+        RETURN NEXT v_row;
+        RETURN;
+      END IF;
+    ELSIF v_status = 'running' THEN
       UPDATE ${s('tasks')} SET status = 'cancelled', finished_at = now(), finish_seq = ${nextFinishSeq(n)}
       WHERE id = p_id AND status = 'running' RETURNING * INTO v_row;
       IF FOUND THEN
         PERFORM pg_notify('${n.channel}', p_origin || '|c|' || p_id);
+        IF v_row.in_flow OR v_row.watched THEN
+          PERFORM ${s('wake')}('', ${s('settle_flows')}(ARRAY[p_id]), true);
+        END IF;
         RETURN NEXT v_row;
         RETURN;
       END IF;
@@ -39,6 +51,9 @@ BEGIN
         IF v_key IS NOT NULL THEN
           -- Origin '' : every store, this one too, hears that the partition moved on.
           PERFORM ${s('wake')}('', ${s('rehead')}(ARRAY[v_key]), true);
+        END IF;
+        IF v_row.in_flow OR v_row.watched THEN
+          PERFORM ${s('wake')}('', ${s('settle_flows')}(ARRAY[p_id]), true);
         END IF;
         RETURN NEXT v_row;
         RETURN;

@@ -4,6 +4,8 @@ import { ASYNC_COMMIT } from '../postgres.queries.js';
 /** Retention of finished tasks, in small batches. */
 export function retentionSql(n: PostgresNames): string {
   const s = (name: string) => n.of(name);
+  // Flows: a finished task an unfinished one depends on stays (its links go when that one finishes).
+  const KEPT_FOR_DEPENDENTS = `(NOT v.in_flow OR NOT EXISTS (SELECT 1 FROM ${s('task_links')} l WHERE l.dependency = v.id))`;
   return `
 -- Retention, one small batch per call (so no lock is held for long): finished tasks older than p_max_age_ms,
 -- then the oldest beyond p_max_count, in finish order. One process trims at a time. Returns how many it removed.
@@ -19,8 +21,9 @@ BEGIN
     RETURN 0;
   END IF;
   WITH victims AS (
-    SELECT id FROM ${s('tasks')}
+    SELECT id FROM ${s('tasks')} v
     WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < now() - p_max_age_ms * interval '1 millisecond' AND lease_token IS NULL
+      AND ${KEPT_FOR_DEPENDENTS}
     ORDER BY finished_at, finish_seq LIMIT p_batch FOR UPDATE SKIP LOCKED
   )
   DELETE FROM ${s('tasks')} t USING victims WHERE t.id = victims.id;
@@ -29,7 +32,8 @@ BEGIN
     v_excess := ${s('count_of')}('succeeded') + ${s('count_of')}('failed') + ${s('count_of')}('cancelled') - p_max_count;
     IF v_excess > 0 THEN
       WITH victims AS (
-        SELECT id FROM ${s('tasks')} WHERE status IN ('succeeded', 'failed', 'cancelled') AND lease_token IS NULL
+        SELECT id FROM ${s('tasks')} v WHERE status IN ('succeeded', 'failed', 'cancelled') AND lease_token IS NULL
+          AND ${KEPT_FOR_DEPENDENTS}
         ORDER BY finished_at, finish_seq LIMIT least(v_excess, p_batch - v_removed) FOR UPDATE SKIP LOCKED
       )
       DELETE FROM ${s('tasks')} t USING victims WHERE t.id = victims.id;

@@ -1,13 +1,15 @@
 /**
  * Adds groups of tasks, each group the tasks of one add() call: all-or-nothing against its maxPending, and
  * de-duplicated against what the groups before it added. ARGV[5] clock offset (ms to add to runAt); from
- * ARGV[6], per group: maxPending ('' none), n, then per task 6 values: id, handler, priority, partition key
- * ('' none), runAt, fixed fields JSON (redis-task.codec.ts).
- * Returns {wakeIn, then per group: -2 if it would exceed maxPending (nothing added), else 1 and n flags}.
+ * ARGV[6], per group: maxPending ('' none), n, then per task 7 values: id, handler, priority, partition key
+ * ('' none), runAt, fixed fields JSON (redis-task.codec.ts), flow ('' none; else JSON [policy 'c' or 'r',
+ * dependsOn ids...], see flows.lua.ts).
+ * Returns {wakeIn, then per group: -2 if it would exceed maxPending, -3 and the id if a dependency is unknown
+ * (nothing added), else 1 and n flags}.
  */
 export const ADD = `
 local OFFSET = tonumber(ARGV[5])
-local WIDTH = 6
+local WIDTH = 7
 
 -- Workers are signalled about work they do not know of: due tasks when none were waiting (those that wait
 -- were signalled already), delayed ones earlier than any they know of. Both are read once, before this call
@@ -63,7 +65,7 @@ while at < #ARGV do
       local o = redis.call('HMGET', kTask(id), 's', 't')
       if not o[1] then
         ok = 1
-      elseif o[1] ~= 'pending' and o[1] ~= 'running' and (not o[2] or o[2] == '') then
+      elseif o[1] ~= 'pending' and o[1] ~= 'running' and o[1] ~= 'waiting' and (not o[2] or o[2] == '') then
         ok = 1
         replaced[#replaced + 1] = id
       end
@@ -71,10 +73,26 @@ while at < #ARGV do
     flags[i + 1] = ok
     adding = adding + ok
   end
+  -- Flows: every dependency of an added task is known, or in this group.
+  local flows, unknown = {}, nil
+  for i = 0, n - 1 do
+    local flow = ARGV[first + i * WIDTH + 7]
+    if flags[i + 1] == 1 and flow ~= '' then
+      local f = cjson.decode(flow)
+      flows[i + 1] = f
+      for j = 2, #f do
+        if not unknown and not seen[f[j]] and redis.call('EXISTS', kTask(f[j])) == 0 then unknown = f[j] end
+      end
+    end
+  end
   if maxPending and pending == nil then pending = tonumber(redis.call('HGET', K_COUNTS, 'pending') or '0') end
-  if maxPending and pending + adding > maxPending then
+  if unknown then
+    out[#out + 1] = -3
+    out[#out + 1] = unknown
+  elseif maxPending and pending + adding > maxPending then
     out[#out + 1] = -2
   else
+    local wiring = {}
     out[#out + 1] = 1
     for i = 1, n do out[#out + 1] = flags[i] end
     if pending then pending = pending + adding end
@@ -94,7 +112,12 @@ while at < #ARGV do
         local signal
         if runAt <= NOW then signal = shouldSignalDue() else signal = knownNextDue() == nil or runAt < known end
         -- Defaults (attempts 0, priority 0, no partition) are left out: every field kept is memory per task.
-        local fields = { 's', 'pending', 'q', seq, 'r', runAt, 'h', h }
+        local flow = flows[i + 1]
+        local fields = { 's', flow and 'waiting' or 'pending', 'q', seq, 'r', runAt, 'h', h }
+        if flow and flow[1] == 'r' then
+          fields[#fields + 1] = 'of'
+          fields[#fields + 1] = 'r'
+        end
         pieces(fields, 'd', d)
         if p ~= '0' then
           fields[#fields + 1] = 'p'
@@ -105,7 +128,12 @@ while at < #ARGV do
           fields[#fields + 1] = key
         end
         redis.call('HSET', kTask(id), unpack(fields))
-        if key == '' then
+        if flow then
+          -- Waiting: placed when its dependencies finished (flows.lua.ts), once the group is written.
+          wiring[#wiring + 1] = { id = id, deps = { unpack(flow, 2) }, policy = flow[1] }
+          move('pending', 'waiting')
+          signal = false
+        elseif key == '' then
           local q = queued[p]
           if not q then
             q = {}
@@ -122,9 +150,15 @@ while at < #ARGV do
       end
     end
     move(nil, 'pending', adding)
+    if #wiring > 0 then
+      for _, w in ipairs(wiring) do w.count, w.failedBy, w.failedStatus = wireDependencies(w.id, w.deps, w.policy) end
+      settleAdded(wiring)
+    end
   end
 end
 for p, q in pairs(queued) do bulk('ZADD', kQueue(p), q) end
+-- Tasks a failed dependency cancelled at once (flows.lua.ts).
+enterRetention()
 out[1] = flush()
 return out
 `;

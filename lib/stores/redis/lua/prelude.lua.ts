@@ -201,10 +201,10 @@ local function leavePartition(id, key)
 end
 `;
 
-/** enqueue(id, p, key, runAt, m): a partition task that becomes pending takes its place (needs STATE). */
+/** enqueue(id, p, key, runAt, m): a task newly pending in a partition is placed or waits (needs STATE). */
 export const ENQUEUE = `
--- A partition task heads its partition if it has none, or if the head was never claimed and is due later;
--- otherwise it waits behind. True if it is placed.
+-- A new partition task heads its partition if it has none, or if the head was never claimed and is due
+-- later; otherwise it waits behind. True if it is placed.
 local function enqueue(id, p, key, runAt, m)
   local owner = redis.call('HGET', K_PART, key)
   if owner then
@@ -248,15 +248,17 @@ local function enterRetention()
   retained = {}
 end
 
--- Deletes finished tasks (already out of K_DONE).
-local function forgetAll(ids)
+-- Deletes finished tasks (already out of K_DONE). With keepHeld (retention), a task unfinished ones depend on
+-- (hd > 0) stays: it enters K_DONE again once they finished (flows.lua.ts).
+local function forgetAll(ids, keepHeld)
   if #ids == 0 then return end
   local keys, entries = {}, {}
   for i, id in ipairs(ids) do
     local key = kTask(id)
-    local o = redis.call('HMGET', key, 's', 'q')
-    if o[1] then
+    local o = redis.call('HMGET', key, 's', 'q', 'hd', 'wt')
+    if o[1] and not (keepHeld and tonumber(o[3] or '0') > 0) then
       keys[#keys + 1] = key
+      if o[4] then keys[#keys + 1] = B .. 'dp:' .. id end
       entries[#entries + 1] = listId(o[2])
       move(o[1], nil)
     end
@@ -273,14 +275,14 @@ local function trim(budget)
   local excess = redis.call('ZCARD', K_DONE) - MAX_COUNT
   if excess > 0 then
     local n = math.min(excess, budget)
-    forgetAll(redis.call('ZRANGE', K_DONE, 0, n - 1))
+    forgetAll(redis.call('ZRANGE', K_DONE, 0, n - 1), true)
     redis.call('ZREMRANGEBYRANK', K_DONE, 0, n - 1)
     removed = n
   end
   if removed < budget then
     local old = redis.call('ZRANGEBYSCORE', K_DONE, '-inf', NOW - MAX_AGE, 'LIMIT', 0, budget - removed)
     if #old > 0 then
-      forgetAll(old)
+      forgetAll(old, true)
       redis.call('ZREMRANGEBYRANK', K_DONE, 0, #old - 1)
       removed = removed + #old
     end
@@ -289,10 +291,11 @@ local function trim(budget)
 end
 `;
 
-/** appendRecord(out, id): a task as the client decodes it (needs LONG). */
+/** appendRecord(out, id): a task as the client decodes it (needs LONG and flows.lua.ts's WAITING_FOR). */
 export const RECORD = `
 -- The fields get/list/cancel return after the id, in the order the client decodes them (claim builds the same).
-local FIELDS = { 'd', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x', 'h', 'p', 'k', 'd#', 'e#', 'x#' }
+-- Then, for flows (READ_RECORD_WIDTH in redis-task.codec.ts): progress JSON, and waitingFor JSON (a flow task).
+local FIELDS = { 'd', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x', 'h', 'p', 'k', 'd#', 'e#', 'x#', 'g', 'g#', 'wt' }
 local RECORD_WIDTH = 12
 local function appendRecord(out, id)
   out[#out + 1] = id
@@ -300,5 +303,7 @@ local function appendRecord(out, id)
   local v = redis.call('HMGET', tk, unpack(FIELDS))
   v[1], v[8], v[9] = getLong(tk, 'd', v[1], v[13]), getLong(tk, 'e', v[8], v[14]), getLong(tk, 'x', v[9], v[15])
   for i = 1, RECORD_WIDTH do out[#out + 1] = v[i] end
+  out[#out + 1] = v[16] and getLong(tk, 'g', v[16], v[17]) or false
+  out[#out + 1] = v[18] and waitingFor(id) or false
 end
 `;

@@ -12,7 +12,7 @@ for i = 0, n - 1 do
   local at = FIRST + i * WIDTH
   local kind, id, token, payload, retry = ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5]
   local tk = kTask(id)
-  local o = redis.call('HMGET', tk, 's', 't', 'k', 'p', 'q', 'e#', 'x#')
+  local o = redis.call('HMGET', tk, 's', 't', 'k', 'p', 'q', 'e#', 'x#', 'wt', 'hd', 'wf')
   local outcome = 0
   if o[1] and o[2] == token then
     released[#released + 1] = id
@@ -33,6 +33,8 @@ for i = 0, n - 1 do
       move('running', status)
       leavePartition(id, o[3])
       retain(id)
+      -- Flows: only a task with dependencies, dependents or a waiter (flows.lua.ts).
+      if o[8] or o[9] or o[10] then settleFlows(id, status) end
       outcome = 1
     else
       local delay = tonumber(retry)

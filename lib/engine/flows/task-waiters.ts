@@ -1,0 +1,122 @@
+import { InvalidTaskOptionsError } from '../../errors/invalid-task-options.error.js';
+import { TaskQueueError } from '../../errors/task-queue.error.js';
+import { TaskWaitTimeoutError } from '../../errors/task-wait-timeout.error.js';
+import { UnknownTaskError } from '../../errors/unknown-task.error.js';
+import type { TaskInfo } from '../../interfaces/task-info.interface.js';
+import type { TaskRecord } from '../../interfaces/task-record.interface.js';
+import { isFinished } from '../../interfaces/task-status.js';
+import type { ITaskStore, StoreSignal } from '../../interfaces/task-store.interface.js';
+import { FlowMessages } from '../../task-queue-flows.messages.js';
+import { isPositiveFinite } from '../../validation/option.validator.js';
+import { Messages } from '../../task-queue.messages.js';
+import { toTaskInfo } from '../task-info.mapper.js';
+
+/** Options of `waitFor()`. */
+export interface WaitForOptions {
+  /** Reject with `TaskWaitTimeoutError` after this many ms. Default: wait as long as it takes. */
+  timeout?: number;
+  /** Aborting it rejects the wait with the signal's reason (the task is not affected). */
+  signal?: AbortSignal;
+}
+
+interface Waiter {
+  resolve(info: TaskInfo): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * `waitFor()`: every wait of this process shares one store subscription (the store's own pub/sub or LISTEN
+ * connection), taken while someone waits. The store marks the task watched (`watch`) and signals `finished` when
+ * it ends; one `get` per finished task then answers all its waiters. After a reconnect, when signals may have been
+ * missed, each awaited task is read once.
+ */
+export class TaskWaiters {
+  private readonly waiting = new Map<string, Set<Waiter>>();
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly store: ITaskStore,
+    private readonly read: <T>(operation: string, run: () => Promise<T>) => Promise<T>,
+  ) {}
+
+  async waitFor(taskId: string, options: WaitForOptions = {}): Promise<TaskInfo> {
+    const { timeout, signal } = options;
+    if (timeout !== undefined && !isPositiveFinite(timeout))
+      throw new InvalidTaskOptionsError(Messages.invalidOption('timeout', 'a positive number of ms', timeout));
+    if (this.store.watch === undefined) throw new TaskQueueError(FlowMessages.waitForUnsupported());
+    signal?.throwIfAborted();
+    return new Promise<TaskInfo>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.remove(taskId, waiter);
+      };
+      const waiter: Waiter = {
+        resolve: (info) => {
+          done();
+          resolve(info);
+        },
+        reject: (error) => {
+          done();
+          reject(error);
+        },
+      };
+      const onAbort = () => waiter.reject(signal!.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (timeout !== undefined)
+        timer = setTimeout(
+          () => waiter.reject(new TaskWaitTimeoutError(FlowMessages.waitTimedOut(taskId, timeout))),
+          timeout,
+        );
+      // Listening before the store marks the task: a finish between the two is not missed.
+      this.add(taskId, waiter);
+      this.read('waitFor', () => this.store.watch!(taskId)).then(
+        (record) => {
+          if (record === undefined) waiter.reject(new UnknownTaskError(FlowMessages.unknownTask(taskId)));
+          else if (isFinished(record.status)) waiter.resolve(toTaskInfo(record));
+        },
+        (error: unknown) => waiter.reject(error),
+      );
+    });
+  }
+
+  private add(taskId: string, waiter: Waiter): void {
+    let set = this.waiting.get(taskId);
+    if (set === undefined) this.waiting.set(taskId, (set = new Set()));
+    set.add(waiter);
+    this.unsubscribe ??= this.store.subscribe(this.onSignal);
+  }
+
+  private remove(taskId: string, waiter: Waiter): void {
+    const set = this.waiting.get(taskId);
+    if (set === undefined || !set.delete(waiter)) return;
+    if (set.size > 0) return;
+    this.waiting.delete(taskId);
+    if (this.waiting.size > 0) return;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  private readonly onSignal = (signal: StoreSignal): void => {
+    if (signal.type === 'finished') {
+      if (this.waiting.has(signal.taskId)) this.check(signal.taskId);
+    } else if (signal.type === 'wake' && signal.reconnected) {
+      for (const taskId of this.waiting.keys()) this.check(taskId);
+    }
+  };
+
+  /** Reads the task once for all its waiters; resolves them if it is finished (a failed read waits on). */
+  private check(taskId: string): void {
+    this.store.get(taskId).then(
+      (record: TaskRecord | undefined) => {
+        if (record !== undefined && !isFinished(record.status)) return;
+        for (const waiter of [...(this.waiting.get(taskId) ?? [])]) {
+          if (record === undefined) waiter.reject(new UnknownTaskError(FlowMessages.unknownTask(taskId)));
+          else waiter.resolve(toTaskInfo(record));
+        }
+      },
+      () => undefined,
+    );
+  }
+}
