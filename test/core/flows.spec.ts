@@ -269,6 +269,18 @@ describe('flows: progress', () => {
     expect(await scheduler.waitFor(outOfRange)).toMatchObject({ lastError: { name: InvalidTaskOptionsError.name } });
   });
 
+  it('writes nothing more, warning once, from an attempt whose lease the store no longer honours', async () => {
+    const store = new InMemoryTaskStore();
+    // As a store answers once another worker took the task over (the store's own refusal is in the conformance suite).
+    jest.spyOn(store, 'setProgress').mockResolvedValue(false);
+    const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    const { scheduler } = await start({ store, logger });
+    const id = await scheduler.schedule(StepTask, { kind: 'progress', values: [10, 20, 30] });
+    expect(await scheduler.waitFor(id)).toMatchObject({ status: TaskStatus.Succeeded, result: 'reported' });
+    expect(logger.warn.mock.calls.filter(([m]) => m === FlowMessages.progressRefused(id))).toHaveLength(1);
+    expect(store.setProgress).toHaveBeenCalledTimes(1);
+  });
+
   it('writes at most a few values a second per task, always the last', async () => {
     jest.useFakeTimers();
     const store = new InMemoryTaskStore();
