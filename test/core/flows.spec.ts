@@ -77,6 +77,17 @@ describe('flows: dependsOn', () => {
     expect(runs().dependencies.get(c)).toEqual([{ id: b, handler: 'step', status: TaskStatus.Succeeded, result: b }]);
   });
 
+  it('whenIdle() waits for a whole chain: each dependent runs as soon as its dependency succeeded', async () => {
+    const { scheduler } = await start();
+    const ids = ['one', 'two', 'three', 'four'];
+    await scheduler.scheduleMany(
+      ids.map((taskId, i) => ({ handler: StepTask, args: ok(), options: { taskId, dependsOn: ids.slice(i - 1, i) } })),
+    );
+    await scheduler.whenIdle();
+    expect(runs().order).toEqual(ids);
+    expect(await scheduler.counts()).toMatchObject({ waiting: 0, succeeded: 4 });
+  });
+
   it('fans out 1 -> 100 -> fans in 1 in one scheduleMany, the merge getting every result in dependsOn order', async () => {
     const { scheduler } = await start({ concurrency: 7 });
     const parts = Array.from({ length: 100 }, (_, i) => `part:42:${i}`);
