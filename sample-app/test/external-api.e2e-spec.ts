@@ -16,7 +16,7 @@ describe('external API: retry with exponential backoff', () => {
       .post('/external-api/send')
       .send({ data: { invoice: 'INV-1' } })
       .expect(201);
-    const task = await sample.watcher.finished(body.taskId);
+    const task = await sample.scheduler.waitFor(body.taskId);
     recorder.stop();
 
     expect(task).toMatchObject({ status: 'succeeded', attempts: 3, result: { accepted: true, call: 3 } });

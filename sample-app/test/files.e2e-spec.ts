@@ -18,7 +18,7 @@ describe('files: cleanup of temporary files', () => {
     expect(file).toMatchObject({ name: expect.stringMatching(/-report\.csv$/), size: 16 });
     expect(file.path.startsWith(sample.config.uploadDir)).toBe(true);
 
-    const task = await sample.watcher.finished(file.cleanupTaskId);
+    const task = await sample.scheduler.waitFor(file.cleanupTaskId);
 
     // deleted: true means the file was there when the task ran, and the task removed it.
     expect(task).toMatchObject({ status: 'succeeded', handler: 'delete-temp-file', result: { deleted: true } });

@@ -14,7 +14,7 @@ describe('metrics: GET /metrics for Prometheus', () => {
       .post('/external-api/send')
       .send({ data: { n: 1 } })
       .expect(201);
-    await sample.watcher.finished(body.taskId);
+    await sample.scheduler.waitFor(body.taskId);
     const { text, headers } = await sample.http().get('/metrics').expect(200);
     expect(headers['content-type']).toContain('text/plain');
     expect(text).toContain('task_queue_tasks_total{handler="send-data-to-api",outcome="retried"} 1');

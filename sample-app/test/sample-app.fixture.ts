@@ -7,7 +7,6 @@ import { TaskScheduler, type TaskEvent } from 'nest-task-queue';
 import request from 'supertest';
 import { AppModule } from '../src/app.module.js';
 import { SampleConfig } from '../src/config/sample-config.js';
-import { TaskWatcher } from '../src/tasks/task-watcher.service.js';
 
 export interface SampleApp {
   app: INestApplication;
@@ -15,7 +14,6 @@ export interface SampleApp {
   /** supertest bound to the app */
   http: () => ReturnType<typeof request>;
   scheduler: TaskScheduler;
-  watcher: TaskWatcher;
   close(): Promise<void>;
 }
 
@@ -46,7 +44,6 @@ export async function startSampleApp(overrides: Partial<SampleConfig> = {}): Pro
     config,
     http: () => request(app.getHttpServer()),
     scheduler: app.get(TaskScheduler),
-    watcher: app.get(TaskWatcher),
     async close() {
       await app.close();
       await rm(uploadDir, { recursive: true, force: true });

@@ -16,7 +16,7 @@ describe('tasks: inspection over HTTP', () => {
       .send({ data: { n: 1 } })
       .expect(201);
     const { body: user } = await sample.http().post('/users').send({ email: 'ada@example.com' }).expect(201);
-    await sample.watcher.finished(failing.taskId);
+    await sample.scheduler.waitFor(failing.taskId);
 
     const { body: task } = await sample.http().get(`/tasks/${failing.taskId}`).expect(200);
     expect(task).toMatchObject({

@@ -15,7 +15,7 @@ describe('users: delayed notification, cancellation, event-driven fan-out', () =
       .send({ email: 'ada@example.com', name: 'Ada' })
       .expect(201);
 
-    const task = await sample.watcher.finished(user.welcomeEmailTaskId);
+    const task = await sample.scheduler.waitFor(user.welcomeEmailTaskId);
 
     expect(task).toMatchObject({ status: 'succeeded', handler: 'send-welcome-email', attempts: 1 });
     expect(task.runAt.getTime() - task.createdAt.getTime()).toBe(100);
@@ -33,7 +33,7 @@ describe('users: delayed notification, cancellation, event-driven fan-out', () =
     const { body: unsubscribed } = await sample.http().post(`/users/${bob.id}/unsubscribe`).expect(200);
     expect(unsubscribed).toEqual({ userId: bob.id, subscribed: false, welcomeEmailCancelled: true });
 
-    await sample.watcher.finished(ada.welcomeEmailTaskId);
+    await sample.scheduler.waitFor(ada.welcomeEmailTaskId);
     const { body: outbox } = await sample.http().get('/notifications/outbox').expect(200);
     expect(outbox.map((email: { to: string }) => email.to)).toEqual(['ada@example.com']);
     const { body: task } = await sample.http().get(`/tasks/${bob.welcomeEmailTaskId}`).expect(200);
@@ -53,7 +53,7 @@ describe('users: delayed notification, cancellation, event-driven fan-out', () =
       .send({ email: 'grace@example.com', name: 'Grace' })
       .expect(201);
 
-    await sample.watcher.finished(user.welcomeEmailTaskId);
+    await sample.scheduler.waitFor(user.welcomeEmailTaskId);
     await sample.scheduler.whenIdle();
 
     const { body: tasks } = await sample.http().get('/tasks?status=succeeded').expect(200);

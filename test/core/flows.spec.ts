@@ -77,6 +77,17 @@ describe('flows: dependsOn', () => {
     expect(runs().dependencies.get(c)).toEqual([{ id: b, handler: 'step', status: TaskStatus.Succeeded, result: b }]);
   });
 
+  it('whenIdle() waits for a whole chain: each dependent runs as soon as its dependency succeeded', async () => {
+    const { scheduler } = await start();
+    const ids = ['one', 'two', 'three', 'four'];
+    await scheduler.scheduleMany(
+      ids.map((taskId, i) => ({ handler: StepTask, args: ok(), options: { taskId, dependsOn: ids.slice(i - 1, i) } })),
+    );
+    await scheduler.whenIdle();
+    expect(runs().order).toEqual(ids);
+    expect(await scheduler.counts()).toMatchObject({ waiting: 0, succeeded: 4 });
+  });
+
   it('fans out 1 -> 100 -> fans in 1 in one scheduleMany, the merge getting every result in dependsOn order', async () => {
     const { scheduler } = await start({ concurrency: 7 });
     const parts = Array.from({ length: 100 }, (_, i) => `part:42:${i}`);
@@ -267,6 +278,18 @@ describe('flows: progress', () => {
     });
     const outOfRange = await scheduler.schedule(StepTask, { kind: 'progress', values: [101] });
     expect(await scheduler.waitFor(outOfRange)).toMatchObject({ lastError: { name: InvalidTaskOptionsError.name } });
+  });
+
+  it('writes nothing more, warning once, from an attempt whose lease the store no longer honours', async () => {
+    const store = new InMemoryTaskStore();
+    // As a store answers once another worker took the task over (the store's own refusal is in the conformance suite).
+    jest.spyOn(store, 'setProgress').mockResolvedValue(false);
+    const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    const { scheduler } = await start({ store, logger });
+    const id = await scheduler.schedule(StepTask, { kind: 'progress', values: [10, 20, 30] });
+    expect(await scheduler.waitFor(id)).toMatchObject({ status: TaskStatus.Succeeded, result: 'reported' });
+    expect(logger.warn.mock.calls.filter(([m]) => m === FlowMessages.progressRefused(id))).toHaveLength(1);
+    expect(store.setProgress).toHaveBeenCalledTimes(1);
   });
 
   it('writes at most a few values a second per task, always the last', async () => {

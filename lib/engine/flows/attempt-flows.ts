@@ -43,13 +43,13 @@ export class AttemptFlows {
     if (progress.set(value) && this.events.active) this.events.progress(attempt.task, attempt.attempt, value);
   };
 
-  /** Before the attempt reports: its last progress is written. */
-  async settle(attempt: TaskAttempt): Promise<void> {
-    if (this.progress.size === 0) return;
+  /** Before the attempt reports: its last progress is written (undefined: nothing to wait for, no await). */
+  settle(attempt: TaskAttempt): Promise<void> | undefined {
+    if (this.progress.size === 0) return undefined;
     const progress = this.progress.get(attempt);
-    if (progress === undefined) return;
+    if (progress === undefined) return undefined;
     this.progress.delete(attempt);
-    await progress.flush();
+    return progress.flush();
   }
 }
 

@@ -27,12 +27,14 @@ interface Waiter {
 /**
  * `waitFor()`: every wait of this process shares one store subscription (the store's own pub/sub or LISTEN
  * connection), taken while someone waits. The store marks the task watched (`watch`) and signals `finished` when
- * it ends; one `get` per finished task then answers all its waiters. After a reconnect, when signals may have been
- * missed, each awaited task is read once.
+ * it ends; one `get` per finished task then answers all its waiters. After a reconnect, and every `pollInterval` of a
+ * durable store (a lost announcement, no LISTEN connection), the awaited tasks are read once, together.
  */
 export class TaskWaiters {
   private readonly waiting = new Map<string, Set<Waiter>>();
   private unsubscribe: (() => void) | undefined;
+  /** A durable store's safety net (a lost announcement, no LISTEN): every awaited task read once per pollInterval. */
+  private poll: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: ITaskStore,
@@ -86,6 +88,11 @@ export class TaskWaiters {
     if (set === undefined) this.waiting.set(taskId, (set = new Set()));
     set.add(waiter);
     this.unsubscribe ??= this.store.subscribe(this.onSignal);
+    const every = this.store.pollInterval;
+    if (this.poll === undefined && every !== undefined) {
+      this.poll = setInterval(() => this.checkAll(), every);
+      this.poll.unref();
+    }
   }
 
   private remove(taskId: string, waiter: Waiter): void {
@@ -96,27 +103,43 @@ export class TaskWaiters {
     if (this.waiting.size > 0) return;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    clearInterval(this.poll);
+    this.poll = undefined;
   }
 
   private readonly onSignal = (signal: StoreSignal): void => {
     if (signal.type === 'finished') {
       if (this.waiting.has(signal.taskId)) this.check(signal.taskId);
     } else if (signal.type === 'wake' && signal.reconnected) {
-      for (const taskId of this.waiting.keys()) this.check(taskId);
+      this.checkAll();
     }
   };
+
+  /** Reads every awaited task: in one call where the store can. */
+  private checkAll(): void {
+    const ids = [...this.waiting.keys()];
+    if (ids.length === 0) return;
+    if (this.store.getMany === undefined) return ids.forEach((id) => this.check(id));
+    this.store.getMany(ids).then(
+      (records) => records.forEach((record, i) => this.settle(ids[i]!, record)),
+      () => undefined,
+    );
+  }
 
   /** Reads the task once for all its waiters; resolves them if it is finished (a failed read waits on). */
   private check(taskId: string): void {
     this.store.get(taskId).then(
-      (record: TaskRecord | undefined) => {
-        if (record !== undefined && !isFinished(record.status)) return;
-        for (const waiter of [...(this.waiting.get(taskId) ?? [])]) {
-          if (record === undefined) waiter.reject(new UnknownTaskError(FlowMessages.unknownTask(taskId)));
-          else waiter.resolve(toTaskInfo(record));
-        }
-      },
+      (record) => this.settle(taskId, record),
       () => undefined,
     );
+  }
+
+  /** Answers the task's waiters if it is finished (or gone). */
+  private settle(taskId: string, record: TaskRecord | undefined): void {
+    if (record !== undefined && !isFinished(record.status)) return;
+    for (const waiter of [...(this.waiting.get(taskId) ?? [])]) {
+      if (record === undefined) waiter.reject(new UnknownTaskError(FlowMessages.unknownTask(taskId)));
+      else waiter.resolve(toTaskInfo(record));
+    }
   }
 }

@@ -77,7 +77,8 @@ export class TaskAttemptRunner {
       outcome = attempt.abortReason;
     }
     try {
-      await this.flows.settle(attempt);
+      const settling = this.flows.settle(attempt);
+      if (settling !== undefined) await settling;
       if (failed) await this.reportFailure(attempt, outcome);
       else await this.reportSuccess(attempt, outcome);
     } catch (error) {

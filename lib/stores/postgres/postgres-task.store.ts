@@ -5,7 +5,7 @@ import type { TaskBacklog, TaskBacklogSource } from '../../interfaces/task-backl
 import type { TaskQueueLogger } from '../../interfaces/task-queue-logger.interface.js';
 import type { PurgeQuery } from '../../interfaces/purge-query.interface.js';
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
-import type { TaskStatus } from '../../interfaces/task-status.js';
+import { isFinished, type TaskStatus } from '../../interfaces/task-status.js';
 import type {
   ClaimBatch,
   ClaimRequest,
@@ -86,6 +86,8 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   private logger: TaskQueueLogger | undefined;
   private readonly lostLeases = new LostLeaseLog(() => this.logger);
   private context: StoreInitContext | undefined;
+  /** Tasks watch()ed here: without a LISTEN connection their finish here is signalled here (flows). */
+  private readonly watching = new Set<string>();
 
   constructor(private readonly options: PostgresTaskStoreOptions) {
     const { schema, leaseTime, pollInterval, preparedStatements, listenConnectionString } =
@@ -227,6 +229,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     const [row] = await this.runner.run<TaskRow>('cancel', 'cancel', [taskId, this.signals.origin]);
     if (row === undefined) return undefined;
     const record = decodeRow(row, this.clock.offset);
+    this.finishedHere(taskId);
     // Running (still leased): this process's workers abort it now; others hear the notification.
     if (record.leaseToken !== undefined) this.signals.cancel(taskId);
     else this.maintenance.markFinished();
@@ -362,7 +365,18 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   // --- flows (issue 12): sql/flows.sql.ts ---
   async watch(taskId: string): Promise<TaskRecord | undefined> {
     const [row] = await this.runner.run<TaskRow>('waitFor', 'watch', [taskId]);
-    return row === undefined ? undefined : decodeRow(row, this.clock.offset);
+    if (row === undefined) return undefined;
+    const record = decodeRow(row, this.clock.offset);
+    if (this.listener === undefined && !isFinished(record.status)) this.watching.add(taskId);
+    return record;
+  }
+
+  /**
+   * Without LISTEN, no NOTIFY reaches this store: a watched task it finished itself is signalled here (others are
+   * found by waitFor's safety re-read every pollInterval).
+   */
+  private finishedHere(taskId: string): void {
+    if (this.watching.size > 0 && this.watching.delete(taskId)) this.signals.finished(taskId);
   }
 
   async setProgress(lease: Lease, progress: unknown): Promise<boolean> {
@@ -378,6 +392,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
 
   private async report(report: TaskReport): Promise<boolean> {
     const outcome = await this.reporter.report(report);
+    if (outcome === 'accepted' && report.outcome !== 'retry') this.finishedHere(report.id);
     if (outcome === 'stale') this.lostLeases.reportRefused({ taskId: report.id, token: report.token });
     return outcome === 'accepted';
   }

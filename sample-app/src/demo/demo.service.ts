@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { TaskScheduler } from 'nest-task-queue';
 import { SampleConfig } from '../config/sample-config.js';
 import { Clock } from '../tasks/clock.service.js';
-import { TaskWatcher } from '../tasks/task-watcher.service.js';
 import { DemoHttpClient } from './demo-http.client.js';
 
 /**
@@ -13,7 +12,6 @@ import { DemoHttpClient } from './demo-http.client.js';
 export class DemoService {
   constructor(
     private readonly config: SampleConfig,
-    private readonly watcher: TaskWatcher,
     private readonly scheduler: TaskScheduler,
     private readonly clock: Clock,
   ) {}
@@ -49,12 +47,12 @@ export class DemoService {
       `~${seconds(apiRetryBaseMs)}, then ~${seconds(2 * apiRetryBaseMs)} (API_RETRY_BASE_MS, doubling), and gets through.`,
     );
     const sync = await http.post('/external-api/send', { data: { invoice: 'INV-1001', amount: 99.99 } });
-    await this.watcher.finished(sync.taskId);
+    await this.scheduler.waitFor(sync.taskId);
     await http.get('/fake-api/calls', { show: ['calls'] });
 
-    this.step('4. Order pipeline, one partition per order');
-    this.say(`Two orders of three steps each (${orderStepMs} ms apiece, ORDER_STEP_MS). The partition key order:<id>`);
-    this.say("keeps each order's steps in order, one at a time; the two orders run side by side.");
+    this.step('4. Order pipeline, a flow per order');
+    this.say(`Two orders of three steps each (${orderStepMs} ms apiece, ORDER_STEP_MS), each a flow: process-order,`);
+    this.say('then update-stock and send-invoice (dependsOn) side by side; the two orders run side by side too.');
     const show = ['id', 'status', 'taskIds'];
     const first = await http.post(
       '/orders',
@@ -66,7 +64,7 @@ export class DemoService {
       { customerEmail: 'bob@example.com', items: [{ sku: 'PEN-7', quantity: 3 }] },
       { show },
     );
-    await Promise.all([...first.taskIds, ...second.taskIds].map((id: string) => this.watcher.finished(id)));
+    await Promise.all([...first.taskIds, ...second.taskIds].map((id: string) => this.scheduler.waitFor(id)));
     for (const { id } of [first, second]) {
       const order = await http.get(`/orders/${id}`, { show: ['id', 'status'] });
       this.say(`  steps of ${id}: ${order.steps.map((s: { step: string }) => s.step).join(' -> ')}`);
@@ -78,7 +76,7 @@ export class DemoService {
       show: ['name', 'deleteAt', 'cleanupTaskId'],
     });
     this.say("Waiting for Ada's welcome email and the cleanup, both still pending...");
-    await Promise.all([this.watcher.finished(ada.welcomeEmailTaskId), this.watcher.finished(file.cleanupTaskId)]);
+    await Promise.all([this.scheduler.waitFor(ada.welcomeEmailTaskId), this.scheduler.waitFor(file.cleanupTaskId)]);
     await http.get(`/files/${file.name}`, { expect: 404 });
     this.say('Ada got her welcome email; Bob, who unsubscribed, got only his invoice:');
     await http.get('/notifications/outbox', { show: ['to', 'subject'] });

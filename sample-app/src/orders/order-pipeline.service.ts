@@ -7,8 +7,9 @@ import { SendInvoiceTask } from './send-invoice.task.js';
 import { UpdateStockTask } from './update-stock.task.js';
 
 /**
- * Places an order and schedules its pipeline. One partition per order: its three steps run one after another,
- * in this order, while other orders' steps run alongside.
+ * Places an order and schedules its pipeline as a flow, in one atomic call: process-order first, then
+ * update-stock and send-invoice once it succeeded (side by side). If process-order fails for good, the other two
+ * are cancelled. Other orders' pipelines run alongside.
  */
 @Injectable()
 export class OrderPipeline {
@@ -20,11 +21,12 @@ export class OrderPipeline {
   async place(dto: CreateOrderDto) {
     const order = this.orders.save(dto);
     const args: OrderStepArgs = { orderId: order.id };
-    const options = { partitionKey: `order:${order.id}` };
+    const processed = `order:${order.id}:process`;
+    const after = { dependsOn: [processed] };
     const taskIds = await this.scheduler.scheduleMany([
-      { handler: ProcessOrderTask, args, options },
-      { handler: UpdateStockTask, args, options },
-      { handler: SendInvoiceTask, args, options },
+      { handler: ProcessOrderTask, args, options: { taskId: processed } },
+      { handler: UpdateStockTask, args, options: after },
+      { handler: SendInvoiceTask, args, options: after },
     ]);
     return { ...order, taskIds };
   }

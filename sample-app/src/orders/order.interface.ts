@@ -16,6 +16,6 @@ export interface Order {
   customerEmail: string;
   items: OrderItem[];
   status: 'received' | 'processed' | 'stock-updated' | 'invoiced';
-  /** The pipeline's steps as they ran: always in this order for one order. */
+  /** The pipeline's steps as they ran: process-order first, then the other two (in either order). */
   steps: OrderStep[];
 }

@@ -12,7 +12,7 @@ export class OrdersController {
     private readonly stock: StockService,
   ) {}
 
-  /** POST /orders {"customerEmail","items":[{"sku","quantity"}]}: schedules process-order, update-stock, send-invoice. */
+  /** POST /orders {"customerEmail","items":[{"sku","quantity"}]}: schedules process-order, then update-stock and send-invoice. */
   @Post('orders')
   create(@Body() body: unknown) {
     return this.pipeline.place(parseCreateOrder(body));

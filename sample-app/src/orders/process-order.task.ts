@@ -1,7 +1,7 @@
 import { TaskHandler, type ITaskHandler, type TaskContext } from 'nest-task-queue';
 import { OrdersService, type OrderStepArgs } from './orders.service.js';
 
-/** Step 1 of an order's pipeline. */
+/** The first step of an order's pipeline: update-stock and send-invoice wait for it (dependsOn). */
 @TaskHandler('process-order')
 export class ProcessOrderTask implements ITaskHandler<OrderStepArgs> {
   constructor(private readonly orders: OrdersService) {}

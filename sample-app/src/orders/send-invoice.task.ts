@@ -2,7 +2,7 @@ import { TaskHandler, type ITaskHandler, type TaskContext } from 'nest-task-queu
 import { MailService } from '../notifications/mail.service.js';
 import { OrdersService, type OrderStepArgs } from './orders.service.js';
 
-/** Step 3 of an order's pipeline. */
+/** After process-order, beside update-stock. */
 @TaskHandler('send-invoice')
 export class SendInvoiceTask implements ITaskHandler<OrderStepArgs> {
   constructor(

@@ -2,7 +2,7 @@ import { TaskHandler, type ITaskHandler, type TaskContext } from 'nest-task-queu
 import { OrdersService, type OrderStepArgs } from './orders.service.js';
 import { StockService } from './stock.service.js';
 
-/** Step 2 of an order's pipeline. */
+/** After process-order, beside send-invoice. */
 @TaskHandler('update-stock')
 export class UpdateStockTask implements ITaskHandler<OrderStepArgs> {
   constructor(
@@ -13,7 +13,7 @@ export class UpdateStockTask implements ITaskHandler<OrderStepArgs> {
   execute({ orderId }: OrderStepArgs, { signal }: TaskContext) {
     return this.orders.runStep(orderId, 'update-stock', signal, (order) => {
       this.stock.take(order.items);
-      order.status = 'stock-updated';
+      if (order.status !== 'invoiced') order.status = 'stock-updated';
     });
   }
 }

@@ -5,7 +5,6 @@ import { SampleConfig } from '../config/sample-config.js';
 import { Clock } from './clock.service.js';
 import { TaskEventsPrinter } from './task-events.printer.js';
 import { createTaskStore } from './task-store.factory.js';
-import { TaskWatcher } from './task-watcher.service.js';
 import { TasksController } from './tasks.controller.js';
 
 /** The task queue for the whole app (TaskScheduler is injectable everywhere), plus inspection over HTTP. */
@@ -23,7 +22,7 @@ import { TasksController } from './tasks.controller.js';
     }),
   ],
   controllers: [TasksController],
-  providers: [Clock, TaskEventsPrinter, TaskWatcher],
-  exports: [Clock, TaskWatcher],
+  providers: [Clock, TaskEventsPrinter],
+  exports: [Clock],
 })
 export class TasksModule {}
