@@ -277,10 +277,10 @@ export class TaskQueue {
 
   /** Stops claiming and lets running tasks finish for up to `shutdownTimeout` ms, then aborts them. */
   async stop(): Promise<void> {
-    // Both begin now: the worker is `stopping` as soon as stop() returns, while the ticker settles its last step.
-    const ticking = this.recurring.ticker.stop();
-    const draining = this.worker.stop(this.options.shutdownTimeout);
-    await Promise.all([ticking, draining]);
+    // Both begin now (the worker is 'stopping' once stop() returns); the steps on their way land meanwhile.
+    const ticker = this.recurring.ticker.stop();
+    await this.worker.stop(this.options.shutdownTimeout);
+    await ticker;
   }
 
   /** stop(), then releases the store (the in-memory store logs the pending tasks it drops). */

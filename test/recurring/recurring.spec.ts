@@ -91,6 +91,14 @@ describe('a recurring schedule in memory', () => {
     expect((await queue.getTask('tick@2026-01-05T00:04:00.000Z'))?.status).toBe(TaskStatus.Cancelled);
   });
 
+  it('cancelling one occurrence does not stop the schedule', async () => {
+    const queue = await start();
+    await queue.scheduleRecurring('tick', 'report', undefined, { every: 60_000 });
+    expect(await queue.cancel('tick@2026-01-05T00:01:00.000Z')).toBe(true);
+    await jest.advanceTimersByTimeAsync(5 * 60_000);
+    expect(runs.map((r) => minutes(r.at))).toEqual([2, 3, 4, 5]);
+  });
+
   it('getRecurring and listRecurring say what the schedule is and when it runs next', async () => {
     const queue = await start();
     const startAt = new Date('2026-01-05T00:10:00Z');

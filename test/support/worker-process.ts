@@ -15,6 +15,10 @@ export interface WorkerAppConfig {
   seedDelayMs?: number;
   /** Closes the app as soon as it started (and sent `ready`), then disconnects: the process should then end. */
   closeOnceStarted?: boolean;
+  /** Another fixture app than worker-app.mjs (a path), e.g. fixtures/recurring-worker-app.mjs. */
+  app?: string;
+  /** recurring-worker-app.mjs: its @Recurring() declarations (dates as ISO strings). */
+  recurring?: object[];
 }
 
 export interface WorkerMessage {
@@ -54,7 +58,7 @@ export class WorkerProcess {
   }
 
   static async start(config: WorkerAppConfig): Promise<WorkerProcess> {
-    const child = fork(FIXTURE, [], {
+    const child = fork(config.app ?? FIXTURE, [], {
       env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', NTQ_FIXTURE: JSON.stringify(config) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

@@ -5,6 +5,12 @@ import { ActivityLogService } from './activity-log.service.js';
 export class ActivityController {
   constructor(private readonly activity: ActivityLogService) {}
 
+  /** GET /activity/digests: what each run of the recurring activity-digest task summed up. */
+  @Get('digests')
+  digests() {
+    return this.activity.listDigests();
+  }
+
   /** GET /activity?userId=...: what the log-activity task recorded. */
   @Get()
   list(@Query('userId') userId?: string) {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TaskScheduler } from 'nest-task-queue';
+import { filter, firstValueFrom, take, toArray } from 'rxjs';
+import { ActivityDigestTask } from '../activity/activity-digest.task.js';
 import { SampleConfig } from '../config/sample-config.js';
 import { Clock } from '../tasks/clock.service.js';
 import { DemoHttpClient } from './demo-http.client.js';
@@ -81,7 +83,28 @@ export class DemoService {
     this.say('Ada got her welcome email; Bob, who unsubscribed, got only his invoice:');
     await http.get('/notifications/outbox', { show: ['to', 'subject'] });
 
-    this.step('6. Inspection');
+    this.step('6. A recurring task, once per cluster');
+    this.say('ActivityDigestTask is declared with @Recurring({ cron: "0 * * * *" }): every hour, however many');
+    this.say('replicas run, one of them sums up the activity. For the demo, one more schedule runs every second,');
+    this.say('twice, added at run time with scheduler.scheduleRecurring():');
+    const key = 'activity-digest:demo';
+    const twoRuns = firstValueFrom(
+      this.scheduler.events$.pipe(
+        filter((event) => event.type === 'succeeded' && event.taskId.startsWith(`${key}@`)),
+        take(2),
+        toArray(),
+      ),
+    );
+    await this.scheduler.scheduleRecurring(key, ActivityDigestTask, undefined, {
+      every: 1_000,
+      endAt: new Date(Date.now() + 2_500),
+    });
+    await twoRuns;
+    await http.get('/tasks/recurring', { show: ['key', 'cron', 'every', 'nextRunAt', 'lastTaskId'] });
+    await http.get('/activity/digests');
+    await this.scheduler.removeRecurring(key);
+
+    this.step('7. Inspection');
     await http.get(`/tasks/${sync.taskId}`, {
       show: ['handler', 'status', 'attempts', 'maxRetries', 'lastError', 'result'],
     });

@@ -23,6 +23,12 @@ export class TasksController {
     return { counts: await this.scheduler.counts(), tasks: tasks.map(toTaskView) };
   }
 
+  /** GET /tasks/recurring: the recurring schedules (cron or every), with their next and last run. */
+  @Get('recurring')
+  recurring() {
+    return this.scheduler.listRecurring();
+  }
+
   /** GET /tasks/:id: status, attempts, last error, result. */
   @Get(':id')
   async get(@Param('id') id: string) {
