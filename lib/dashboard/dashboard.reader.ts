@@ -43,8 +43,8 @@ export interface TaskListView {
 
 /** How many of the newest tasks an id-prefix search looks through (the stores index whole ids only). */
 export const ID_PREFIX_SCAN = 5_000;
-/** countsByHandler() may read every task: pages refreshing together share one answer for this long. */
-const BY_HANDLER_TTL_MS = 2_000;
+/** countsByHandler() may read every task: pages refreshing together share one call, and its answer this long. */
+const BY_HANDLER_TTL_MS = 1_000;
 
 /** What the dashboard's pages show, read from the queue on each request. */
 export class DashboardReader {
@@ -117,10 +117,14 @@ export class DashboardReader {
 
   private countsByHandler(): Promise<Record<string, Partial<TaskCounts>> | undefined> {
     const { store } = this.queue;
+    // Counted from when the call returns: a slow count is not called again at once.
     if (this.byHandler === undefined || Date.now() - this.byHandler.at > BY_HANDLER_TTL_MS) {
-      const counts = store.countsByHandler?.() ?? Promise.resolve(undefined);
-      this.byHandler = { at: Date.now(), counts };
-      counts.catch(() => (this.byHandler = undefined));
+      const cached = { at: Infinity, counts: store.countsByHandler?.() ?? Promise.resolve(undefined) };
+      this.byHandler = cached;
+      cached.counts.then(
+        () => (cached.at = Date.now()),
+        () => this.byHandler === cached && (this.byHandler = undefined),
+      );
     }
     return this.byHandler.counts;
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TaskQueueDashboardModule } from 'nest-task-queue/dashboard';
 import { ActivityModule } from './activity/activity.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DemoModule } from './demo/demo.module.js';
@@ -26,6 +27,9 @@ import { UsersModule } from './users/users.module.js';
     FilesModule,
     MetricsModule,
     DemoModule,
+    // The task queue in the browser at /dashboard. A real app passes `guards` (who may see and act): without
+    // them, start-up under NODE_ENV=production fails. showArgs: the sample's args hold no personal data.
+    TaskQueueDashboardModule.forRoot({ path: '/dashboard', showArgs: true }),
   ],
 })
 export class AppModule {}

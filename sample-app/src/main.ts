@@ -12,6 +12,7 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks(); // Ctrl+C drains running tasks before exiting
   await app.listen(config.port);
   console.log(`nest-task-queue sample listening on http://localhost:${config.port}`);
+  console.log(`Task queue dashboard: http://localhost:${config.port}/dashboard`);
   if (config.demo) {
     app
       .get(DemoService)

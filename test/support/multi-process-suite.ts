@@ -284,4 +284,29 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
       (task) => task?.status === TaskStatus.Succeeded,
     );
   }, 30_000);
+
+  // --- Operators: retry and remove here, seen by the workers of other processes ---
+  it('runs in another process at once a task retried here, and never one removed here', async () => {
+    const [failed, removed] = await producer.scheduleMany([job({ kind: 'ran' }), job({ kind: 'ran' }, { delay: 500 })]);
+    // This process fails the first attempt itself (it has no worker), before any worker process exists.
+    const { tasks } = await producer.store.claim({ workerId: 'test', limit: 1 });
+    expect(tasks.map((t) => t.id)).toEqual([failed]);
+    await producer.store.fail({ taskId: failed!, token: tasks[0]!.leaseToken! }, { name: 'Error', message: 'x' }, null);
+    expect(await producer.remove(removed!)).toBe(true);
+    const worker = await start();
+    const retriedAt = Date.now();
+    expect(await producer.retry(failed!)).toBe(true);
+    await worker.said('ran', failed, 'the worker ran the retried task');
+    // Woken by the store's signal, not by its safety poll.
+    expect(Date.now() - retriedAt).toBeLessThan(2_000);
+    await eventually(
+      () => producer.getTask(failed!),
+      (task) => task?.status === TaskStatus.Succeeded,
+    );
+    expect(await producer.getTask(failed!)).toMatchObject({ attempts: 2, result: { pid: worker.pid } });
+    await producer
+      .scheduleMany([job({ kind: 'ran' }, { delay: 600 })])
+      .then(([id]) => worker.said('ran', id, 'a later task ran'));
+    expect(worker.messages.filter((m) => m.type === 'ran').map((m) => m.taskId)).not.toContain(removed);
+  }, 30_000);
 }

@@ -50,7 +50,7 @@ button:disabled { opacity: 0.5; cursor: default; }
 .flash { padding: 6px 10px; border-radius: 6px; background: var(--bg); }
 .flash.error { color: var(--bad); }
 .flash.ok { color: var(--ok); }
-.chart { width: 100%; max-width: 720px; height: 130px; }
+.chart { display: block; width: 100%; max-width: 720px; height: auto; }
 .chart .bar-ok, .key-ok { fill: var(--ok); color: var(--ok); }
 .chart .bar-failed, .key-failed { fill: var(--bad); color: var(--bad); }
 .chart .axis { stroke: var(--line); }
