@@ -27,7 +27,7 @@ describe('activity digest: a recurring task', () => {
       endAt: new Date(Date.now() + 1_500),
     });
     const taskId = `digest:now@${info.nextRunAt!.toISOString()}`;
-    await sample.watcher.finished(taskId);
+    await sample.scheduler.waitFor(taskId);
     const { body: digests } = await sample.http().get('/activity/digests').expect(200);
     expect(digests).toEqual([expect.objectContaining({ taskId, actions: { UserRegistered: 1 } })]);
   });

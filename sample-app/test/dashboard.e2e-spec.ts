@@ -14,7 +14,7 @@ describe('dashboard: the task queue in the browser at /dashboard', () => {
       .post('/external-api/send')
       .send({ data: { n: 1 } })
       .expect(201);
-    await sample.watcher.finished(body.taskId);
+    await sample.scheduler.waitFor(body.taskId);
     const page = await sample.http().get('/dashboard').expect(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.text).toContain('data-base="/dashboard"');
