@@ -19,6 +19,21 @@ import { RENEW } from './lua/renew.lua.js';
 import { REPORT } from './lua/report.lua.js';
 import { RedisScript } from './redis-script.js';
 
+/** What a recurring step needs: the add and cancel scripts' own pieces, then them as functions (recurring.lua.ts). */
+const WITH_ADD_AND_CANCEL =
+  CORE +
+  LONG +
+  STATE +
+  NEXT_DUE +
+  PARTITION +
+  RETENTION +
+  ENQUEUE +
+  FLOWS +
+  WAITING_FOR +
+  RECORD +
+  SCHEDULE +
+  ADD_AND_CANCEL;
+
 /** One Lua script per atomic state change: the shared pieces it uses, then its own body. */
 export const RedisScripts = {
   add: new RedisScript('add', CORE + LONG + STATE + NEXT_DUE + RETENTION + ENQUEUE + FLOWS + ADD),
@@ -47,36 +62,6 @@ export const RedisScripts = {
   recurringPut: new RedisScript('recurringPut', CORE + SCHEDULE + RECURRING_PUT),
   recurringGet: new RedisScript('recurringGet', CORE + SCHEDULE + RECURRING_GET),
   recurringList: new RedisScript('recurringList', CORE + SCHEDULE + RECURRING_LIST),
-  recurringRemove: new RedisScript(
-    'recurringRemove',
-    CORE +
-      LONG +
-      STATE +
-      NEXT_DUE +
-      PARTITION +
-      RETENTION +
-      ENQUEUE +
-      FLOWS +
-      WAITING_FOR +
-      RECORD +
-      SCHEDULE +
-      ADD_AND_CANCEL +
-      RECURRING_REMOVE,
-  ),
-  recurringAdvance: new RedisScript(
-    'recurringAdvance',
-    CORE +
-      LONG +
-      STATE +
-      NEXT_DUE +
-      PARTITION +
-      RETENTION +
-      ENQUEUE +
-      FLOWS +
-      WAITING_FOR +
-      RECORD +
-      SCHEDULE +
-      ADD_AND_CANCEL +
-      RECURRING_ADVANCE,
-  ),
+  recurringRemove: new RedisScript('recurringRemove', WITH_ADD_AND_CANCEL + RECURRING_REMOVE),
+  recurringAdvance: new RedisScript('recurringAdvance', WITH_ADD_AND_CANCEL + RECURRING_ADVANCE),
 } as const;

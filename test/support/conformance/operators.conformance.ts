@@ -44,6 +44,15 @@ export function describeOperatorConformance(ctx: ConformanceContext): void {
       countsByHandler: countsByHandler.bind(store),
     };
   };
+  /** A task claimed, then cancelled: cancelled, but its worker has not reported back yet. */
+  const cancelledWhileRunning = async () => {
+    const store = await open();
+    const task = newTask();
+    await store.add([task]);
+    const [claimed] = (await claimAll(store)).tasks;
+    await store.cancel(task.id);
+    return { store, task, claimed };
+  };
 
   describe('retry', () => {
     it('makes a failed task pending and due now with a fresh retry budget, attempts counting on', async () => {
@@ -87,11 +96,7 @@ export function describeOperatorConformance(ctx: ConformanceContext): void {
     });
 
     it('refuses a task cancelled while running until its worker reports back', async () => {
-      const store = await open();
-      const task = newTask();
-      await store.add([task]);
-      const [claimed] = (await claimAll(store)).tasks;
-      await store.cancel(task.id);
+      const { store, task, claimed } = await cancelledWhileRunning();
       expect(await operators(store).retry(task.id)).toBe(false);
       await store.fail(leaseOf(claimed!), { name: 'TaskCancelledError', message: 'cancelled' }, null);
       expect(await operators(store).retry(task.id)).toBe(true);
@@ -169,11 +174,7 @@ export function describeOperatorConformance(ctx: ConformanceContext): void {
     });
 
     it('refuses a task cancelled while running until its worker reports back', async () => {
-      const store = await open();
-      const task = newTask();
-      await store.add([task]);
-      const [claimed] = (await claimAll(store)).tasks;
-      await store.cancel(task.id);
+      const { store, task, claimed } = await cancelledWhileRunning();
       expect(await operators(store).remove(task.id)).toBe(false);
       await store.fail(leaseOf(claimed!), { name: 'TaskCancelledError', message: 'cancelled' }, null);
       expect(await operators(store).remove(task.id)).toBe(true);
