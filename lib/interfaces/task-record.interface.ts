@@ -54,6 +54,9 @@ export interface TaskRecord {
   waitingFor?: string[];
   /** The last value the handler passed to `ctx.progress()`. */
   progress?: unknown;
+  // --- deployments (issue 10) ---
+  /** The handler's `rateLimit` (and a `RateLimitedError`'s hold) applies to the tasks of this key separately. */
+  rateLimitKey?: string;
 }
 
 /** `'cancel'`: a dependency that fails or is cancelled cancels the task; `'run'`: it runs once all finished. */

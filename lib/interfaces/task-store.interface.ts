@@ -1,4 +1,5 @@
 import type { PurgeQuery } from './purge-query.interface.js';
+import type { ClaimableHandler, DeploymentStoreMethods } from './deployment-store.interface.js';
 import type { RecurringStoreMethods } from './recurring-store.interface.js';
 import type { TaskBacklog } from './task-backlog.interface.js';
 import type { NewTask, TaskError, TaskRecord } from './task-record.interface.js';
@@ -33,6 +34,11 @@ export interface ClaimRequest {
   workerId: string;
   /** Claim at most this many tasks. */
   limit: number;
+  /**
+   * Claim only tasks of these handlers, each within its limits (stores with `supportsDeployments`). Absent: any
+   * handler, no limits. Paused handlers (and a paused queue) are left out by the store itself.
+   */
+  handlers?: Readonly<Record<string, ClaimableHandler>>;
 }
 
 export interface ClaimBatch {
@@ -40,7 +46,9 @@ export interface ClaimBatch {
   tasks: TaskRecord[];
   /**
    * Milliseconds until the earliest pending task not claimed now becomes due, if the store knows it
-   * (relative, so clocks of different machines need not agree). The worker sets one timer for it.
+   * (relative, so clocks of different machines need not agree). The worker sets one timer for it. It also covers
+   * when a handler held back now (rate limit window full, `postpone` hold) may be claimed again; a slot of
+   * `globalConcurrency` freed by any process signals `wake`, as does `setPaused(..., false)`.
    */
   nextDueInMs?: number;
 }
@@ -85,7 +93,7 @@ export type TaskCounts = Record<TaskStatus, number>;
  * - `renew`, `complete` and `fail` take the lease; a stale token (the lease was taken over) is refused:
  *   nothing changes and they report it.
  */
-export interface ITaskStore extends RecurringStoreMethods {
+export interface ITaskStore extends RecurringStoreMethods, DeploymentStoreMethods {
   /** Lease length in ms; workers renew running tasks at a third of it. */
   readonly leaseTime: number;
   /** 'json': args, metadata and results must survive a JSON round trip; `schedule()` checks before adding. */
