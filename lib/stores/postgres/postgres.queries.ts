@@ -46,6 +46,17 @@ export class PostgresQueries {
   readonly watch: string;
   readonly progress: string;
   readonly getMany: string;
+  // Deployments (sql/deployments.sql.ts)
+  readonly claimHandlers: string;
+  readonly postpone: string;
+  readonly pause: string;
+  readonly resume: string;
+  readonly paused: string;
+  readonly heartbeat: string;
+  readonly removeWorker: string;
+  readonly workers: string;
+  readonly dueHandlers: string;
+  readonly sweep: string;
 
   constructor(private readonly names: PostgresNames) {
     const s = (name: string) => names.of(name);
@@ -58,7 +69,7 @@ export class PostgresQueries {
       // Operators: the base of the last retry(), while it is this task's (sql/operators.sql.ts).
       'CASE WHEN t.retry_seq = t.seq THEN t.retry_base END AS retry_base',
       // flows (issue 12): waiting_for is read only for a task with dependencies
-      't.depends_on, t.run_on_failure, t.progress::text AS progress',
+      't.depends_on, t.run_on_failure, t.progress::text AS progress, t.rate_limit_key',
       `CASE WHEN t.depends_on IS NULL THEN NULL ELSE ARRAY(SELECT u.d FROM unnest(t.depends_on) WITH ORDINALITY AS u(d, i)
         JOIN ${s('tasks')} x ON x.id = u.d WHERE x.status IN ('waiting', 'pending', 'running') ORDER BY u.i) END AS waiting_for`,
     ].join(', ');
@@ -139,6 +150,43 @@ WHERE t.id = $1 AND t.lease_token = $2 AND t.status = 'running' RETURNING t.id`;
     // An admin query: it reads the table (the dashboard calls it a few times a minute at most).
     this.countsByHandler = `SELECT handler, status, count(*)::double precision AS n FROM ${s('tasks')} GROUP BY handler, status`;
     this.purge = `SELECT ${s('purge_finished')}($1::text[], $2::text, to_timestamp($3::double precision / 1000), $4::integer) AS removed`;
+    // Deployments (sql/deployments.sql.ts). The claim function returns whole rows (task NULL: none claimed).
+    this.claimHandlers = `
+SELECT c.next_due_ms, t.seq::double precision AS seq, ${this.record}
+FROM ${s('claim_handlers')}($1::integer, $2::double precision, $3::text, $4::json) c LEFT JOIN LATERAL (SELECT (c.task).*) t ON true`;
+    this.postpone = `SELECT postponed, wake_ms FROM ${s('postpone_task')}($1::text, $2::text, $3::double precision, $4::text)`;
+    this.pause = `INSERT INTO ${s('paused')} (handler) VALUES ($1::text) ON CONFLICT (handler) DO NOTHING`;
+    this.resume = `DELETE FROM ${s('paused')} WHERE handler = $1::text`;
+    this.paused = `SELECT handler FROM ${s('paused')} ORDER BY handler COLLATE "C"`;
+    // A heartbeat also drops the workers whose ttl ran out (a handful of rows).
+    this.heartbeat = `
+WITH gone AS (DELETE FROM ${s('workers')} w WHERE w.expires_at < now() AND w.id <> $1::text)
+INSERT INTO ${s('workers')} AS w (id, hostname, pid, handlers, concurrency, running, started_at, last_seen_at, expires_at)
+SELECT $1::text, $2::text, $3::integer, $4::text[], $5::integer, $6::integer, $7::double precision, now(),
+  now() + $8::double precision * interval '1 millisecond'
+FROM (SELECT ${ASYNC_COMMIT}) async
+ON CONFLICT (id) DO UPDATE SET hostname = EXCLUDED.hostname, pid = EXCLUDED.pid, handlers = EXCLUDED.handlers,
+  concurrency = EXCLUDED.concurrency, running = EXCLUDED.running, started_at = EXCLUDED.started_at,
+  last_seen_at = EXCLUDED.last_seen_at, expires_at = EXCLUDED.expires_at`;
+    this.removeWorker = `DELETE FROM ${s('workers')} WHERE id = $1::text`;
+    this.workers = `SELECT id, hostname, pid, handlers, concurrency, running, started_at, ${s('ms')}(last_seen_at) AS last_seen_at
+FROM ${s('workers')} WHERE expires_at > now() ORDER BY id COLLATE "C"`;
+    // Handlers with due claimable tasks: a loose scan of tasks_handler_claimable, by handler then priority.
+    this.dueHandlers = `
+WITH RECURSIVE hs(h) AS (
+  (SELECT t.handler FROM ${s('tasks')} t WHERE ${claimable} ORDER BY t.handler LIMIT 1)
+  UNION ALL
+  SELECT (SELECT t.handler FROM ${s('tasks')} t WHERE ${claimable} AND t.handler > hs.h ORDER BY t.handler LIMIT 1) FROM hs WHERE hs.h IS NOT NULL
+), hp(h, p) AS (
+  SELECT hs.h, (SELECT t.priority FROM ${s('tasks')} t WHERE ${claimable} AND t.handler = hs.h ORDER BY t.priority DESC LIMIT 1)
+  FROM hs WHERE hs.h IS NOT NULL
+  UNION ALL
+  SELECT hp.h, (SELECT t.priority FROM ${s('tasks')} t WHERE ${claimable} AND t.handler = hp.h AND t.priority < hp.p ORDER BY t.priority DESC LIMIT 1)
+  FROM hp WHERE hp.p IS NOT NULL
+)
+SELECT DISTINCT hp.h AS handler FROM hp WHERE hp.p IS NOT NULL AND (SELECT t.run_at FROM ${s('tasks')} t
+  WHERE ${claimable} AND t.handler = hp.h AND t.priority = hp.p ORDER BY t.run_at LIMIT 1) <= now()`;
+    this.sweep = `SELECT ${s('sweep_deployments')}($1::integer)`;
     // Recurring schedules: a schedule's columns, its definition as JSON text.
     const schedule =
       'r.key, r.handler, r.definition::text AS definition, r.fingerprint, r.next_run_at, r.last_run_at, r.last_task_id, ' +

@@ -18,6 +18,8 @@ DECLARE
   v_release text[];
   v_at timestamptz;
   v_flows text[];
+  v_handlers text[];
+  v_name text;
 BEGIN
   -- Rows are found by "id = ANY(array)" (the primary key, whatever the planner thinks of the JSON).
   SELECT array_agg(r.id), array_agg(r.token) INTO v_ids, v_tokens FROM json_to_recordset(p_reports) AS r(id text, token text);
@@ -43,18 +45,29 @@ BEGIN
       run_at = CASE WHEN t.status = 'running' AND r.outcome = 'retry' THEN now() + r.retry_ms * interval '1 millisecond' ELSE t.run_at END,
       lease_token = NULL, lease_until = NULL
     FROM r WHERE t.id = ANY(v_ids) AND t.id = r.id AND t.lease_token = r.token
-    RETURNING t.id, t.status, t.partition_key, t.run_at, t.in_flow OR t.watched AS flow
+    RETURNING t.id, t.status, t.partition_key, t.run_at, t.in_flow OR t.watched AS flow, t.handler
   )
   SELECT array_agg(id) FILTER (WHERE status <> 'cancelled'), array_agg(id) FILTER (WHERE status = 'cancelled'),
     array_agg(DISTINCT partition_key) FILTER (WHERE partition_key IS NOT NULL AND status <> 'pending'),
-    min(run_at) FILTER (WHERE status = 'pending'), array_agg(id) FILTER (WHERE flow AND status IN ('succeeded', 'failed'))
-  INTO accepted, settled, v_release, v_at, v_flows FROM done;
+    min(run_at) FILTER (WHERE status = 'pending'), array_agg(id) FILTER (WHERE flow AND status IN ('succeeded', 'failed')),
+    array_agg(DISTINCT handler)
+  INTO accepted, settled, v_release, v_at, v_flows, v_handlers FROM done;
   IF v_release IS NOT NULL THEN
     v_at := least(v_at, ${s('rehead')}(v_release));
   END IF;
   -- Flows: only tasks with dependencies, dependents or a waiter (flows.sql.ts).
   IF v_flows IS NOT NULL THEN
     v_at := least(v_at, ${s('settle_flows')}(v_flows));
+  END IF;
+  -- Deployments: a finish frees a globalConcurrency slot. Its handler's lock (shared; claims take it exclusive
+  -- before they count) makes a claim that found the cap full either see this finish or leave the waiting flag
+  -- that this reads, so the workers are woken (sql/deployments.sql.ts).
+  IF EXISTS (SELECT 1 FROM ${s('capped')} WHERE handler = ANY(v_handlers)) THEN
+    FOR v_name IN SELECT handler FROM ${s('capped')} WHERE handler = ANY(v_handlers) ORDER BY handler COLLATE "C" LOOP
+      PERFORM pg_advisory_xact_lock_shared(${n.handlerLockKey('v_name')});
+    END LOOP;
+    WITH freed AS (UPDATE ${s('capped')} SET waiting = false WHERE handler = ANY(v_handlers) AND waiting RETURNING 1)
+    SELECT CASE WHEN count(*) > 0 THEN least(v_at, now()) ELSE v_at END INTO v_at FROM freed;
   END IF;
   accepted := coalesce(accepted, '{}');
   settled := coalesce(settled, '{}');

@@ -1,0 +1,244 @@
+import type { PostgresNames } from '../postgres-names.js';
+import { ASYNC_COMMIT } from '../postgres.queries.js';
+
+const CLAIMABLE = "t.status = 'pending' AND NOT t.blocked";
+/** Starts older than this many ms of a handler's interval no longer count (SQL, in the claim's terms). */
+const WINDOW = "v_clock - v_ri * interval '1 millisecond'";
+
+/**
+ * Deployments (issue 10), schema version 7: per-handler claims, limits, pause, holds and the worker registry.
+ * - tasks.rate_limit_key: the task's own rate-limit bucket. tasks_handler_claimable: the claimable tasks of one
+ *   handler in claim order, so a claim of handler B never walks handler A's backlog; tasks_key_claimable: the
+ *   same for one (handler, key), only for tasks with a key. tasks_leased leads with the handler now (its running
+ *   count for globalConcurrency); a renewal is still a HOT update.
+ * - paused: one row per paused handler, '' for the whole queue. holds: RateLimitedError's holds, key '' the
+ *   whole handler. rate_starts: the claims of rate-limited handlers within their window (key '' for tasks
+ *   without one); expires_at for the sweep. capped: a handler with globalConcurrency; waiting: a claim found it
+ *   at its cap, so the next finish of one of its tasks wakes the workers. workers: the live workers.
+ */
+export function deploymentsTablesSql(n: PostgresNames): string {
+  const s = (name: string) => n.of(name);
+  return `
+ALTER TABLE ${s('tasks')} ADD COLUMN rate_limit_key text;
+CREATE INDEX tasks_handler_claimable ON ${s('tasks')} (handler, priority DESC, run_at, seq) WHERE status = 'pending' AND NOT blocked;
+CREATE INDEX tasks_key_claimable ON ${s('tasks')} (handler, rate_limit_key, priority DESC, run_at, seq)
+  WHERE status = 'pending' AND NOT blocked AND rate_limit_key IS NOT NULL;
+DROP INDEX ${s('tasks_leased')};
+CREATE INDEX tasks_leased ON ${s('tasks')} (handler, seq) WHERE lease_token IS NOT NULL;
+CREATE TABLE ${s('paused')} (handler text PRIMARY KEY);
+CREATE TABLE ${s('holds')} (handler text NOT NULL, key text NOT NULL, until timestamptz NOT NULL, PRIMARY KEY (handler, key));
+CREATE TABLE ${s('rate_starts')} (handler text NOT NULL, key text NOT NULL, at timestamptz NOT NULL, expires_at timestamptz NOT NULL);
+CREATE INDEX rate_starts_window ON ${s('rate_starts')} (handler, key, at);
+CREATE INDEX rate_starts_expiry ON ${s('rate_starts')} (expires_at);
+CREATE TABLE ${s('capped')} (handler text PRIMARY KEY, waiting boolean NOT NULL DEFAULT false);
+CREATE TABLE ${s('workers')} (
+  id text PRIMARY KEY,
+  hostname text NOT NULL,
+  pid integer NOT NULL,
+  handlers text[] NOT NULL,
+  concurrency integer NOT NULL,
+  running integer NOT NULL,
+  -- epoch ms on the database's clock
+  started_at double precision NOT NULL,
+  last_seen_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+`;
+}
+
+/** The next priority of one bucket's claimable tasks below `below` (NULL: the highest), one index probe. */
+function nextPriority(s: (name: string) => string, q: string, below: string): string {
+  const lower = below === '' ? '' : ` AND t.priority < ${below}`;
+  return `CASE WHEN coalesce(${q}.k, '') = '' THEN
+      (SELECT t.priority FROM ${s('tasks')} t WHERE ${CLAIMABLE} AND t.handler = ${q}.h${lower} ORDER BY t.priority DESC LIMIT 1)
+    ELSE (SELECT t.priority FROM ${s('tasks')} t WHERE ${CLAIMABLE} AND t.handler = ${q}.h AND t.rate_limit_key = ${q}.k${lower}
+      ORDER BY t.priority DESC LIMIT 1) END`;
+}
+
+/** One kind of bucket's due tasks at one priority, in (run_at, seq) order, locked. */
+function pick(s: (name: string) => string, kind: string, filter: string): string {
+  return `SELECT c.id, c.priority, c.run_at, c.seq, q.h FROM prios q CROSS JOIN LATERAL (
+      SELECT t.id, t.priority, t.run_at, t.seq FROM ${s('tasks')} t
+      WHERE ${CLAIMABLE} AND t.handler = q.h AND t.priority = q.p AND t.run_at <= now() AND ${filter}
+      ORDER BY t.run_at, t.seq LIMIT q.n FOR UPDATE SKIP LOCKED
+    ) c WHERE q.p IS NOT NULL AND ${kind}`;
+}
+
+/** The functions of deployments: the per-handler claim, postpone, and the sweep of rows past their time. */
+export function deploymentsFunctionsSql(n: PostgresNames): string {
+  const s = (name: string) => n.of(name);
+  const heldKey = `NOT EXISTS (SELECT 1 FROM ${s('holds')} x WHERE x.handler = t.handler AND x.key = t.rate_limit_key AND x.until > now())`;
+  return `
+-- A claim of the handlers in p_handlers ({name: {limit?, globalConcurrency?, rateLimit?: {limit, interval}}}), at
+-- most p_limit tasks, in priority, then (run_at, seq) order across them. Paused and held handlers are left out.
+-- Handlers with globalConcurrency or rateLimit are locked (advisory, in name order) before they are counted: the
+-- counts (fresh statements, READ COMMITTED) then see every claim and finish that committed, and concurrent claims
+-- of such a handler take turns. A handler is picked through its own index, one probe per priority (per key with
+-- rateLimit), so a capped handler's backlog costs nothing. Returns the claimed tasks (task NULL: none) and ms until
+-- a task becomes due or a hold or rate window ends.
+CREATE OR REPLACE FUNCTION ${s('claim_handlers')}(p_limit integer, p_lease_ms double precision, p_worker text, p_handlers json)
+RETURNS TABLE (next_due_ms double precision, task ${s('tasks')}) LANGUAGE plpgsql AS $$
+DECLARE
+  v record;
+  v_key record;
+  v_name text;
+  v_cap integer;
+  v_ri double precision;
+  v_clock timestamptz;
+  v_wait timestamptz;
+  -- buckets (handler, key: NULL any key, '' none, else that key; at most n tasks) and caps per handler
+  v_bh text[] := '{}';
+  v_bk text[] := '{}';
+  v_bn integer[] := '{}';
+  v_hh text[] := '{}';
+  v_hcap integer[] := '{}';
+  -- rate-limited handlers and their intervals (ms), for the starts of this claim
+  v_rh text[] := '{}';
+  v_rri double precision[] := '{}';
+BEGIN
+  PERFORM ${ASYNC_COMMIT};
+  IF EXISTS (SELECT 1 FROM ${s('paused')} WHERE handler = '') THEN
+    RETURN QUERY SELECT NULL::double precision, NULL::${s('tasks')};
+    RETURN;
+  END IF;
+  FOR v_name IN
+    SELECT h.key FROM json_each(p_handlers) h
+    WHERE h.value->'globalConcurrency' IS NOT NULL OR h.value->'rateLimit' IS NOT NULL ORDER BY h.key COLLATE "C"
+  LOOP
+    PERFORM pg_advisory_xact_lock(${n.handlerLockKey('v_name')});
+  END LOOP;
+  v_clock := clock_timestamp();
+  FOR v IN
+    SELECT h.key AS name, least(p_limit, coalesce((h.value->>'limit')::integer, p_limit)) AS cap,
+      (h.value->>'globalConcurrency')::integer AS gc, (h.value->'rateLimit'->>'limit')::integer AS rl,
+      (h.value->'rateLimit'->>'interval')::double precision AS ri,
+      (SELECT x.until FROM ${s('holds')} x WHERE x.handler = h.key AND x.key = '' AND x.until > now()) AS held
+    FROM json_each(p_handlers) h
+    WHERE NOT EXISTS (SELECT 1 FROM ${s('paused')} p WHERE p.handler = h.key)
+  LOOP
+    v_cap := v.cap;
+    IF v.held IS NOT NULL THEN
+      v_wait := least(v_wait, v.held);
+      CONTINUE;
+    END IF;
+    CONTINUE WHEN v_cap <= 0;
+    IF v.gc IS NOT NULL THEN
+      v_cap := least(v_cap, v.gc - (SELECT count(*) FROM ${s('tasks')} t WHERE t.handler = v.name AND t.lease_token IS NOT NULL)::integer);
+      IF v_cap <= 0 THEN
+        -- At its cap: the next finish of one of its tasks wakes the workers (finish_tasks).
+        INSERT INTO ${s('capped')} AS c (handler, waiting) VALUES (v.name, true)
+        ON CONFLICT (handler) DO UPDATE SET waiting = true WHERE NOT c.waiting;
+        CONTINUE;
+      END IF;
+    END IF;
+    v_hh := v_hh || v.name;
+    v_hcap := v_hcap || v_cap;
+    IF v.rl IS NULL THEN
+      v_bh := v_bh || v.name;
+      v_bk := v_bk || NULL::text;
+      v_bn := v_bn || v_cap;
+      CONTINUE;
+    END IF;
+    v_ri := v.ri;
+    v_rh := v_rh || v.name;
+    v_rri := v_rri || v_ri;
+    -- Its buckets: '' (tasks without a key), then each key with claimable tasks (a loose scan of tasks_key_claimable).
+    FOR v_key IN
+      WITH RECURSIVE keys(key) AS (
+        SELECT ''::text
+        UNION ALL
+        SELECT (SELECT t.rate_limit_key FROM ${s('tasks')} t WHERE ${CLAIMABLE} AND t.handler = v.name AND t.rate_limit_key > keys.key
+          ORDER BY t.rate_limit_key LIMIT 1)
+        FROM keys WHERE keys.key IS NOT NULL
+      )
+      SELECT keys.key,
+        (SELECT count(*) FROM ${s('rate_starts')} r WHERE r.handler = v.name AND r.key = keys.key AND r.at >= ${WINDOW})::integer AS used,
+        (SELECT x.until FROM ${s('holds')} x WHERE x.handler = v.name AND x.key = keys.key AND x.until > now()) AS held
+      FROM keys WHERE keys.key IS NOT NULL
+    LOOP
+      IF v_key.held IS NOT NULL THEN
+        v_wait := least(v_wait, v_key.held);
+      ELSIF v_key.used >= v.rl THEN
+        -- Full: it has room again once the start that fills it leaves the window.
+        v_wait := least(v_wait, (SELECT r.at FROM ${s('rate_starts')} r WHERE r.handler = v.name AND r.key = v_key.key AND r.at >= ${WINDOW}
+          ORDER BY r.at OFFSET v_key.used - v.rl LIMIT 1) + v_ri * interval '1 millisecond');
+      ELSE
+        v_bh := v_bh || v.name;
+        v_bk := v_bk || v_key.key;
+        v_bn := v_bn || least(v_cap, v.rl - v_key.used);
+      END IF;
+    END LOOP;
+  END LOOP;
+  RETURN QUERY
+  WITH RECURSIVE prios(h, k, n, p) AS (
+    SELECT b.h, b.k, b.n, ${nextPriority(s, 'b', '')} FROM unnest(v_bh, v_bk, v_bn) AS b(h, k, n)
+    UNION ALL
+    SELECT q.h, q.k, q.n, ${nextPriority(s, 'q', 'q.p')} FROM prios q WHERE q.p IS NOT NULL
+  ), candidates AS (
+    ${pick(s, 'q.k IS NULL', `(t.rate_limit_key IS NULL OR ${heldKey})`)}
+    UNION ALL
+    ${pick(s, "q.k = ''", 't.rate_limit_key IS NULL')}
+    UNION ALL
+    ${pick(s, "q.k > ''", 't.rate_limit_key = q.k')}
+  ), chosen AS (
+    SELECT c.id FROM (
+      SELECT c.*, row_number() OVER (PARTITION BY c.h ORDER BY c.priority DESC, c.run_at, c.seq) AS rn FROM candidates c
+    ) c JOIN unnest(v_hh, v_hcap) AS hc(h, cap) ON hc.h = c.h
+    WHERE c.rn <= hc.cap ORDER BY c.priority DESC, c.run_at, c.seq LIMIT p_limit
+  ), claimed AS (
+    UPDATE ${s('tasks')} t SET status = 'running', attempts = t.attempts + 1, started_at = now(), lease_token = gen_random_uuid()::text,
+      lease_until = now() + p_lease_ms * interval '1 millisecond', worker_id = p_worker
+    FROM chosen WHERE t.id = chosen.id
+    RETURNING t
+  ), started AS (
+    INSERT INTO ${s('rate_starts')} (handler, key, at, expires_at)
+    SELECT (c.t).handler, coalesce((c.t).rate_limit_key, ''), v_clock, v_clock + rh.ri * interval '1 millisecond'
+    FROM claimed c JOIN unnest(v_rh, v_rri) AS rh(h, ri) ON rh.h = (c.t).handler
+  ), due AS (
+    SELECT least(v_wait, min(CASE WHEN coalesce(q.k, '') = '' THEN
+        (SELECT t.run_at FROM ${s('tasks')} t WHERE ${CLAIMABLE} AND t.handler = q.h AND t.priority = q.p AND t.run_at > now()
+          ORDER BY t.run_at LIMIT 1)
+      ELSE (SELECT t.run_at FROM ${s('tasks')} t WHERE ${CLAIMABLE} AND t.handler = q.h AND t.rate_limit_key = q.k AND t.priority = q.p
+          AND t.run_at > now() ORDER BY t.run_at LIMIT 1) END)) AS at
+    FROM prios q WHERE q.p IS NOT NULL
+  )
+  SELECT (SELECT greatest(0, ceil(extract(epoch FROM due.at - clock_timestamp()) * 1000))::double precision FROM due WHERE due.at IS NOT NULL),
+    c.t
+  FROM (SELECT 1) one LEFT JOIN claimed c ON true;
+END $$;
+
+-- RateLimitedError: the leased task is pending again in p_delay_ms (a retry: finish_tasks, keeping its partition and
+-- its last error), its attempt not counted (retry_base + 1), and its handler (or its key) held until then.
+CREATE OR REPLACE FUNCTION ${s('postpone_task')}(p_id text, p_token text, p_delay_ms double precision, p_origin text,
+  OUT postponed boolean, OUT wake_ms double precision) LANGUAGE plpgsql AS $$
+DECLARE
+  v_handler text;
+  v_key text;
+  v_error jsonb;
+BEGIN
+  postponed := false;
+  SELECT t.handler, t.rate_limit_key, t.last_error INTO v_handler, v_key, v_error FROM ${s('tasks')} t
+  WHERE t.id = p_id AND t.lease_token = p_token;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT p_id = ANY(f.accepted), f.wake_ms INTO postponed, wake_ms FROM ${s('finish_tasks')}(json_build_array(json_build_object(
+    'id', p_id, 'token', p_token, 'outcome', 'retry', 'error', v_error, 'retry_ms', p_delay_ms)), p_origin) f;
+  IF postponed THEN
+    UPDATE ${s('tasks')} SET retry_base = coalesce(CASE WHEN retry_seq = seq THEN retry_base END, 0) + 1, retry_seq = seq WHERE id = p_id;
+    INSERT INTO ${s('holds')} AS h (handler, key, until) VALUES (v_handler, coalesce(v_key, ''), now() + p_delay_ms * interval '1 millisecond')
+    ON CONFLICT (handler, key) DO UPDATE SET until = greatest(h.until, EXCLUDED.until);
+  END IF;
+END $$;
+
+-- Rows past their time: rate-window starts (a batch per call), holds, workers not seen within their ttl.
+CREATE OR REPLACE FUNCTION ${s('sweep_deployments')}(p_batch integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM ${ASYNC_COMMIT};
+  DELETE FROM ${s('rate_starts')} WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM ${s('rate_starts')} WHERE expires_at < now() ORDER BY expires_at LIMIT p_batch));
+  DELETE FROM ${s('holds')} WHERE until < now();
+  DELETE FROM ${s('workers')} WHERE expires_at < now();
+END $$;
+`;
+}
