@@ -67,7 +67,9 @@ function versionFlows(n: PostgresNames): string {
   return parts.map((part) => part(n)).join('\n');
 }
 
-/** Deployments (issue 10): rate-limit keys, per-handler indexes and tables, the per-handler claim; add and finish again. */
+/** Deployments (issue 10): rate-limit keys, per-handler indexes and tables, the per-handler claim; add, finish and cancel again. */
 function versionDeployments(n: PostgresNames): string {
-  return [deploymentsTablesSql, deploymentsFunctionsSql, addSql, finishSql].map((part) => part(n)).join('\n');
+  return [deploymentsTablesSql, deploymentsFunctionsSql, addSql, finishSql, cancelSql]
+    .map((part) => part(n))
+    .join('\n');
 }

@@ -83,6 +83,7 @@ DECLARE
   v_key record;
   v_name text;
   v_cap integer;
+  v_free integer;
   v_ri double precision;
   v_clock timestamptz;
   v_wait timestamptz;
@@ -123,13 +124,14 @@ BEGIN
     END IF;
     CONTINUE WHEN v_cap <= 0;
     IF v.gc IS NOT NULL THEN
-      v_cap := least(v_cap, v.gc - (SELECT count(*) FROM ${s('tasks')} t WHERE t.handler = v.name AND t.lease_token IS NOT NULL)::integer);
-      IF v_cap <= 0 THEN
-        -- At its cap: the next finish of one of its tasks wakes the workers (finish_tasks).
+      v_free := v.gc - (SELECT count(*) FROM ${s('tasks')} t WHERE t.handler = v.name AND t.lease_token IS NOT NULL AND t.status = 'running');
+      IF v_free <= v_cap THEN
+        -- This claim fills its slots (or found them full): the next one freed wakes the workers (free_slots).
         INSERT INTO ${s('capped')} AS c (handler, waiting) VALUES (v.name, true)
         ON CONFLICT (handler) DO UPDATE SET waiting = true WHERE NOT c.waiting;
-        CONTINUE;
+        v_cap := v_free;
       END IF;
+      CONTINUE WHEN v_cap <= 0;
     END IF;
     v_hh := v_hh || v.name;
     v_hcap := v_hcap || v_cap;
@@ -205,6 +207,25 @@ BEGIN
   SELECT (SELECT greatest(0, ceil(extract(epoch FROM due.at - clock_timestamp()) * 1000))::double precision FROM due WHERE due.at IS NOT NULL),
     c.t
   FROM (SELECT 1) one LEFT JOIN claimed c ON true;
+END $$;
+
+-- A running task of these handlers finished, was cancelled or postponed: a globalConcurrency slot is free. Its
+-- handler's lock (shared; claims take it exclusive before they count) makes a claim that filled the slots either
+-- see this change or leave the waiting flag that this reads. Returns now() if a claim waits for a slot (wake).
+CREATE OR REPLACE FUNCTION ${s('free_slots')}(p_handlers text[]) RETURNS timestamptz LANGUAGE plpgsql AS $$
+DECLARE
+  v_name text;
+  v_freed boolean;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM ${s('capped')} WHERE handler = ANY(p_handlers)) THEN
+    RETURN NULL;
+  END IF;
+  FOR v_name IN SELECT handler FROM ${s('capped')} WHERE handler = ANY(p_handlers) ORDER BY handler COLLATE "C" LOOP
+    PERFORM pg_advisory_xact_lock_shared(${n.handlerLockKey('v_name')});
+  END LOOP;
+  WITH freed AS (UPDATE ${s('capped')} SET waiting = false WHERE handler = ANY(p_handlers) AND waiting RETURNING 1)
+  SELECT count(*) > 0 INTO v_freed FROM freed;
+  RETURN CASE WHEN v_freed THEN now() END;
 END $$;
 
 -- RateLimitedError: the leased task is pending again in p_delay_ms (a retry: finish_tasks, keeping its partition and

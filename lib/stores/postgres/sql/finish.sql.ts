@@ -19,7 +19,6 @@ DECLARE
   v_at timestamptz;
   v_flows text[];
   v_handlers text[];
-  v_name text;
 BEGIN
   -- Rows are found by "id = ANY(array)" (the primary key, whatever the planner thinks of the JSON).
   SELECT array_agg(r.id), array_agg(r.token) INTO v_ids, v_tokens FROM json_to_recordset(p_reports) AS r(id text, token text);
@@ -59,15 +58,9 @@ BEGIN
   IF v_flows IS NOT NULL THEN
     v_at := least(v_at, ${s('settle_flows')}(v_flows));
   END IF;
-  -- Deployments: a finish frees a globalConcurrency slot. Its handler's lock (shared; claims take it exclusive
-  -- before they count) makes a claim that found the cap full either see this finish or leave the waiting flag
-  -- that this reads, so the workers are woken (sql/deployments.sql.ts).
-  IF EXISTS (SELECT 1 FROM ${s('capped')} WHERE handler = ANY(v_handlers)) THEN
-    FOR v_name IN SELECT handler FROM ${s('capped')} WHERE handler = ANY(v_handlers) ORDER BY handler COLLATE "C" LOOP
-      PERFORM pg_advisory_xact_lock_shared(${n.handlerLockKey('v_name')});
-    END LOOP;
-    WITH freed AS (UPDATE ${s('capped')} SET waiting = false WHERE handler = ANY(v_handlers) AND waiting RETURNING 1)
-    SELECT CASE WHEN count(*) > 0 THEN least(v_at, now()) ELSE v_at END INTO v_at FROM freed;
+  -- Deployments: a globalConcurrency slot is free (sql/deployments.sql.ts).
+  IF v_handlers IS NOT NULL THEN
+    v_at := least(v_at, ${s('free_slots')}(v_handlers));
   END IF;
   accepted := coalesce(accepted, '{}');
   settled := coalesce(settled, '{}');
