@@ -176,6 +176,20 @@ describePostgres('PostgresTaskStore deployments on PostgreSQL', () => {
     ]);
   });
 
+  it('leaves paused and held handlers out of a claim without handlers too', async () => {
+    const store = await open();
+    await store.add([newTask({ handler: 'a' }), newTask({ handler: 'b' }), newTask({ handler: 'c', id: 'c1' })]);
+    await store.add([newTask({ handler: 'c' })]);
+    const [c1] = (await store.claim({ workerId: 'w', limit: 1, handlers: { c: {} } })).tasks;
+    expect(await store.postpone({ taskId: c1!.id, token: c1!.leaseToken! }, 60_000)).toBe(true);
+    await store.setPaused('a', true);
+    const batch = await store.claim({ workerId: 'w', limit: 10 });
+    expect(batch.tasks.map((task) => task.handler)).toEqual(['b']);
+    expect(batch.nextDueInMs).toBeGreaterThan(50_000);
+    await store.setPaused('a', false);
+    expect((await store.claim({ workerId: 'w', limit: 10 })).tasks.map((task) => task.handler)).toEqual(['a']);
+  });
+
   it('keeps live workers with their ttl on the database clock, and names the handlers with due tasks', async () => {
     const store = await open();
     const worker = { hostname: 'host', pid: 42, handlers: ['a'], concurrency: 4, running: 1, startedAt: Date.now() };

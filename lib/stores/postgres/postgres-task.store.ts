@@ -194,17 +194,12 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     return tasks.length === 0 ? [] : this.adder.add(tasks, options.maxPending, options.transaction);
   }
 
-  /** One statement; with `handlers`, one call of the per-handler claim (sql/deployments.sql.ts). */
+  /** One call of the per-handler claim (sql/deployments.sql.ts); without `handlers`, of every handler. */
   async claim(request: ClaimRequest): Promise<ClaimBatch> {
     await this.leaseRecovery.beforeClaim();
     const { limit, workerId, handlers } = request;
-    const values = [limit, this.leaseTime, workerId];
-    if (handlers !== undefined) values.push(JSON.stringify(handlers));
-    const rows = await this.runner.run<TaskRow & { seq: number; next_due_ms: number | null }>(
-      'claim',
-      handlers === undefined ? 'claim' : 'claimHandlers',
-      values,
-    );
+    const values = [limit, this.leaseTime, workerId, handlers === undefined ? null : JSON.stringify(handlers)];
+    const rows = await this.runner.run<TaskRow & { seq: number; next_due_ms: number | null }>('claim', 'claim', values);
     const nextDue = rows[0]?.next_due_ms ?? null;
     const claimed = rows.filter((row) => row.id !== null);
     claimed.sort((a, b) => b.priority - a.priority || a.run_at - b.run_at || a.seq - b.seq);

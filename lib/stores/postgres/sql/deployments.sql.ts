@@ -7,9 +7,10 @@ const WINDOW = "v_clock - v_ri * interval '1 millisecond'";
 
 /**
  * Deployments (issue 10), schema version 7: per-handler claims, limits, pause, holds and the worker registry.
- * - tasks.rate_limit_key: the task's own rate-limit bucket. tasks_handler_claimable: the claimable tasks of one
- *   handler in claim order, so a claim of handler B never walks handler A's backlog; tasks_key_claimable: the
- *   same for one (handler, key), only for tasks with a key. tasks_leased leads with the handler now (its running
+ * - tasks.rate_limit_key: the task's own rate-limit bucket. tasks_handler_claimable replaces tasks_claimable: the
+ *   claimable tasks of each handler in claim order, so a claim of handler B never walks handler A's backlog (and
+ *   a claim of every handler walks them handler by handler, priority by priority); tasks_key_claimable: the same
+ *   for one (handler, key), only for tasks with a key. tasks_leased leads with the handler now (its running
  *   count for globalConcurrency); a renewal is still a HOT update.
  * - paused: one row per paused handler, '' for the whole queue. holds: RateLimitedError's holds, key '' the
  *   whole handler. rate_starts: the claims of rate-limited handlers within their window (key '' for tasks
@@ -20,6 +21,7 @@ export function deploymentsTablesSql(n: PostgresNames): string {
   const s = (name: string) => n.of(name);
   return `
 ALTER TABLE ${s('tasks')} ADD COLUMN rate_limit_key text;
+DROP INDEX ${s('tasks_claimable')};
 CREATE INDEX tasks_handler_claimable ON ${s('tasks')} (handler, priority DESC, run_at, seq) WHERE status = 'pending' AND NOT blocked;
 CREATE INDEX tasks_key_claimable ON ${s('tasks')} (handler, rate_limit_key, priority DESC, run_at, seq)
   WHERE status = 'pending' AND NOT blocked AND rate_limit_key IS NOT NULL;
@@ -55,13 +57,29 @@ function nextPriority(s: (name: string) => string, q: string, below: string): st
       ORDER BY t.priority DESC LIMIT 1) END`;
 }
 
-/** One kind of bucket's due tasks at one priority, in (run_at, seq) order, locked. */
-function pick(s: (name: string) => string, kind: string, filter: string): string {
-  return `SELECT c.id, c.priority, c.run_at, c.seq, q.h FROM prios q CROSS JOIN LATERAL (
-      SELECT t.id, t.priority, t.run_at, t.seq FROM ${s('tasks')} t
+/**
+ * One kind of bucket's due tasks at one priority, in (run_at, seq) order: `peek` reads the first ones (no lock),
+ * `take` locks its share of them, skipping those another claim holds (and taking the next ones instead).
+ */
+function pick(s: (name: string) => string, kind: string, filter: string, mode: 'peek' | 'take'): string {
+  const [columns, from, inner, limit] =
+    mode === 'peek'
+      ? ['q.h, q.k, q.p, c.run_at, c.seq', 'prios', 't.run_at, t.seq', 'q.n']
+      : ['c.id', 'shares', 't.id', 'q.take FOR UPDATE SKIP LOCKED'];
+  return `SELECT ${columns} FROM ${from} q CROSS JOIN LATERAL (
+      SELECT ${inner} FROM ${s('tasks')} t
       WHERE ${CLAIMABLE} AND t.handler = q.h AND t.priority = q.p AND t.run_at <= now() AND ${filter}
-      ORDER BY t.run_at, t.seq LIMIT q.n FOR UPDATE SKIP LOCKED
+      ORDER BY t.run_at, t.seq LIMIT ${limit}
     ) c WHERE q.p IS NOT NULL AND ${kind}`;
+}
+
+/** The three kinds of bucket: any key (no rateLimit; held keys left out), no key, one key. */
+function pickAll(s: (name: string) => string, heldKey: string, mode: 'peek' | 'take'): string {
+  return [
+    pick(s, 'q.k IS NULL', `(t.rate_limit_key IS NULL OR ${heldKey})`, mode),
+    pick(s, "q.k = ''", 't.rate_limit_key IS NULL', mode),
+    pick(s, "q.k > ''", 't.rate_limit_key = q.k', mode),
+  ].join('\n    UNION ALL\n    ');
 }
 
 /** The functions of deployments: the per-handler claim, postpone, and the sweep of rows past their time. */
@@ -69,7 +87,8 @@ export function deploymentsFunctionsSql(n: PostgresNames): string {
   const s = (name: string) => n.of(name);
   const heldKey = `NOT EXISTS (SELECT 1 FROM ${s('holds')} x WHERE x.handler = t.handler AND x.key = t.rate_limit_key AND x.until > now())`;
   return `
--- A claim of the handlers in p_handlers ({name: {limit?, globalConcurrency?, rateLimit?: {limit, interval}}}), at
+-- A claim of the handlers in p_handlers ({name: {limit?, globalConcurrency?, rateLimit?: {limit, interval}}}; NULL:
+-- all, without limits), at
 -- most p_limit tasks, in priority, then (run_at, seq) order across them. Paused and held handlers are left out.
 -- Handlers with globalConcurrency or rateLimit are locked (advisory, in name order) before they are counted: the
 -- counts (fresh statements, READ COMMITTED) then see every claim and finish that committed, and concurrent claims
@@ -77,7 +96,9 @@ export function deploymentsFunctionsSql(n: PostgresNames): string {
 -- rateLimit), so a capped handler's backlog costs nothing. Returns the claimed tasks (task NULL: none) and ms until
 -- a task becomes due or a hold or rate window ends.
 CREATE OR REPLACE FUNCTION ${s('claim_handlers')}(p_limit integer, p_lease_ms double precision, p_worker text, p_handlers json)
-RETURNS TABLE (next_due_ms double precision, task ${s('tasks')}) LANGUAGE plpgsql AS $$
+RETURNS TABLE (next_due_ms double precision, task ${s('tasks')}) LANGUAGE plpgsql
+-- The planner cannot know the buckets' sizes (they come from arrays) and may think the claim big enough to compile.
+SET jit = off AS $$
 DECLARE
   v record;
   v_key record;
@@ -98,6 +119,16 @@ DECLARE
   v_rri double precision[] := '{}';
 BEGIN
   PERFORM ${ASYNC_COMMIT};
+  IF p_handlers IS NULL THEN
+    -- A claim of any handler (no handlers given) while some are paused or held: every handler with claimable tasks.
+    WITH RECURSIVE hs(h) AS (
+      (SELECT t.handler FROM ${s('tasks')} t WHERE ${CLAIMABLE} ORDER BY t.handler LIMIT 1)
+      UNION ALL
+      SELECT (SELECT t.handler FROM ${s('tasks')} t WHERE ${CLAIMABLE} AND t.handler > hs.h ORDER BY t.handler LIMIT 1)
+      FROM hs WHERE hs.h IS NOT NULL
+    )
+    SELECT coalesce(json_object_agg(hs.h, json_build_object()), '{}') INTO p_handlers FROM hs WHERE hs.h IS NOT NULL;
+  END IF;
   IF EXISTS (SELECT 1 FROM ${s('paused')} WHERE handler = '') THEN
     RETURN QUERY SELECT NULL::double precision, NULL::${s('tasks')};
     RETURN;
@@ -176,21 +207,23 @@ BEGIN
     SELECT b.h, b.k, b.n, ${nextPriority(s, 'b', '')} FROM unnest(v_bh, v_bk, v_bn) AS b(h, k, n)
     UNION ALL
     SELECT q.h, q.k, q.n, ${nextPriority(s, 'q', 'q.p')} FROM prios q WHERE q.p IS NOT NULL
-  ), candidates AS (
-    ${pick(s, 'q.k IS NULL', `(t.rate_limit_key IS NULL OR ${heldKey})`)}
-    UNION ALL
-    ${pick(s, "q.k = ''", 't.rate_limit_key IS NULL')}
-    UNION ALL
-    ${pick(s, "q.k > ''", 't.rate_limit_key = q.k')}
+  ), peek AS (
+    ${pickAll(s, heldKey, 'peek')}
+  ), shares AS (
+    -- How many of each (handler, key, priority) the claim takes: its place among the first p_limit in order,
+    -- within each handler's cap. Only these are locked, so a concurrent claim finds the rest.
+    SELECT top.h, top.k, top.p, count(*)::integer AS take FROM (
+      SELECT x.h, x.k, x.p FROM (
+        SELECT peek.*, row_number() OVER (PARTITION BY peek.h ORDER BY peek.p DESC, peek.run_at, peek.seq) AS rn FROM peek
+      ) x JOIN unnest(v_hh, v_hcap) AS hc(h, cap) ON hc.h = x.h
+      WHERE x.rn <= hc.cap ORDER BY x.p DESC, x.run_at, x.seq LIMIT p_limit
+    ) top GROUP BY top.h, top.k, top.p
   ), chosen AS (
-    SELECT c.id FROM (
-      SELECT c.*, row_number() OVER (PARTITION BY c.h ORDER BY c.priority DESC, c.run_at, c.seq) AS rn FROM candidates c
-    ) c JOIN unnest(v_hh, v_hcap) AS hc(h, cap) ON hc.h = c.h
-    WHERE c.rn <= hc.cap ORDER BY c.priority DESC, c.run_at, c.seq LIMIT p_limit
+    ${pickAll(s, heldKey, 'take')}
   ), claimed AS (
     UPDATE ${s('tasks')} t SET status = 'running', attempts = t.attempts + 1, started_at = now(), lease_token = gen_random_uuid()::text,
       lease_until = now() + p_lease_ms * interval '1 millisecond', worker_id = p_worker
-    FROM chosen WHERE t.id = chosen.id
+    WHERE t.id = ANY(ARRAY(SELECT chosen.id FROM chosen))
     RETURNING t
   ), started AS (
     INSERT INTO ${s('rate_starts')} (handler, key, at, expires_at)
