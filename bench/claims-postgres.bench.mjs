@@ -30,7 +30,8 @@ const HOLDS = {
 
 async function openStore() {
   await dropSchema(SCHEMA);
-  const store = new PostgresTaskStore({ connectionString: POSTGRES_URL, schema: SCHEMA });
+  // Long leases: A's running task must hold its slot for the whole run.
+  const store = new PostgresTaskStore({ connectionString: POSTGRES_URL, schema: SCHEMA, leaseTime: 3_600_000 });
   await store.init({ retention: { maxCount: 1e9, maxAge: 1e12 }, logger: silent });
   return store;
 }
