@@ -52,6 +52,15 @@ describePostgres('PostgresTaskStore deployments on PostgreSQL', () => {
     expect((await all[0]!.list({ status: TaskStatus.Running })).length).toBe(3);
   });
 
+  it('lets concurrent claims each fill their limit: a claim locks only the tasks it takes', async () => {
+    const all = await openMany(4);
+    for (const handler of ['a', 'b', 'c']) await all[0]!.add(Array.from({ length: 20 }, () => newTask({ handler })));
+    const handlers = { a: {}, b: {}, c: {} };
+    const batches = await Promise.all(all.map((store, i) => store.claim({ workerId: `w${i}`, limit: 15, handlers })));
+    expect(batches.map((batch) => batch.tasks.length)).toEqual([15, 15, 15, 15]);
+    expect(new Set(batches.flatMap((batch) => batch.tasks.map((task) => task.id))).size).toBe(60);
+  });
+
   it('starts at most rateLimit.limit tasks per window under concurrent claims, per key separately', async () => {
     const all = await openMany(4);
     const tasks = ['a', 'b'].flatMap((key) =>

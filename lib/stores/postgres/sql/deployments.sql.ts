@@ -57,29 +57,58 @@ function nextPriority(s: (name: string) => string, q: string, below: string): st
       ORDER BY t.priority DESC LIMIT 1) END`;
 }
 
+/** How a pick reads a bucket's due tasks at one priority: from which rows, what it returns, how many, locked or not. */
+interface PickMode {
+  from: string;
+  columns: string;
+  inner: string;
+  limit: string;
+}
+
 /**
- * One kind of bucket's due tasks at one priority, in (run_at, seq) order: `peek` reads the first ones (no lock),
- * `take` locks its share of them, skipping those another claim holds (and taking the next ones instead).
+ * peek: the first due tasks of each (bucket, priority), unlocked. take: its share of them, locked, skipping those
+ * another claim holds (and taking the next ones instead).
  */
-function pick(s: (name: string) => string, kind: string, filter: string, mode: 'peek' | 'take'): string {
-  const [columns, from, inner, limit] =
-    mode === 'peek'
-      ? ['q.h, q.k, q.p, c.run_at, c.seq', 'prios', 't.run_at, t.seq', 'q.n']
-      : ['c.id', 'shares', 't.id', 'q.take FOR UPDATE SKIP LOCKED'];
-  return `SELECT ${columns} FROM ${from} q CROSS JOIN LATERAL (
-      SELECT ${inner} FROM ${s('tasks')} t
+const MODES = {
+  peek: { from: 'prios', columns: 'q.h, q.k, q.p, c.run_at, c.seq', inner: 't.run_at, t.seq', limit: 'q.n' },
+  take: { from: 'shares', columns: 'c.id, q.h, q.k', inner: 't.id', limit: 'q.take FOR UPDATE SKIP LOCKED' },
+} satisfies Record<string, PickMode>;
+
+/** Under contention: up to v_take more of the bucket v_pair's due tasks at its priority, locked, into v_more. */
+function more(s: (name: string) => string, filter: string): string {
+  return `SELECT array_agg(c.id) INTO v_more FROM (
+          SELECT t.id FROM ${s('tasks')} t
+          WHERE ${CLAIMABLE} AND t.handler = v_pair.h AND t.priority = v_pair.p AND t.run_at <= now() AND ${filter}
+            AND NOT (t.id = ANY(v_ids))
+          ORDER BY t.run_at, t.seq LIMIT v_take FOR UPDATE SKIP LOCKED
+        ) c;`;
+}
+
+/** One kind of bucket's due tasks at one priority, in (run_at, seq) order. */
+function pick(s: (name: string) => string, kind: string, filter: string, mode: PickMode): string {
+  return `SELECT ${mode.columns} FROM ${mode.from} q CROSS JOIN LATERAL (
+      SELECT ${mode.inner} FROM ${s('tasks')} t
       WHERE ${CLAIMABLE} AND t.handler = q.h AND t.priority = q.p AND t.run_at <= now() AND ${filter}
-      ORDER BY t.run_at, t.seq LIMIT ${limit}
+      ORDER BY t.run_at, t.seq LIMIT ${mode.limit}
     ) c WHERE q.p IS NOT NULL AND ${kind}`;
 }
 
 /** The three kinds of bucket: any key (no rateLimit; held keys left out), no key, one key. */
-function pickAll(s: (name: string) => string, heldKey: string, mode: 'peek' | 'take'): string {
+function pickAll(s: (name: string) => string, heldKey: string, mode: PickMode): string {
   return [
     pick(s, 'q.k IS NULL', `(t.rate_limit_key IS NULL OR ${heldKey})`, mode),
     pick(s, "q.k = ''", 't.rate_limit_key IS NULL', mode),
     pick(s, "q.k > ''", 't.rate_limit_key = q.k', mode),
   ].join('\n    UNION ALL\n    ');
+}
+
+/** The (bucket, priority) pairs of the buckets in v_bh, v_bk, v_bn: one index probe each. */
+function bucketPrios(s: (name: string) => string): string {
+  return `prios(h, k, n, p) AS (
+    SELECT b.h, b.k, b.n, ${nextPriority(s, 'b', '')} FROM unnest(v_bh, v_bk, v_bn) AS b(h, k, n)
+    UNION ALL
+    SELECT q.h, q.k, q.n, ${nextPriority(s, 'q', 'q.p')} FROM prios q WHERE q.p IS NOT NULL
+  )`;
 }
 
 /** The functions of deployments: the per-handler claim, postpone, and the sweep of rows past their time. */
@@ -117,6 +146,15 @@ DECLARE
   -- rate-limited handlers and their intervals (ms), for the starts of this claim
   v_rh text[] := '{}';
   v_rri double precision[] := '{}';
+  -- the tasks claimed (ids, handlers, bucket keys), how many the shares asked for, the next due time
+  v_ids text[];
+  v_th text[];
+  v_tk text[];
+  v_wanted integer;
+  v_due timestamptz;
+  v_pair record;
+  v_take integer;
+  v_more text[];
 BEGIN
   PERFORM ${ASYNC_COMMIT};
   IF p_handlers IS NULL THEN
@@ -202,42 +240,66 @@ BEGIN
       END IF;
     END LOOP;
   END LOOP;
-  RETURN QUERY
-  WITH RECURSIVE prios(h, k, n, p) AS (
-    SELECT b.h, b.k, b.n, ${nextPriority(s, 'b', '')} FROM unnest(v_bh, v_bk, v_bn) AS b(h, k, n)
-    UNION ALL
-    SELECT q.h, q.k, q.n, ${nextPriority(s, 'q', 'q.p')} FROM prios q WHERE q.p IS NOT NULL
-  ), peek AS (
-    ${pickAll(s, heldKey, 'peek')}
+  -- The claim's share of each (bucket, priority), from a peek at the first ones in order, is locked; only
+  -- those, so a concurrent claim finds the rest. Buckets are in claim order across handlers.
+  WITH RECURSIVE ${bucketPrios(s)}, peek AS (
+    ${pickAll(s, heldKey, MODES.peek)}
   ), shares AS (
-    -- How many of each (handler, key, priority) the claim takes: its place among the first p_limit in order,
-    -- within each handler's cap. Only these are locked, so a concurrent claim finds the rest.
     SELECT top.h, top.k, top.p, count(*)::integer AS take FROM (
       SELECT x.h, x.k, x.p FROM (
         SELECT peek.*, row_number() OVER (PARTITION BY peek.h ORDER BY peek.p DESC, peek.run_at, peek.seq) AS rn FROM peek
       ) x JOIN unnest(v_hh, v_hcap) AS hc(h, cap) ON hc.h = x.h
       WHERE x.rn <= hc.cap ORDER BY x.p DESC, x.run_at, x.seq LIMIT p_limit
     ) top GROUP BY top.h, top.k, top.p
-  ), chosen AS (
-    ${pickAll(s, heldKey, 'take')}
-  ), claimed AS (
+  ), taken AS (
+    ${pickAll(s, heldKey, MODES.take)}
+  ), due AS (
+    SELECT min(CASE WHEN coalesce(q.k, '') = '' THEN
+        (SELECT t.run_at FROM ${s('tasks')} t WHERE ${CLAIMABLE} AND t.handler = q.h AND t.priority = q.p AND t.run_at > now()
+          ORDER BY t.run_at LIMIT 1)
+      ELSE (SELECT t.run_at FROM ${s('tasks')} t WHERE ${CLAIMABLE} AND t.handler = q.h AND t.rate_limit_key = q.k AND t.priority = q.p
+          AND t.run_at > now() ORDER BY t.run_at LIMIT 1) END) AS at
+    FROM prios q WHERE q.p IS NOT NULL
+  )
+  SELECT coalesce((SELECT array_agg(taken.id) FROM taken), '{}'), (SELECT array_agg(taken.h) FROM taken),
+    (SELECT array_agg(taken.k) FROM taken), coalesce((SELECT sum(shares.take) FROM shares), 0), (SELECT due.at FROM due)
+  INTO v_ids, v_th, v_tk, v_wanted, v_due;
+  IF v_wanted > cardinality(v_ids) THEN
+    -- Other claims held some of the shares: the next ones, bucket by bucket (priority first), within what is left
+    -- of each one's limits, locking only what it takes.
+    FOR v_pair IN WITH RECURSIVE ${bucketPrios(s)} SELECT q.h, q.k, q.p, q.n FROM prios q WHERE q.p IS NOT NULL ORDER BY q.p DESC LOOP
+      v_take := least(p_limit - cardinality(v_ids),
+        v_pair.n - (SELECT count(*) FROM unnest(v_th, v_tk) AS x(h, k) WHERE x.h = v_pair.h AND x.k IS NOT DISTINCT FROM v_pair.k),
+        (SELECT hc.cap FROM unnest(v_hh, v_hcap) AS hc(h, cap) WHERE hc.h = v_pair.h)
+          - (SELECT count(*) FROM unnest(v_th) AS th(h) WHERE th.h = v_pair.h));
+      CONTINUE WHEN v_take <= 0;
+      IF v_pair.k IS NULL THEN
+        ${more(s, `(t.rate_limit_key IS NULL OR ${heldKey})`)}
+      ELSIF v_pair.k = '' THEN
+        ${more(s, 't.rate_limit_key IS NULL')}
+      ELSE
+        ${more(s, 't.rate_limit_key = v_pair.k')}
+      END IF;
+      v_more := coalesce(v_more, '{}');
+      v_ids := v_ids || v_more;
+      v_th := v_th || array_fill(v_pair.h, ARRAY[cardinality(v_more)]);
+      v_tk := v_tk || array_fill(v_pair.k, ARRAY[cardinality(v_more)]);
+      EXIT WHEN cardinality(v_ids) >= p_limit;
+    END LOOP;
+  END IF;
+  v_due := least(v_due, v_wait);
+  RETURN QUERY
+  WITH claimed AS (
     UPDATE ${s('tasks')} t SET status = 'running', attempts = t.attempts + 1, started_at = now(), lease_token = gen_random_uuid()::text,
       lease_until = now() + p_lease_ms * interval '1 millisecond', worker_id = p_worker
-    WHERE t.id = ANY(ARRAY(SELECT chosen.id FROM chosen))
+    WHERE t.id = ANY(v_ids)
     RETURNING t
   ), started AS (
     INSERT INTO ${s('rate_starts')} (handler, key, at, expires_at)
     SELECT (c.t).handler, coalesce((c.t).rate_limit_key, ''), v_clock, v_clock + rh.ri * interval '1 millisecond'
     FROM claimed c JOIN unnest(v_rh, v_rri) AS rh(h, ri) ON rh.h = (c.t).handler
-  ), due AS (
-    SELECT least(v_wait, min(CASE WHEN coalesce(q.k, '') = '' THEN
-        (SELECT t.run_at FROM ${s('tasks')} t WHERE ${CLAIMABLE} AND t.handler = q.h AND t.priority = q.p AND t.run_at > now()
-          ORDER BY t.run_at LIMIT 1)
-      ELSE (SELECT t.run_at FROM ${s('tasks')} t WHERE ${CLAIMABLE} AND t.handler = q.h AND t.rate_limit_key = q.k AND t.priority = q.p
-          AND t.run_at > now() ORDER BY t.run_at LIMIT 1) END)) AS at
-    FROM prios q WHERE q.p IS NOT NULL
   )
-  SELECT (SELECT greatest(0, ceil(extract(epoch FROM due.at - clock_timestamp()) * 1000))::double precision FROM due WHERE due.at IS NOT NULL),
+  SELECT CASE WHEN v_due IS NOT NULL THEN greatest(0, ceil(extract(epoch FROM v_due - clock_timestamp()) * 1000))::double precision END,
     c.t
   FROM (SELECT 1) one LEFT JOIN claimed c ON true;
 END $$;
