@@ -53,6 +53,13 @@ export { TaskScheduler } from './nest/task-scheduler.service.js';
 export { Recurring, type RecurringDeclaration } from './nest/recurring.decorator.js';
 export type { MisfirePolicy, RecurringInfo, RecurringOptions } from './interfaces/recurring-options.interface.js';
 export type { RecurringRecord, RecurringStep, RecurringStoreMethods } from './interfaces/recurring-store.interface.js';
+export type {
+  ClaimableHandler,
+  DeploymentStoreMethods,
+  PauseState,
+  RateLimit,
+  WorkerRecord,
+} from './interfaces/deployment-store.interface.js';
 export { TASK_STORE, TASK_QUEUE_OPTIONS, DEFAULT_RETRY_STRATEGY } from './nest/task-queue.tokens.js';
 // The stores are also at `nest-task-queue/redis` and `/postgres`. Observability is at `nest-task-queue/observability`
 // only: its types name prom-client, OpenTelemetry and Terminus, which an app without those peers cannot resolve.
