@@ -76,7 +76,7 @@ end
 -- Candidates: { priority, runAt, member, handler, lane, window or false, runAt as stored }; per lane at most what its handler (and
 -- window) may start, so that the merge below picks exactly, and each lane gives a prefix of what it offered.
 local cands, lanes, lanesOffering = {}, {}, 0
-local left, windowLeft, windowTime = {}, {}, {}
+local left, n0, windowLeft, windowTime, slots = {}, {}, {}, {}, {}
 -- Lanes and key indexes whose next runAt counts for nextDueInMs.
 local watched = {}
 local function offer(lane, n, p, h, k, w)
@@ -99,13 +99,12 @@ for _, a in ipairs(asked) do
   if a.gc then
     local free = a.gc - tonumber(redis.call('HGET', K_RUN, h) or '0') - (runDelta[h] or 0)
     if free < n then n = free end
-    -- At its cap: the next slot freed wakes the workers (flush in the prelude).
-    if free <= 0 then redis.call('HSET', K_CAPPED, h, 1) end
+    slots[h] = free
   end
   local held = n > 0 and heldUntil(h)
   if held then notBefore(held) end
   if n > 0 and not paused[h] and not held then
-    left[h] = n
+    left[h], n0[h] = n, n
     -- Tasks without rateLimitKey: the handler's own window.
     local prios = redis.call('ZRANGE', kPrios(h), 0, -1)
     local nu, w = n, false
@@ -190,6 +189,10 @@ for _, c in ipairs(cands) do
     taken[c[5]] = (taken[c[5]] or 0) + 1
     picked[#picked + 1] = c
   end
+end
+-- A handler this claim leaves at its cap: the next slot freed wakes the workers (flush in the prelude).
+for h, free in pairs(slots) do
+  if free - (left[h] and n0[h] - left[h] or 0) <= 0 then redis.call('HSET', K_CAPPED, h, 1) end
 end
 for lane, t in pairs(taken) do
   redis.call('ZREMRANGEBYRANK', lane, 0, t - 1)
