@@ -8,7 +8,7 @@ import { redisTarget } from './redis.store-target.js';
 const describeRedis = await describeIfUp(redisTarget);
 
 const leaseOf = (task: TaskRecord) => ({ taskId: task.id, token: task.leaseToken! });
-const ids = (tasks: TaskRecord[]) => tasks.map((task) => task.id).sort();
+const ids = (tasks: { id: string }[]) => tasks.map((task) => task.id).sort();
 const claim = (store: ITaskStore, handlers?: Record<string, ClaimableHandler>, limit = 100) =>
   store.claim({ workerId: 'w', limit, handlers });
 
