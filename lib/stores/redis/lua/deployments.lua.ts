@@ -8,15 +8,12 @@
 
 /** ARGV[5] '1' the whole queue, else handler ARGV[6]; ARGV[7] '1' pause, '0' resume (which wakes the workers). */
 export const SET_PAUSED = `
-local queue, h, pause = ARGV[5] == '1', ARGV[6], ARGV[7] == '1'
-if queue and pause then
-  redis.call('SET', K_PAUSED_QUEUE, '1')
-elseif queue then
-  redis.call('DEL', K_PAUSED_QUEUE)
-elseif pause then
-  redis.call('SADD', K_PAUSED, h)
+local what = ARGV[5] == '1' and 'q' or 'p:' .. ARGV[6]
+local pause = ARGV[7] == '1'
+if pause then
+  redis.call('ZADD', K_CONTROL, 0, what)
 else
-  redis.call('SREM', K_PAUSED, h)
+  redis.call('ZREM', K_CONTROL, what)
 end
 if not pause then wake(0) end
 return { flush() }
@@ -24,9 +21,16 @@ return { flush() }
 
 /** Returns {queue paused (1 or 0), paused handlers...}. */
 export const GET_PAUSED = `
-local out = redis.call('SMEMBERS', K_PAUSED)
+local out, queue = {}, 0
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', K_CONTROL, 0, 0)) do
+  if m == 'q' then
+    queue = 1
+  elseif string.sub(m, 1, 2) == 'p:' then
+    out[#out + 1] = string.sub(m, 3)
+  end
+end
 table.sort(out)
-table.insert(out, 1, redis.call('EXISTS', K_PAUSED_QUEUE))
+table.insert(out, 1, queue)
 return out
 `;
 

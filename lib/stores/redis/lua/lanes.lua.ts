@@ -5,7 +5,8 @@
  *                         member seq..id (as every queue of the layout)
  * - B qk:<p>:<#h>:<h><k>  zset: the same for the tasks of rateLimitKey k (#h: the handler name's length, so the
  *                         key name cannot be misread)
- * - B hp:<h>, B hpk:<h>   zsets: the priorities that have a lane of h, without and with rateLimitKey (score = member)
+ * - B hp:<h>              zset: the lanes of h by priority: member p for its lane without rateLimitKey, 'k' .. p
+ *                         for its keyed lanes at p; score p (one read tells a claim every lane of a handler)
  * - B hk:<p>:<h>          zset: the keys of h at priority p whose lane is not empty and not parked; score the
  *                         lane's first runAt (so a claim walks keys in order, due ones first)
  * - B kp:<h>              zset: parked keys of h (rate window full or held), score when they may be claimed again;
@@ -15,18 +16,20 @@
  * - B capped              hash: handler -> 1 when a claim found it at its globalConcurrency: the next release wakes
  * - B rw:<h>, B rk:<#h>:<h><k>    zsets: rate windows, the starts (claims) of the last interval, member the lease
  *                         token, score the ms; expiring an interval after the last start
- * - B ho:<h>, B hok:<#h>:<h><k>   strings: postpone holds, the ms until which none is claimed (expiring then)
- * - B paused              set: paused handlers; B paused:queue: the whole queue is paused (string)
+ * - B ctl                 zset, what a claim reads in one command: 'q' while the whole queue is paused, 'p:' .. h
+ *                         for a paused handler (score 0), 'h:' .. h for a postpone hold of a handler's tasks without
+ *                         rateLimitKey (score the ms until which none is claimed); B hok:<#h>:<h><k> strings: the
+ *                         holds of keys (expiring then)
  * Needs CORE; part of STATE (flush() applies what these collect).
  */
 export const LANES = `
 local K_HANDLERS, K_RUN, K_CAPPED = B .. 'hs', B .. 'run', B .. 'capped'
-local K_PAUSED, K_PAUSED_QUEUE = B .. 'paused', B .. 'paused:queue'
+local K_CONTROL = B .. 'ctl'
 local function kLane(p, h, k)
   if k then return B .. 'qk:' .. p .. ':' .. #h .. ':' .. h .. k end
   return B .. 'q:' .. p .. ':' .. h
 end
-local function kPrios(h, keyed) return B .. (keyed and 'hpk:' or 'hp:') .. h end
+local function kPrios(h) return B .. 'hp:' .. h end
 local function kKeys(p, h) return B .. 'hk:' .. p .. ':' .. h end
 local function kParked(h) return B .. 'kp:' .. h end
 -- Rate windows (start times, member the lease token) and postpone holds (the time, expiring then), per handler
@@ -35,29 +38,38 @@ local function kWindow(h, k)
   if k then return B .. 'rk:' .. #h .. ':' .. h .. k end
   return B .. 'rw:' .. h
 end
-local function kHold(h, k)
-  if k then return B .. 'hok:' .. #h .. ':' .. h .. k end
-  return B .. 'ho:' .. h
-end
+local function kHold(h, k) return B .. 'hok:' .. #h .. ':' .. h .. k end
 
 -- No task of h (or of its key k) is claimed before untilMs (a later hold stays).
 local function hold(h, k, untilMs)
+  if untilMs <= NOW then return end
+  if not k then
+    redis.call('ZADD', K_CONTROL, 'GT', untilMs, 'h:' .. h)
+    return
+  end
   local key = kHold(h, k)
-  local held = tonumber(redis.call('GET', key) or '0')
-  if untilMs > NOW and untilMs > held then redis.call('SET', key, int(untilMs), 'PX', int(untilMs - NOW)) end
+  if untilMs > tonumber(redis.call('GET', key) or '0') then
+    redis.call('SET', key, int(untilMs), 'PX', int(untilMs - NOW))
+  end
 end
 
 -- Lanes placed in this call, registered once at the end: h -> { p = true, ['k' .. p] = true for keyed lanes }.
 local placedLanes = {}
 -- Lanes known to be registered (read by this call), the same shape.
 local knownLanes = {}
-local function knowLanes(h, prios, keyed)
-  local t = knownLanes[h]
-  if not t then
-    t = {}
-    knownLanes[h] = t
+-- The priorities of h's lanes without and with rateLimitKey, as B hp:<h> holds them when this call first reads it.
+local lanesRead = {}
+local function lanesOf(h)
+  local read = lanesRead[h]
+  if read then return read[1], read[2] end
+  local plain, keyed, known = {}, {}, knownLanes[h] or {}
+  knownLanes[h] = known
+  for _, m in ipairs(redis.call('ZRANGE', kPrios(h), 0, -1)) do
+    known[m] = true
+    if string.byte(m, 1) == 107 then keyed[#keyed + 1] = string.sub(m, 2) else plain[#plain + 1] = m end
   end
-  for _, p in ipairs(prios) do t[keyed and 'k' .. p or p] = true end
+  lanesRead[h] = { plain, keyed }
+  return plain, keyed
 end
 
 -- A pending task enters its handler's lane (p and runAt as strings or numbers, k false or nil: no rateLimitKey).
@@ -90,11 +102,7 @@ local function flushLanes()
     local known, added = knownLanes[h] or {}, false
     for p in pairs(t) do
       if not known[p] then
-        if string.sub(p, 1, 1) == 'k' then
-          redis.call('ZADD', kPrios(h, true), string.sub(p, 2), string.sub(p, 2))
-        else
-          redis.call('ZADD', kPrios(h), p, p)
-        end
+        redis.call('ZADD', kPrios(h), string.byte(p, 1) == 107 and string.sub(p, 2) or p, p)
         added = true
       end
     end
@@ -113,16 +121,12 @@ local function running(h, n) runDelta[h] = (runDelta[h] or 0) + n end
  * nextDueOf(h) (its earliest runAt after now, or nil). Needs STATE.
  */
 export const LANE_READS = `
-local function lanePrios(h, keyed)
-  local prios = redis.call('ZRANGE', kPrios(h, keyed), 0, -1)
-  knowLanes(h, prios, keyed)
-  return prios
-end
 local function hasDue(h, parked)
-  for _, p in ipairs(lanePrios(h)) do
+  local plain, keyed = lanesOf(h)
+  for _, p in ipairs(plain) do
     if redis.call('ZRANGEBYSCORE', kLane(p, h), '-inf', NOW, 'LIMIT', 0, 1)[1] then return true end
   end
-  for _, p in ipairs(lanePrios(h, true)) do
+  for _, p in ipairs(keyed) do
     if redis.call('ZRANGEBYSCORE', kKeys(p, h), '-inf', NOW, 'LIMIT', 0, 1)[1] then return true end
   end
   return parked and redis.call('EXISTS', kParked(h)) == 1
@@ -134,8 +138,9 @@ local function earliestAfterNow(key, best)
 end
 local function nextDueOf(h)
   local best = nil
-  for _, p in ipairs(lanePrios(h)) do best = earliestAfterNow(kLane(p, h), best) end
-  for _, p in ipairs(lanePrios(h, true)) do best = earliestAfterNow(kKeys(p, h), best) end
+  local plain, keyed = lanesOf(h)
+  for _, p in ipairs(plain) do best = earliestAfterNow(kLane(p, h), best) end
+  for _, p in ipairs(keyed) do best = earliestAfterNow(kKeys(p, h), best) end
   return best
 end
 `;

@@ -63,8 +63,8 @@ local function count(lane)
   if first[2] and tonumber(first[2]) <= NOW and (oldest == nil or tonumber(first[2]) < oldest) then oldest = tonumber(first[2]) end
 end
 for _, h in ipairs(redis.call('SMEMBERS', K_HANDLERS)) do
-  for _, p in ipairs(redis.call('ZRANGE', kPrios(h), 0, -1)) do count(kLane(p, h)) end
-  local kprios = redis.call('ZRANGE', kPrios(h, true), 0, -1)
+  local plain, kprios = lanesOf(h)
+  for _, p in ipairs(plain) do count(kLane(p, h)) end
   if #kprios > 0 then
     local parked = redis.call('ZRANGE', kParked(h), 0, -1)
     for _, p in ipairs(kprios) do
