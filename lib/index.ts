@@ -40,19 +40,37 @@ export {
   type HandlerArgs,
   type ScheduleArgs,
   type ArgsRequired,
+  type DefinitionScheduleArgs,
 } from './engine/task-queue.js';
 export { createTaskQueue } from './task-queue.factory.js';
 export type { TaskHandlerDefaults, HandlerSource } from './engine/handler-registry.js';
 export type { TaskQueueLogger, TaskQueueLogLevel } from './interfaces/task-queue-logger.interface.js';
 export type { DurableStoreOptions } from './stores/shared/durable-store-options.interface.js';
 export { TaskQueueModule } from './nest/task-queue.module.js';
-export { TaskHandler } from './nest/task-handler.decorator.js';
+export { TaskHandler, type DefinitionHandlerDecorator, type FitsDefinition } from './nest/task-handler.decorator.js';
 export type { TaskHandlerOptions } from './nest/task-handler-options.interface.js';
 export { TaskScheduler } from './nest/task-scheduler.service.js';
 // Recurring schedules
 export { Recurring, type RecurringDeclaration } from './nest/recurring.decorator.js';
 export type { MisfirePolicy, RecurringInfo, RecurringOptions } from './interfaces/recurring-options.interface.js';
 export type { RecurringRecord, RecurringStep, RecurringStoreMethods } from './interfaces/recurring-store.interface.js';
+export type {
+  ClaimableHandler,
+  DeploymentStoreMethods,
+  PauseState,
+  RateLimit,
+  WorkerRecord,
+} from './interfaces/deployment-store.interface.js';
+// Deployments (issue 10)
+export {
+  defineTask,
+  type TaskArgs,
+  type TaskDefinition,
+  type TaskResult,
+} from './engine/deployments/task-definition.js';
+export type { HandlerLimits } from './engine/deployments/handler-limits.validator.js';
+export type { HandlerReference } from './engine/task-builder.js';
+export type { WorkerInfo } from './interfaces/worker-info.interface.js';
 export { TASK_STORE, TASK_QUEUE_OPTIONS, DEFAULT_RETRY_STRATEGY } from './nest/task-queue.tokens.js';
 // The stores are also at `nest-task-queue/redis` and `/postgres`. Observability is at `nest-task-queue/observability`
 // only: its types name prom-client, OpenTelemetry and Terminus, which an app without those peers cannot resolve.

@@ -29,6 +29,14 @@ export class BinaryHeap<T extends HeapItem> {
     return top;
   }
 
+  /** Restores the order after the item's key changed. */
+  update(item: T): void {
+    const index = item.heapIndex;
+    if (index < 0 || this.items[index] !== item) return;
+    this.down(index);
+    this.up(item.heapIndex);
+  }
+
   remove(item: T): boolean {
     const index = item.heapIndex;
     if (index < 0 || this.items[index] !== item) return false;

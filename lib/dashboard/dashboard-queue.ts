@@ -44,3 +44,14 @@ export function has<K extends keyof DashboardScheduler>(
 ): scheduler is DashboardScheduler & Required<Pick<DashboardScheduler, K>> {
   return typeof scheduler[method] === 'function';
 }
+
+/**
+ * A feature call the queue has but its store does not (a custom store without `supportsDeployments`): the
+ * dashboard shows the section as missing rather than failing. Known by name, as another build's class may throw it.
+ */
+export function unsupported<T>(call: Promise<T>): Promise<T | undefined> {
+  return call.catch((error: unknown) => {
+    if ((error as Error | undefined)?.name === 'StoreOperationUnsupportedError') return undefined;
+    throw error;
+  });
+}

@@ -1,5 +1,5 @@
 import { TaskStatus } from '../interfaces/task-status.js';
-import { has, type DashboardQueue } from './dashboard-queue.js';
+import { has, unsupported, type DashboardQueue } from './dashboard-queue.js';
 
 /** Retry-all stops after this many tasks (a list the page shows is far shorter; scripts can call it again). */
 export const BULK_RETRY_MAX = 10_000;
@@ -54,14 +54,12 @@ export class DashboardActions {
   async pause(handler?: string): Promise<boolean> {
     const { scheduler } = this.queue;
     if (!has(scheduler, 'pause')) return false;
-    await scheduler.pause(handler);
-    return true;
+    return (await unsupported(scheduler.pause(handler).then(() => true))) ?? false;
   }
 
   async resume(handler?: string): Promise<boolean> {
     const { scheduler } = this.queue;
     if (!has(scheduler, 'resume')) return false;
-    await scheduler.resume(handler);
-    return true;
+    return (await unsupported(scheduler.resume(handler).then(() => true))) ?? false;
   }
 }

@@ -1,7 +1,7 @@
 import { TaskStatus } from '../interfaces/task-status.js';
 import type { TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskCounts } from '../interfaces/task-store.interface.js';
-import { has, type DashboardQueue } from './dashboard-queue.js';
+import { has, unsupported, type DashboardQueue } from './dashboard-queue.js';
 import type { ResolvedDashboardOptions } from './dashboard-options.resolver.js';
 import { TaskActivityRecorder, type ActivityMinute } from './view/task-activity.recorder.js';
 import { toPageView, toRowView, type TaskPageView, type TaskRowView } from './view/task-view.mapper.js';
@@ -62,9 +62,10 @@ export class DashboardReader {
       scheduler.counts(),
       store.backlog?.(),
       this.countsByHandler(),
-      has(scheduler, 'listWorkers') ? scheduler.listWorkers() : undefined,
+      has(scheduler, 'listWorkers') ? unsupported(scheduler.listWorkers()) : undefined,
       has(scheduler, 'listRecurring') ? scheduler.listRecurring() : undefined,
     ]);
+    const paused = await this.paused(byHandler, workers);
     return {
       counts,
       byHandler: byHandler ?? null,
@@ -76,13 +77,13 @@ export class DashboardReader {
               delayed: backlog.delayed,
               oldestDueAgeMs: backlog.oldestDueAt === undefined ? 0 : Math.max(0, Date.now() - backlog.oldestDueAt),
             },
-      paused: await this.paused(byHandler, workers),
+      paused,
       workers: workers ?? null,
       recurring: recurring ?? null,
       activity: this.activity.lastHour(),
       readOnly: this.options.readOnly,
       features: {
-        pause: has(scheduler, 'pause') && has(scheduler, 'resume'),
+        pause: has(scheduler, 'pause') && has(scheduler, 'resume') && paused !== null,
         workers: workers !== undefined,
         recurring: recurring !== undefined,
       },
@@ -141,9 +142,11 @@ export class DashboardReader {
       const handlers = (worker as { handlers?: unknown }).handlers;
       if (Array.isArray(handlers)) for (const name of handlers) if (typeof name === 'string') names.add(name);
     }
+    const queue = await unsupported(scheduler.isPaused());
+    if (queue === undefined) return null;
     const sorted = [...names].sort();
     const flags = await Promise.all(sorted.map((name) => scheduler.isPaused(name)));
-    return { queue: await scheduler.isPaused(), handlers: sorted.filter((_, i) => flags[i]) };
+    return { queue, handlers: sorted.filter((_, i) => flags[i]) };
   }
 }
 

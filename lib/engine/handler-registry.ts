@@ -3,9 +3,13 @@ import type { ITaskHandler } from '../interfaces/task-handler.interface.js';
 import type { IRetryStrategy } from '../retry/retry-strategy.interface.js';
 import { Messages } from '../task-queue.messages.js';
 import type { ClassReference } from '../interfaces/class-reference.js';
+import { checkHandlerLimits, type HandlerLimits } from './deployments/handler-limits.validator.js';
 
-/** Per-handler defaults; schedule options override them, they override the module's. */
-export interface TaskHandlerDefaults {
+/**
+ * Per-handler defaults; schedule options override them, they override the module's. The limits (`concurrency`,
+ * `globalConcurrency`, `rateLimit`) need a store with `supportsDeployments` (all built-in stores).
+ */
+export interface TaskHandlerDefaults extends HandlerLimits {
   timeout?: number;
   maxRetries?: number;
   retryStrategy?: IRetryStrategy;
@@ -29,6 +33,8 @@ export interface RegisteredHandler {
 export class HandlerRegistry {
   private readonly byName = new Map<string, RegisteredHandler>();
   private readonly byClass = new Map<ClassReference, RegisteredHandler>();
+  /** Grows with each registration: what depends on the set of handlers knows when to look again. */
+  version = 0;
 
   register(name: string, source: HandlerSource, defaults: TaskHandlerDefaults = {}, target?: ClassReference): void {
     const existing = this.byName.get(name);
@@ -37,6 +43,7 @@ export class HandlerRegistry {
         Messages.duplicateHandler(name, label(existing.target), label(target ?? source.constructor)),
       );
     }
+    checkHandlerLimits(defaults);
     const isResolver = typeof source === 'function';
     const entry: RegisteredHandler = {
       name,
@@ -47,6 +54,7 @@ export class HandlerRegistry {
     };
     this.byName.set(name, entry);
     if (entry.target !== undefined && entry.target !== Object) this.byClass.set(entry.target, entry);
+    this.version++;
   }
 
   get(name: string): RegisteredHandler | undefined {
@@ -59,6 +67,14 @@ export class HandlerRegistry {
 
   names(): string[] {
     return [...this.byName.keys()];
+  }
+
+  entries(): IterableIterator<RegisteredHandler> {
+    return this.byName.values();
+  }
+
+  get size(): number {
+    return this.byName.size;
   }
 }
 

@@ -25,11 +25,16 @@ import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js'
 import type { TaskDefaultsResolver } from './task-defaults.resolver.js';
 import type { ClassReference } from '../interfaces/class-reference.js';
 import { dependencyFields } from './flows/dependency-options.validator.js';
+import { definedTask, isTaskDefinition, type TaskDefinition } from './deployments/task-definition.js';
+import { DeploymentMessages } from './deployments/deployment.messages.js';
 
 const NO_OPTIONS: ScheduleOptions = Object.freeze({});
 
-/** A handler as `schedule()` accepts it: its registered name or its class. */
-export type HandlerReference = string | ClassReference;
+/** A handler as `schedule()` accepts it: its registered or defined name, its class or its contract. */
+export type HandlerReference = string | ClassReference | TaskDefinition<any, any>;
+
+/** What scheduling needs of a handler: its name and defaults (a contract has them without a handler here). */
+export type HandlerTarget = Pick<RegisteredHandler, 'name' | 'defaults'>;
 
 /**
  * Turns a `schedule()` call into the task a store adds, or throws a typed error that names the problem.
@@ -65,6 +70,13 @@ export class TaskBuilder {
       retryStrategy: o.retryStrategy,
       metadata: o.metadata,
     };
+    if (o.rateLimitKey !== undefined) {
+      if (!this.options.store.supportsDeployments)
+        throw new InvalidTaskOptionsError(DeploymentMessages.rateLimitKeyUnsupported());
+      if (entry.defaults.rateLimit === undefined)
+        throw new InvalidTaskOptionsError(DeploymentMessages.rateLimitKeyWithoutLimit(entry.name));
+      task.rateLimitKey = o.rateLimitKey;
+    }
     if (o.dependsOn !== undefined || o.onDependencyFailure !== undefined)
       Object.assign(task, dependencyFields(o, task.id, this.options.store));
     if (this.options.store.serialization === 'json') assertStorable(task);
@@ -72,12 +84,17 @@ export class TaskBuilder {
     return task;
   }
 
-  resolveHandler(handler: HandlerReference): RegisteredHandler {
+  /**
+   * The handler registered here, else the contract: a producer schedules a contract's tasks without its handler.
+   * A bare name neither registered nor defined in this process throws (typos stay caught).
+   */
+  resolveHandler(handler: HandlerReference): HandlerTarget {
     if (typeof handler === 'string') {
-      const entry = this.registry.get(handler);
+      const entry = this.registry.get(handler) ?? definedTask(handler);
       if (entry === undefined) throw new UnknownTaskHandlerError(Messages.unknownHandlerName(handler));
       return entry;
     }
+    if (isTaskDefinition(handler)) return this.registry.get(handler.name) ?? handler;
     const entry = typeof handler === 'function' ? this.registry.getByClass(handler) : undefined;
     if (entry === undefined) throw new UnknownTaskHandlerError(Messages.unknownHandlerClass(describeClass(handler)));
     return entry;
@@ -100,6 +117,7 @@ const SCHEDULE_OPTION_KEYS: ReadonlySet<string> = new Set(
     transaction: true,
     dependsOn: true,
     onDependencyFailure: true,
+    rateLimitKey: true,
   } satisfies Record<keyof ScheduleOptions, true>),
 );
 
@@ -117,9 +135,11 @@ function validate(o: ScheduleOptions): void {
   checkOptional('priority', o.priority, isFiniteNumber, 'a finite number');
   checkOptional('retryStrategy', o.retryStrategy, isRetryStrategy, 'an object with nextDelay()');
   checkOptional('metadata', o.metadata, isPlainObject, 'a plain object');
+  checkOptional('rateLimitKey', o.rateLimitKey, isNonEmptyString, 'a non-empty string');
   // On every store, so that a task one store takes, every store takes.
   if (o.taskId !== undefined) checkText('taskId', o.taskId, MAX_KEY_LENGTH);
   if (o.partitionKey !== undefined) checkText('partitionKey', o.partitionKey, MAX_KEY_LENGTH);
+  if (o.rateLimitKey !== undefined) checkText('rateLimitKey', o.rateLimitKey, MAX_KEY_LENGTH);
   if (o.name !== undefined) checkText('name', o.name);
 }
 

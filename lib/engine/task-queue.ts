@@ -26,6 +26,9 @@ import type { RecurringInfo, RecurringOptions } from '../interfaces/recurring-op
 import { RecurringSchedules } from './recurring/recurring-schedules.js';
 import { assertNoCycle } from './flows/dependency-options.validator.js';
 import { TaskWaiters, type WaitForOptions } from './flows/task-waiters.js';
+import type { TaskDefinition } from './deployments/task-definition.js';
+import { TaskDeployments } from './deployments/task-deployments.js';
+import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 
 /** One item of `scheduleMany`. */
 export interface ScheduleItem {
@@ -51,6 +54,7 @@ export class TaskQueue {
   private readonly addOptions: AddOptions | undefined;
   private readonly recurring: RecurringSchedules;
   private readonly waiters: TaskWaiters;
+  private readonly deployments: TaskDeployments;
 
   /** The store is required: the engine picks no default (`createTaskQueue()` does: in-memory). */
   constructor(options: TaskQueueOptions) {
@@ -70,6 +74,9 @@ export class TaskQueue {
     });
     this.worker.onRecurringStart = (task) => this.recurring.ticker.started(task);
     this.waiters = new TaskWaiters(this.options.store, (operation, run) => this.call(operation, run));
+    this.deployments = new TaskDeployments(this.options.store, this.registry, (operation, run) =>
+      this.call(operation, run),
+    );
   }
 
   get store(): ITaskStore {
@@ -79,6 +86,7 @@ export class TaskQueue {
   /** Registers a handler under a name (unique; a second one with the name throws `DuplicateTaskHandlerError`). */
   registerHandler(name: string, handler: HandlerSource, defaults?: TaskHandlerDefaults, target?: ClassReference): void {
     this.registry.register(name, handler, defaults, target);
+    this.worker.handlersChanged();
   }
 
   /** Connects the store (migrations, subscriptions). Idempotent. */
@@ -98,6 +106,7 @@ export class TaskQueue {
     await this.init();
     await this.recurring.upsertDeclared(this.options.pruneRecurring);
     // Before the worker claims: a worker that starts decides first about occurrences missed meanwhile (misfire).
+    if (this.options.autoStart) this.deployments.checkLimitsSupported();
     if (this.options.autoStart && this.recurring.supported) await this.recurring.ticker.start();
     if (this.options.autoStart) this.worker.start();
     if (this.announced) return;
@@ -115,6 +124,7 @@ export class TaskQueue {
   schedule<H extends ITaskHandler<any, any>>(
     handler: (abstract new (...args: any[]) => H) & ArgsRequired<H>,
   ): Promise<string>;
+  schedule<A, R>(definition: TaskDefinition<A, R>, ...rest: DefinitionScheduleArgs<A>): Promise<string>;
   schedule(handler: string, args?: unknown, options?: ScheduleOptions): Promise<string>;
   schedule(handler: HandlerReference, args?: unknown, options?: ScheduleOptions): Promise<string> {
     let task: NewTask;
@@ -214,6 +224,12 @@ export class TaskQueue {
     args: HandlerArgs<H>,
     options: RecurringOptions,
   ): Promise<RecurringInfo>;
+  scheduleRecurring<A>(
+    key: string,
+    definition: TaskDefinition<A, any>,
+    args: A,
+    options: RecurringOptions,
+  ): Promise<RecurringInfo>;
   scheduleRecurring(key: string, handler: string, args: unknown, options: RecurringOptions): Promise<RecurringInfo>;
   async scheduleRecurring(
     key: string,
@@ -254,6 +270,29 @@ export class TaskQueue {
   }
 
   // --- end of recurring schedules ---
+  // --- Deployments: pause, workers (lib/engine/deployments) ---
+
+  /** Pauses a handler (a contract, class or name), or with none the whole queue, in every process of the store. */
+  pause(handler?: HandlerReference): Promise<void> {
+    return this.deployments.setPaused(handler, true, 'pause');
+  }
+
+  /** Resumes what `pause()` paused; the workers are woken at once. */
+  resume(handler?: HandlerReference): Promise<void> {
+    return this.deployments.setPaused(handler, false, 'resume');
+  }
+
+  /** Whether the handler (none: the whole queue) is paused. */
+  isPaused(handler?: HandlerReference): Promise<boolean> {
+    return this.deployments.isPaused(handler);
+  }
+
+  /** The live workers sharing the store, with the handlers each runs. */
+  listWorkers(): Promise<WorkerInfo[]> {
+    return this.deployments.listWorkers();
+  }
+
+  // --- end of deployments ---
 
   /** Resolves when nothing runs and nothing due waits here; delayed tasks not yet due do not count. */
   whenIdle(): Promise<void> {
@@ -339,6 +378,11 @@ function storeError(operation: string, error: unknown): Error {
 
 /** The args type a handler class declares in `execute(args, ctx)`. */
 export type HandlerArgs<H> = H extends ITaskHandler<infer A, any> ? A : unknown;
+
+/** `schedule(Contract, args, options?)`; args may be left out when the contract's args accept undefined. */
+export type DefinitionScheduleArgs<A> = undefined extends A
+  ? [args?: A, options?: ScheduleOptions]
+  : [args: A, options?: ScheduleOptions];
 
 /** `schedule(Handler, args, options?)`; args may be left out when the handler accepts undefined. */
 export type ScheduleArgs<H> =

@@ -14,3 +14,6 @@ export { StoreOperationUnsupportedError } from './store-operation-unsupported.er
 // flows (issue 12)
 export { UnknownTaskError } from './unknown-task.error.js';
 export { TaskWaitTimeoutError } from './task-wait-timeout.error.js';
+// deployments (issue 10)
+export { RateLimitedError } from './rate-limited.error.js';
+export { DuplicateTaskDefinitionError } from './duplicate-task-definition.error.js';

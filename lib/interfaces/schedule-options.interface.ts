@@ -45,4 +45,10 @@ export interface ScheduleOptions {
    * dependents in turn; 'run' runs it once all dependencies finished (`ctx.dependencies` shows how they ended).
    */
   onDependencyFailure?: DependencyFailurePolicy;
+  /**
+   * The handler's `rateLimit` applies to the tasks of this key separately (per tenant, per partner account), as
+   * does the hold of a `RateLimitedError`. Only for a handler (or contract) with `rateLimit`; a non-empty string of
+   * at most 512 characters.
+   */
+  rateLimitKey?: string;
 }

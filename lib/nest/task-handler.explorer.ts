@@ -36,6 +36,9 @@ export class TaskHandlerExplorer {
         timeout: options.timeout,
         maxRetries: options.maxRetries,
         retryStrategy: options.retryStrategy,
+        concurrency: options.concurrency,
+        globalConcurrency: options.globalConcurrency,
+        rateLimit: options.rateLimit,
       };
       if (wrapper.isDependencyTreeStatic()) {
         const instance = wrapper.instance as ITaskHandler | undefined;

@@ -7,11 +7,14 @@ import type { TaskEvent, TaskObserver } from '../interfaces/task-event.interface
 import type { TaskInfo } from '../interfaces/task-info.interface.js';
 import type { ListQuery, TaskCounts } from '../interfaces/task-store.interface.js';
 import { TASK_QUEUE } from './task-queue.tokens.js';
-import type { ClassReference } from '../interfaces/class-reference.js';
 import type { PurgeQuery } from '../interfaces/purge-query.interface.js';
 import type { HandlerArgs } from '../engine/task-queue.js';
 import type { RecurringInfo, RecurringOptions } from '../interfaces/recurring-options.interface.js';
 import type { WaitForOptions } from '../engine/flows/task-waiters.js';
+import type { DefinitionScheduleArgs } from '../engine/task-queue.js';
+import type { TaskDefinition } from '../engine/deployments/task-definition.js';
+import type { HandlerReference } from '../engine/task-builder.js';
+import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 
 /** What apps inject to schedule, cancel and inspect tasks. */
 @Injectable()
@@ -26,8 +29,9 @@ export class TaskScheduler {
   }
 
   /**
-   * Schedules a task for a handler, given by class (args typed from its `execute`) or registered name.
-   * Resolves to the task id once the store has it; rejects with a typed error, storing nothing, on bad input.
+   * Schedules a task for a handler, given by contract (`defineTask`, args typed; no handler needed in this
+   * process), by class (args typed from its `execute`) or by registered or defined name. Resolves to the task id
+   * once the store has it; rejects with a typed error, storing nothing, on bad input.
    */
   schedule<H extends ITaskHandler<any, any>>(
     handler: abstract new (...args: any[]) => H,
@@ -36,8 +40,9 @@ export class TaskScheduler {
   schedule<H extends ITaskHandler<any, any>>(
     handler: (abstract new (...args: any[]) => H) & ArgsRequired<H>,
   ): Promise<string>;
+  schedule<A, R>(definition: TaskDefinition<A, R>, ...rest: DefinitionScheduleArgs<A>): Promise<string>;
   schedule(handler: string, args?: unknown, options?: ScheduleOptions): Promise<string>;
-  schedule(handler: string | ClassReference, args?: unknown, options?: ScheduleOptions): Promise<string> {
+  schedule(handler: HandlerReference, args?: unknown, options?: ScheduleOptions): Promise<string> {
     return this.queue.schedule(handler as string, args, options);
   }
 
@@ -120,10 +125,16 @@ export class TaskScheduler {
     args: HandlerArgs<H>,
     options: RecurringOptions,
   ): Promise<RecurringInfo>;
+  scheduleRecurring<A>(
+    key: string,
+    definition: TaskDefinition<A, any>,
+    args: A,
+    options: RecurringOptions,
+  ): Promise<RecurringInfo>;
   scheduleRecurring(key: string, handler: string, args: unknown, options: RecurringOptions): Promise<RecurringInfo>;
   scheduleRecurring(
     key: string,
-    handler: string | ClassReference,
+    handler: HandlerReference,
     args: unknown,
     options: RecurringOptions,
   ): Promise<RecurringInfo> {
@@ -146,6 +157,33 @@ export class TaskScheduler {
   }
 
   // --- end of recurring schedules ---
+  // --- Deployments ---
+
+  /**
+   * Pauses a handler (contract, class or name; it need not run in this process), or with none the whole queue:
+   * no attempt of it starts anywhere until `resume()`. Running tasks finish; paused tasks stay pending. On durable
+   * stores the flag is in the store, so it holds for every process and survives restarts.
+   */
+  pause(handler?: HandlerReference): Promise<void> {
+    return this.queue.pause(handler);
+  }
+
+  /** Resumes what `pause()` paused; the workers are woken at once. */
+  resume(handler?: HandlerReference): Promise<void> {
+    return this.queue.resume(handler);
+  }
+
+  /** Whether the handler (none: the whole queue) is paused. */
+  isPaused(handler?: HandlerReference): Promise<boolean> {
+    return this.queue.isPaused(handler);
+  }
+
+  /** The live workers sharing the store, each with the handlers it runs; a dead one drops out after about a `leaseTime`. */
+  listWorkers(): Promise<WorkerInfo[]> {
+    return this.queue.listWorkers();
+  }
+
+  // --- end of deployments ---
 
   /** Resolves when nothing runs and nothing due waits in this process (for tests and scripts). */
   whenIdle(): Promise<void> {

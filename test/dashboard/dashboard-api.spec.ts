@@ -96,7 +96,9 @@ describe.each<Platform>(['express', 'fastify'])('the dashboard on %s', (platform
     const overview = await body(fetch(d.url + '/api/overview'));
     expect(overview.counts).toMatchObject({ succeeded: 1, failed: 1 });
     expect(overview.byHandler).toMatchObject({ flaky: { failed: 1 }, ok: { succeeded: 1 } });
-    expect(overview).toMatchObject({ paused: null, workers: null, recurring: [] });
+    expect(overview).toMatchObject({ paused: { queue: false, handlers: [] }, recurring: [] });
+    expect(overview.workers).toEqual([expect.objectContaining({ handlers: expect.arrayContaining(['ok', 'flaky']) })]);
+    expect(overview.features).toMatchObject({ pause: true, workers: true });
     const list = await body(fetch(`${d.url}/api/tasks?status=failed`));
     expect(list.tasks.map((t: { id: string }) => t.id)).toEqual([failed]);
     const prefix = await body(fetch(`${d.url}/api/tasks?id=${ok.slice(0, 8)}`));
@@ -133,7 +135,7 @@ describe.each<Platform>(['express', 'fastify'])('the dashboard on %s', (platform
     expect(await d.scheduler.getTask(id)).toBeUndefined();
   });
 
-  it('retries and purges failed tasks in bulk, and says pause is not supported by this queue', async () => {
+  it('retries and purges failed tasks in bulk; pauses and resumes the queue and a handler', async () => {
     const d = await start({ platform });
     const ids = [await failedTask(d), await failedTask(d)];
     const headers = await session(d).then(({ cookie, token }) => ({ cookie, 'x-csrf-token': token }));
@@ -143,7 +145,14 @@ describe.each<Platform>(['express', 'fastify'])('the dashboard on %s', (platform
     const purged = await post(d, '/api/bulk/purge', headers, { status: 'failed' });
     expect(await purged.json()).toEqual({ removed: 2 });
     for (const id of ids) expect(await d.scheduler.getTask(id)).toBeUndefined();
-    expect((await post(d, '/api/pause', headers, {})).status).toBe(501);
+    expect((await post(d, '/api/pause', headers, {})).status).toBe(200);
+    expect(await d.scheduler.isPaused()).toBe(true);
+    expect((await post(d, '/api/pause', headers, { handler: 'flaky' })).status).toBe(200);
+    expect((await body(fetch(d.url + '/api/overview'))).paused).toEqual({ queue: true, handlers: ['flaky'] });
+    expect((await post(d, '/api/resume', headers, {})).status).toBe(200);
+    expect((await post(d, '/api/resume', headers, { handler: 'flaky' })).status).toBe(200);
+    expect(await d.scheduler.isPaused('flaky')).toBe(false);
+    expect(await d.scheduler.isPaused()).toBe(false);
     expect((await post(d, '/api/bulk/purge', headers, { status: 'pending' })).status).toBe(400);
   });
 

@@ -4,7 +4,7 @@ import type { DashboardQueue, DashboardScheduler } from '../../lib/dashboard/das
 import { resolveDashboardOptions } from '../../lib/dashboard/dashboard-options.resolver.js';
 import { DashboardReader } from '../../lib/dashboard/dashboard.reader.js';
 import { TaskActivityRecorder } from '../../lib/dashboard/view/task-activity.recorder.js';
-import type { TaskEvent } from '../../lib/index.js';
+import { StoreOperationUnsupportedError, type TaskEvent } from '../../lib/index.js';
 
 /** A scheduler with only what every queue has; tests add the features of later versions. */
 function baseScheduler(): DashboardScheduler {
@@ -29,6 +29,25 @@ describe('the dashboard shows the features a queue has, and none it lacks', () =
     expect(overview).toMatchObject({ byHandler: null, backlog: null, paused: null, workers: null, recurring: null });
     expect(overview.features).toEqual({ pause: false, workers: false, recurring: false });
     expect(await new DashboardActions(queue).pause('mail')).toBe(false);
+  });
+
+  it('where the store lacks them (StoreOperationUnsupportedError): null sections and no pause action', async () => {
+    const refuse = async (): Promise<never> => {
+      throw new StoreOperationUnsupportedError('no deployments');
+    };
+    const scheduler: DashboardScheduler = {
+      ...baseScheduler(),
+      listWorkers: refuse,
+      pause: refuse,
+      resume: refuse,
+      isPaused: refuse,
+    };
+    const queue: DashboardQueue = { scheduler, store: {} };
+    const overview = await new DashboardReader(queue, options, new TaskActivityRecorder()).overview();
+    expect(overview).toMatchObject({ paused: null, workers: null });
+    expect(overview.features).toMatchObject({ pause: false, workers: false });
+    expect(await new DashboardActions(queue).pause('mail')).toBe(false);
+    expect(await new DashboardActions(queue).resume()).toBe(false);
   });
 
   it('with listWorkers, listRecurring and pause/resume/isPaused: shows them, and pauses through them', async () => {

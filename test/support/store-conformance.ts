@@ -19,6 +19,7 @@ import { eventually } from './eventually.js';
 import { describeRecurringConformance } from './recurring-conformance.js';
 import { createStore, describeIfUp, type BaseStoreOptions, type StoreTarget } from './store-target.js';
 import { describeDependencyConformance } from './conformance/dependencies.conformance.js';
+import { describeDeploymentConformance } from './conformance/deployments.conformance.js';
 
 export interface StoreUnderTest {
   store: ITaskStore;
@@ -626,5 +627,8 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
 
     // Flows (issue 12): test/support/conformance/dependencies.conformance.ts
     describeDependencyConformance({ open: (options) => open(options), newTask });
+
+    // Deployments (issue 10): test/support/conformance/deployments.conformance.ts
+    describeDeploymentConformance({ open: (options) => open(options), newTask });
   });
 }

@@ -2,7 +2,7 @@ import { NonRetryableError } from '../../errors/non-retryable.error.js';
 import { TaskAbortedError } from '../../errors/task-aborted.error.js';
 import { TaskCancelledError } from '../../errors/task-cancelled.error.js';
 import { UnknownTaskHandlerError } from '../../errors/unknown-task-handler.error.js';
-import type { TaskRecord } from '../../interfaces/task-record.interface.js';
+import type { TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
 import type { ITaskStore } from '../../interfaces/task-store.interface.js';
 import { reviveRetryStrategy } from '../../retry/revive-retry-strategy.js';
 import { Messages } from '../../task-queue.messages.js';
@@ -15,6 +15,8 @@ import { toTaskError } from '../task-error.mapper.js';
 import type { TaskEventHub } from '../task-event-hub.js';
 import type { TaskDeadlineTimer } from './task-deadline.timer.js';
 import { AttemptFlows } from '../flows/attempt-flows.js';
+import { RateLimitedError } from '../../errors/rate-limited.error.js';
+import { DeploymentMessages } from '../deployments/deployment.messages.js';
 
 /** What the runner needs around it. */
 export interface TaskAttemptContext {
@@ -27,7 +29,7 @@ export interface TaskAttemptContext {
   /** The worker is running; a task claimed while it stops is aborted at once. */
   active(): boolean;
   /** An attempt ended (reported, or failed to): the worker may claim again, or be idle. */
-  ended(): void;
+  ended(attempt: TaskAttempt): void;
 }
 
 /** Runs claimed tasks: one attempt each, invoking the handler, reporting the outcome, choosing a retry delay. */
@@ -87,7 +89,7 @@ export class TaskAttemptRunner {
     }
     // A retry due at once may already run under this id: the store woke the worker while this attempt reported.
     if (this.attempts.get(attempt.taskId) === attempt) this.attempts.delete(attempt.taskId);
-    this.context.ended();
+    this.context.ended(attempt);
   }
 
   /** Calls the attempt's handler: what it returns (a promise or a value); throws what it throws. */
@@ -120,6 +122,8 @@ export class TaskAttemptRunner {
       await store.fail(attempt.lease, error, 0);
       return;
     }
+    if (thrown instanceof RateLimitedError && store.supportsDeployments && store.postpone !== undefined)
+      return this.reportRateLimited(attempt, thrown, error);
     const retryInMs = this.retryDelay(attempt, thrown);
     // Taken before the store call: the store counts the delay from its own, later, now.
     const retryAt = retryInMs === null ? undefined : new Date(Date.now() + retryInMs);
@@ -131,6 +135,17 @@ export class TaskAttemptRunner {
     const what = `Task ${attempt.taskId} (${attempt.handler}) attempt ${attempt.attempt} failed: ${error.message}`;
     if (retryInMs !== null) logger.warn(`${what}; retrying in ${retryInMs} ms`);
     else logger.error(`${what}; no retries left`, error.stack);
+  }
+
+  /** The handler asked to slow down: postponed, its retries untouched; a `failed` event that says it runs again. */
+  private async reportRateLimited(attempt: TaskAttempt, thrown: RateLimitedError, error: TaskError): Promise<void> {
+    const { store, events, logger } = this.context;
+    const ms = thrown.retryAfterMs;
+    const retryAt = new Date(Date.now() + ms);
+    if (!(await store.postpone!(attempt.lease, ms))) return;
+    if (events.active)
+      events.failed(attempt.task, attempt.attempt, Date.now() - attempt.startedAt, error, true, retryAt);
+    logger.log(DeploymentMessages.rateLimitedAttempt(attempt.taskId, attempt.handler, attempt.attempt, ms));
   }
 
   /** ms until the next attempt, or null for none (no retries left, not retryable, or the strategy said so). */

@@ -1,5 +1,5 @@
 import type { TaskRecord } from '../../interfaces/task-record.interface.js';
-import type { ITaskStore } from '../../interfaces/task-store.interface.js';
+import type { ClaimRequest, ITaskStore } from '../../interfaces/task-store.interface.js';
 import { MAX_TIMER_MS } from '../../task-queue.constants.js';
 import { describeError } from '../describe-error.js';
 import { EventLoopYield } from '../event-loop-yield.js';
@@ -15,8 +15,12 @@ const MAX_CLAIM_BACKOFF_MS = 30_000;
 export interface TaskClaimHost {
   /** The worker is running (not stopping or stopped): it claims. */
   active(): boolean;
-  /** Free slots: concurrency minus running attempts. */
+  /** Free slots: concurrency minus running attempts (0 while every handler is at its per-process cap). */
   free(): number;
+  /** Attempts running here: when they end, the worker claims again. */
+  running(): number;
+  /** The `handlers` of a claim (undefined: any handler). */
+  handlers(): ClaimRequest['handlers'];
   run(task: TaskRecord): void;
   /** Nothing to claim now: idle waiters may be settled. */
   settled(): void;
@@ -126,6 +130,8 @@ export class TaskClaimLoop {
     this.drainQueued = false;
     if (this.claiming !== undefined || !this.host.active()) return;
     const free = this.host.free();
+    // No slot and nothing running whose end would claim again: nothing this worker could claim (no handler).
+    if (free <= 0 && this.host.running() === 0) this.mayHaveWork = false;
     if (!this.mayHaveWork || free <= 0) return this.host.settled();
     if (this.failures > 0 && this.stillBackingOff()) return;
     this.mayHaveWork = false;
@@ -136,7 +142,10 @@ export class TaskClaimLoop {
     const reconnects = this.reconnects;
     try {
       const askedAt = performance.now();
-      const batch = await this.store.claim({ workerId: this.workerId, limit });
+      const handlers = this.host.handlers();
+      const request =
+        handlers === undefined ? { workerId: this.workerId, limit } : { workerId: this.workerId, limit, handlers };
+      const batch = await this.store.claim(request);
       this.failures = 0;
       const replyMs = performance.now() - askedAt;
       if (batch.tasks.length > 0 && claimIsStale(replyMs, this.store.leaseTime)) {

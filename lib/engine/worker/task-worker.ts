@@ -14,6 +14,10 @@ import { TaskAttemptRunner } from './task-attempt.runner.js';
 import { TaskClaimLoop } from './task-claim.loop.js';
 import { TaskDeadlineTimer } from './task-deadline.timer.js';
 import { TaskIdleTracker } from './task-idle.tracker.js';
+import { ClaimHandlersPlan } from './claim-handlers.plan.js';
+import { ForeignTaskHandBack } from './foreign-task.hand-back.js';
+import { WorkerPresence } from './worker-presence.js';
+import type { TaskAttempt } from '../task-attempt.js';
 
 /** After aborting tasks at shutdown, how long they get to notice and report. */
 const ABORT_GRACE_MS = 1_000;
@@ -38,6 +42,9 @@ export class TaskWorker {
   private readonly loop: TaskClaimLoop;
   private readonly heartbeat: LeaseHeartbeat;
   private readonly idle: TaskIdleTracker;
+  private readonly plan: ClaimHandlersPlan;
+  private readonly foreign: ForeignTaskHandBack;
+  private readonly presence: WorkerPresence;
   /** Told when an occurrence of a recurring schedule starts here, so its schedule adds the next (lib/engine/recurring). */
   onRecurringStart: ((task: TaskRecord) => void) | undefined;
 
@@ -50,6 +57,8 @@ export class TaskWorker {
   ) {
     const { store } = options;
     const active = () => this.state === 'running';
+    this.plan = new ClaimHandlersPlan(registry, store.supportsDeployments === true);
+    this.foreign = new ForeignTaskHandBack(store, logger);
     this.runner = new TaskAttemptRunner({
       store,
       registry,
@@ -58,15 +67,23 @@ export class TaskWorker {
       defaults,
       deadlines: this.deadlines,
       active,
-      ended: () => {
+      ended: (attempt: TaskAttempt) => {
+        this.plan.ended(attempt.handler);
         this.idle.attemptEnded();
         this.loop.continue();
       },
     });
     const host = {
       active,
-      free: () => options.concurrency - this.runner.attempts.size,
+      free: () => {
+        const free = options.concurrency - this.runner.attempts.size;
+        return free > 0 && !this.plan.claimable() ? 0 : free;
+      },
+      running: () => this.runner.attempts.size,
+      handlers: () => this.plan.handlers(),
       run: (task: TaskRecord) => {
+        if (registry.get(task.handler) === undefined) return void this.foreign.handBack(task);
+        this.plan.started(task.handler);
         this.runner.run(task);
         if (task.metadata?.recurringKey !== undefined) this.onRecurringStart?.(task);
       },
@@ -74,6 +91,16 @@ export class TaskWorker {
     };
     this.loop = new TaskClaimLoop(store, this.id, host, logger);
     this.heartbeat = new LeaseHeartbeat(store, this.runner.attempts, logger);
+    this.presence = new WorkerPresence(
+      store,
+      {
+        id: this.id,
+        handlers: () => registry.names(),
+        concurrency: options.concurrency,
+        running: () => this.runner.attempts.size,
+      },
+      logger,
+    );
     this.idle = new TaskIdleTracker(
       () => this.state === 'running' && (this.runner.attempts.size > 0 || !this.loop.quiet),
       () => this.runner.attempts.size,
@@ -93,7 +120,13 @@ export class TaskWorker {
     this.state = 'running';
     this.unsubscribe = this.options.store.subscribe(this.onSignal);
     this.heartbeat.start();
+    this.presence.start();
     this.loop.start();
+  }
+
+  /** A handler was registered after start: it may have work waiting. */
+  handlersChanged(): void {
+    if (this.state === 'running') this.loop.requestDrain();
   }
 
   /** Stops claiming; waits up to `timeoutMs` for running tasks, then aborts them. */
@@ -115,6 +148,7 @@ export class TaskWorker {
     // Subscribed until now: a cancel reaches the tasks that drain (its signal is the only path to them).
     this.unsubscribe?.();
     this.heartbeat.stop();
+    await this.presence.stop();
     this.deadlines.close();
     this.loop.close();
     this.state = 'stopped';

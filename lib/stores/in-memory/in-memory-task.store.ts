@@ -17,6 +17,7 @@ import { InMemoryMessages } from './in-memory.messages.js';
 import { MemoryTaskBook } from './memory-task.book.js';
 import { queryTasks } from './memory-task.query.js';
 import type { RecurringRecord, RecurringStep } from '../../interfaces/recurring-store.interface.js';
+import type { PauseState, WorkerRecord } from '../../interfaces/deployment-store.interface.js';
 import { MemoryRecurringBook } from './memory-recurring.book.js';
 import {
   freshRecord,
@@ -54,6 +55,7 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   readonly leaseTime: number;
   readonly serialization: InMemorySerialization;
   readonly supportsDependencies = true;
+  readonly supportsDeployments = true;
   private readonly book: MemoryTaskBook;
   private readonly recurring: MemoryRecurringBook;
 
@@ -216,6 +218,35 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
 
   async getMany(taskIds: string[]): Promise<(TaskRecord | undefined)[]> {
     return taskIds.map((id) => this.read(this.book.tasks.get(id)?.snapshot()));
+  }
+
+  // --- deployments (issue 10) ---
+  postpone(lease: Lease, delayMs: number): Promise<boolean> {
+    return this.book.postpone(lease, delayMs) ? TRUE : FALSE;
+  }
+
+  async setPaused(handler: string | null, paused: boolean): Promise<void> {
+    this.book.setPaused(handler, paused);
+  }
+
+  async getPaused(): Promise<PauseState> {
+    return this.book.deployments.pauseState();
+  }
+
+  async heartbeatWorker(worker: Omit<WorkerRecord, 'lastSeenAt'>, ttlMs: number): Promise<void> {
+    this.book.deployments.heartbeat(worker, ttlMs, Date.now());
+  }
+
+  async removeWorker(workerId: string): Promise<void> {
+    this.book.deployments.remove(workerId);
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    return this.book.deployments.list(Date.now());
+  }
+
+  async dueHandlers(): Promise<string[]> {
+    return this.book.dueHandlers();
   }
 
   private read(record: TaskRecord | undefined): TaskRecord | undefined {

@@ -1,14 +1,16 @@
 import { BinaryHeap } from '../../collections/binary-heap.js';
+import { MemoryHandlerLanes } from './memory-handler-lanes.js';
 import { dueBefore, Place, type MemoryTask } from './memory-task.js';
-import { ReadyQueue } from './ready-queue.js';
 
 /**
- * Where claimable and delayed pending tasks wait: the due-time heap (not due yet) and the ready queue (due, by
- * priority). Tasks behind their partition's head wait in the partition instead (memory-partitions.ts).
+ * Where claimable and delayed pending tasks wait: the due-time heap (not due yet) and, once due, the lanes of
+ * their handler (by priority; memory-handler-lanes.ts). Tasks behind their partition's head wait in the partition
+ * instead (memory-partitions.ts).
  */
 export class MemoryPlacement {
+  /** Due tasks by handler; a handler's entry stays once made (handlers are few: they are code). */
+  readonly handlers = new Map<string, MemoryHandlerLanes>();
   private readonly delayed = new BinaryHeap<MemoryTask>(dueBefore);
-  private readonly ready = new ReadyQueue();
 
   /** Tasks not due yet. */
   get delayedCount(): number {
@@ -16,7 +18,7 @@ export class MemoryPlacement {
   }
 
   place(task: MemoryTask, now: number): void {
-    if (task.runAt <= now) this.ready.push(task);
+    if (task.runAt <= now) this.toReady(task);
     else {
       this.delayed.push(task);
       task.place = Place.Delayed;
@@ -25,20 +27,15 @@ export class MemoryPlacement {
 
   /** Due now, whatever its runAt (a task whose lease expired). */
   toReady(task: MemoryTask): void {
-    this.ready.push(task);
+    this.lanesOf(task.handler).push(task);
   }
 
-  /** Moves tasks that have become due from the delayed heap to the ready queue. */
+  /** Moves tasks that have become due from the delayed heap to their handler's lanes. */
   promoteDue(now: number): void {
     for (let next = this.delayed.peek(); next !== undefined && next.runAt <= now; next = this.delayed.peek()) {
       this.delayed.pop();
-      this.ready.push(next);
+      this.toReady(next);
     }
-  }
-
-  /** The next claimable task, out of the ready queue. */
-  shift(): MemoryTask | undefined {
-    return this.ready.shift();
   }
 
   /** ms until the earliest delayed task is due (undefined: none). */
@@ -47,15 +44,30 @@ export class MemoryPlacement {
     return next === undefined ? undefined : Math.max(0, next.runAt - now);
   }
 
+  /** The earliest runAt of a due task. O(lanes with tasks). */
   oldestDueAt(): number | undefined {
-    return this.ready.oldestRunAt();
+    let oldest: number | undefined;
+    for (const lanes of this.handlers.values()) {
+      const runAt = lanes.size === 0 ? undefined : lanes.oldestRunAt();
+      if (runAt !== undefined && (oldest === undefined || runAt < oldest)) oldest = runAt;
+    }
+    return oldest;
   }
 
-  /** Takes a delayed or ready task out (not a partition-queued one: its partition does). */
+  /** Takes a delayed or due task out (not a partition-queued one: its partition does). */
   remove(task: MemoryTask): void {
     if (task.place === Place.Delayed) this.delayed.remove(task);
-    else if (task.place === Place.ReadyHeap) this.ready.remove(task);
-    // A Ready (FIFO) entry is skipped lazily when shifted: its place no longer says Ready.
+    else if (task.place === Place.Ready || task.place === Place.ReadyHeap)
+      this.handlers.get(task.handler)!.remove(task);
     task.place = Place.None;
+  }
+
+  lanesOf(handler: string): MemoryHandlerLanes {
+    let lanes = this.handlers.get(handler);
+    if (lanes === undefined) {
+      lanes = new MemoryHandlerLanes(handler);
+      this.handlers.set(handler, lanes);
+    }
+    return lanes;
   }
 }

@@ -12,6 +12,8 @@ import { MemoryRetention } from './memory-retention.js';
 import { MemorySignals } from './memory-signals.js';
 import { MemoryTask, Place } from './memory-task.js';
 import { MemoryDependencies } from './memory-dependencies.js';
+import { claimTasks } from './memory-claim.js';
+import { MemoryDeployments } from './memory-deployments.js';
 
 /**
  * The in-memory store's tasks and their life: added, claimed (leased), reported, retried, cancelled, recovered
@@ -31,6 +33,7 @@ export class MemoryTaskBook {
   readonly counters: TaskCounts = { waiting: 0, pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
   /** Set by the store's init(). */
   logger: TaskQueueLogger | undefined;
+  readonly deployments = new MemoryDeployments(this.placement);
   private readonly partitions = new MemoryPartitions(this.placement);
   readonly dependencies = new MemoryDependencies({
     tasks: this.tasks,
@@ -95,13 +98,15 @@ export class MemoryTaskBook {
     this.recoverExpiredLeases(now);
     this.placement.promoteDue(now);
     const claimed: TaskRecord[] = [];
-    while (claimed.length < request.limit) {
-      const task = this.placement.shift();
-      if (task === undefined) break;
+    // Paused: nothing to wake for but the resume, which signals.
+    if (this.deployments.queuePaused) return { tasks: claimed };
+    const opensAt = claimTasks(this.placement, request, now, (task) => {
       this.start(task, now);
       claimed.push(task.snapshot());
-    }
-    return { tasks: claimed, nextDueInMs: this.placement.nextDueInMs(now) };
+    });
+    const due = this.placement.nextDueInMs(now);
+    if (opensAt === undefined) return { tasks: claimed, nextDueInMs: due };
+    return { tasks: claimed, nextDueInMs: Math.min(due ?? Infinity, Math.max(0, opensAt - now)) };
   }
 
   complete(lease: Lease, result: unknown): boolean {
@@ -121,14 +126,31 @@ export class MemoryTaskBook {
       this.finish(task, TaskStatus.Failed, now);
       return true;
     }
-    this.leases.release(task);
-    this.move(task, TaskStatus.Pending);
-    task.runAt = now + retryInMs;
-    // The task keeps its partition (holder stays) and is placed as its head again.
-    this.partitions.headAgain(task);
-    this.placement.place(task, now);
-    this.signals.wake(retryInMs);
+    this.pendingAgain(task, now, retryInMs);
     return true;
+  }
+
+  /** The handler asked to slow down: pending again in `delayMs`, its handler (or key) held until then. */
+  postpone(lease: Lease, delayMs: number): boolean {
+    const task = this.reportable(lease);
+    if (task === undefined) return false;
+    const now = Date.now();
+    task.retryBase = (task.retryBase ?? 0) + 1;
+    this.placement.lanesOf(task.handler).hold(task.rateLimitKey, now + delayMs);
+    this.pendingAgain(task, now, delayMs);
+    return true;
+  }
+
+  setPaused(handler: string | null, paused: boolean): void {
+    if (this.deployments.setPaused(handler, paused)) this.signals.wake(0);
+  }
+
+  /** Handlers with due pending tasks. O(handlers). */
+  dueHandlers(): string[] {
+    this.placement.promoteDue(Date.now());
+    const names: string[] = [];
+    for (const lanes of this.placement.handlers.values()) if (lanes.size > 0) names.push(lanes.name);
+    return names;
   }
 
   cancel(taskId: string): TaskRecord | undefined {
@@ -217,6 +239,17 @@ export class MemoryTaskBook {
     return this.leases.holds(task, lease) ? task : undefined;
   }
 
+  /** A running task is pending again in `inMs`, keeping its partition (a retry, a postpone). */
+  private pendingAgain(task: MemoryTask, now: number, inMs: number): void {
+    this.leases.release(task);
+    this.move(task, TaskStatus.Pending);
+    task.runAt = now + inMs;
+    // The task keeps its partition (holder stays) and is placed as its head again.
+    this.partitions.headAgain(task);
+    this.placement.place(task, now);
+    this.signals.wake(inMs);
+  }
+
   private start(task: MemoryTask, now: number): void {
     task.place = Place.None;
     this.move(task, TaskStatus.Running);
@@ -286,9 +319,19 @@ export class MemoryTaskBook {
   }
 
   private move(task: MemoryTask, status: TaskStatus): void {
+    if (task.status === TaskStatus.Running) this.leftRunning(task);
     this.counters[task.status]--;
     this.counters[status]++;
     task.status = status;
+  }
+
+  /** Its handler's slot is free: a claim that found the handler at its `globalConcurrency` is woken. */
+  private leftRunning(task: MemoryTask): void {
+    const lanes = this.placement.handlers.get(task.handler)!;
+    lanes.running--;
+    if (!lanes.waitsForSlot) return;
+    lanes.waitsForSlot = false;
+    this.signals.wake(0);
   }
 
   /** A worker died (or stalled) holding these tasks: they become claimable again, keeping their partition. */

@@ -29,6 +29,7 @@ class TaskExtras {
   timeout: number | undefined = undefined;
   retryStrategy: IRetryStrategy | RetryStrategyDescriptor | undefined = undefined;
   metadata: Record<string, unknown> | undefined = undefined;
+  rateLimitKey: string | undefined = undefined;
   startedAt: number | undefined = undefined;
   finishedAt: number | undefined = undefined;
   lastError: TaskError | undefined = undefined;
@@ -73,13 +74,15 @@ export class MemoryTask implements TaskRecord, HeapItem {
       task.name !== undefined ||
       task.timeout !== undefined ||
       task.retryStrategy !== undefined ||
-      task.metadata !== undefined
+      task.metadata !== undefined ||
+      task.rateLimitKey !== undefined
     ) {
       const extras = this.more();
       extras.name = task.name;
       extras.timeout = task.timeout;
       extras.retryStrategy = task.retryStrategy;
       extras.metadata = task.metadata;
+      extras.rateLimitKey = task.rateLimitKey;
     }
     if (task.dependsOn !== undefined) {
       this.more().flow = new MemoryFlow(task.dependsOn, task.onDependencyFailure === 'run');
@@ -114,6 +117,9 @@ export class MemoryTask implements TaskRecord, HeapItem {
   }
   get metadata() {
     return this.extras?.metadata;
+  }
+  get rateLimitKey() {
+    return this.extras?.rateLimitKey;
   }
   get startedAt() {
     return this.extras?.startedAt;
@@ -154,6 +160,9 @@ export class MemoryTask implements TaskRecord, HeapItem {
   get retryBase() {
     return this.extras?.retryBase;
   }
+  set retryBase(value) {
+    this.more().retryBase = value;
+  }
 
   private more(): TaskExtras {
     return (this.extras ??= new TaskExtras());
@@ -186,6 +195,7 @@ export class MemoryTask implements TaskRecord, HeapItem {
     };
     if (x?.flow?.dependsOn !== undefined) Object.assign(record, flowFields(x.flow));
     if (x?.progress !== undefined) record.progress = x.progress;
+    if (x?.rateLimitKey !== undefined) record.rateLimitKey = x.rateLimitKey;
     return record;
   }
 

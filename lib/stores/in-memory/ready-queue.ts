@@ -30,6 +30,12 @@ class Bucket {
     return this.fifo.shift();
   }
 
+  peek(): MemoryTask | undefined {
+    const head = this.fifoHead();
+    const top = this.heap.peek();
+    return top !== undefined && (head === undefined || dueBefore(top, head)) ? top : head;
+  }
+
   /** The earliest runAt in this bucket. */
   oldestRunAt(): number | undefined {
     const head = this.fifoHead();
@@ -49,7 +55,7 @@ class Bucket {
   }
 }
 
-/** Due tasks by priority, highest first; one bucket per priority in use. */
+/** Due tasks by priority, highest first; one bucket per priority in use (one queue per lane, memory-lane.ts). */
 export class ReadyQueue {
   private readonly buckets = new Map<number, Bucket>();
   /** Priorities that have a bucket, highest first. */
@@ -81,9 +87,19 @@ export class ReadyQueue {
   }
 
   shift(): MemoryTask | undefined {
+    return this.head(true);
+  }
+
+  /** The task `shift()` would return, left in place. */
+  peek(): MemoryTask | undefined {
+    return this.head(false);
+  }
+
+  private head(take: boolean): MemoryTask | undefined {
     while (this.priorities.length > 0) {
       const priority = this.priorities[0]!;
-      const task = this.buckets.get(priority)!.shift();
+      const bucket = this.buckets.get(priority)!;
+      const task = take ? bucket.shift() : bucket.peek();
       if (task !== undefined) return task;
       // Drop emptied buckets so an old priority costs nothing later.
       this.buckets.delete(priority);
