@@ -190,13 +190,16 @@ export class TaskQueue {
     return retried;
   }
 
-  /** Deletes a task that is not running. True if removed; false if running or unknown. */
+  /**
+   * Deletes a task that is not running (a waiting or pending one is cancelled as it goes: its dependents settle).
+   * True if removed; false if running, unknown, or finished while an unfinished task depends on it.
+   */
   async remove(taskId: string): Promise<boolean> {
     if (!canBeAnId(taskId)) return false;
     return this.call('remove', () => TaskOperators.remove(this.options.store, taskId));
   }
 
-  /** Removes finished tasks matching the query, in batches on durable stores; resolves to how many. */
+  /** Removes finished tasks matching the query (none an unfinished task depends on), in batches; how many. */
   purge(query: PurgeQuery): Promise<number> {
     return this.call('purge', () => TaskOperators.purge(this.options.store, query));
   }
