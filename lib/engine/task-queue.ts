@@ -185,7 +185,17 @@ export class TaskQueue {
   /** A failed or cancelled task runs again, due now, with a fresh retry budget. True if re-queued. */
   async retry(taskId: string): Promise<boolean> {
     if (!canBeAnId(taskId)) return false;
-    const retried = await this.call('retry', () => TaskOperators.retry(this.options.store, taskId));
+    const { store } = this.options;
+    // A retried task is scheduled again, for observers and metrics too. What the event names (handler, metadata)
+    // a retry does not change: read first, so that the event goes out as the store answers (as schedule()'s do),
+    // before this worker's claim can start the task.
+    const subject = this.events.active ? await this.call('retry', () => store.get(taskId)) : undefined;
+    const retried = await this.call('retry', () =>
+      TaskOperators.retry(store, taskId).then((done) => {
+        if (done && subject !== undefined) this.events.scheduled(subject, new Date());
+        return done;
+      }),
+    );
     if (retried) this.logger.debug(`Task ${taskId} retried by an operator`);
     return retried;
   }

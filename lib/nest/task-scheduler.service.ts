@@ -80,6 +80,7 @@ export class TaskScheduler {
    * A `failed` or `cancelled` task becomes `pending`, due now, with a fresh retry budget (`maxRetries` again;
    * `attempts` keeps counting the total); a partition task queues behind its partition's due tasks. True if
    * re-queued; false if unknown, or not failed or cancelled (or cancelled while running and not yet stopped).
+   * A re-queued task is scheduled again: this process emits a `scheduled` event for it.
    */
   retry(taskId: string): Promise<boolean> {
     return this.queue.retry(taskId);

@@ -54,6 +54,32 @@ describe('TaskScheduler.retry()', () => {
     expect(await scheduler.getTask(id)).toMatchObject({ status: TaskStatus.Succeeded, result: 'done' });
     expect(await scheduler.retry(id)).toBe(false);
   });
+
+  it('emits a scheduled event, before the attempts it leads to, so observers see the task again', async () => {
+    const { scheduler, app: nest } = await start();
+    const id = await scheduler.schedule('flaky', {}, { metadata: { tenant: 't1' } });
+    await finished(id, 'failed', 2);
+    nest.get(Switch).failing = false;
+    const before = Date.now();
+    expect(await scheduler.retry(id)).toBe(true);
+    await finished(id, 'succeeded', 3);
+    const events = app!.events.filter((e) => e.taskId === id);
+    expect(events.map((e) => [e.type, e.attempt])).toEqual([
+      ['scheduled', 0],
+      ['started', 1],
+      ['failed', 1],
+      ['started', 2],
+      ['failed', 2],
+      ['scheduled', 0],
+      ['started', 3],
+      ['succeeded', 3],
+    ]);
+    expect(events[5]).toMatchObject({ handler: 'flaky', runAt: expect.any(Date) });
+    expect(events[5]!.runAt!.getTime()).toBeGreaterThanOrEqual(before);
+    // Nothing is scheduled when nothing was re-queued.
+    expect(await scheduler.retry(id)).toBe(false);
+    expect(app!.events.filter((e) => e.taskId === id && e.type === 'scheduled')).toHaveLength(2);
+  });
 });
 
 describe('TaskScheduler.remove() and purge()', () => {
