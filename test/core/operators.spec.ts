@@ -5,6 +5,7 @@ import {
   StoreOperationUnsupportedError,
   TaskHandler,
   TaskStatus,
+  UnknownTaskError,
   type ITaskHandler,
   type ITaskStore,
   type TaskContext,
@@ -89,6 +90,23 @@ describe('TaskScheduler.remove() and purge()', () => {
     expect(await scheduler.remove(id)).toBe(true);
     expect(await scheduler.getTask(id)).toBeUndefined();
     expect(await scheduler.remove(id)).toBe(false);
+  });
+
+  it('removes a waiting task of a flow: its dependent is cancelled, and waitFor on it ends', async () => {
+    const { scheduler } = await start();
+    const first = await scheduler.schedule('flaky', {}, { delay: 60_000 });
+    const waiting = await scheduler.schedule('flaky', {}, { dependsOn: [first] });
+    const last = await scheduler.schedule('flaky', {}, { dependsOn: [waiting] });
+    const awaited = scheduler.waitFor(waiting);
+    expect(await scheduler.remove(waiting)).toBe(true);
+    // Removed as a cancelled task: a waiter that read it on its way out sees that, a later one finds it gone.
+    const outcome = await awaited.then(
+      (task) => task.status,
+      (error: unknown) => (error instanceof UnknownTaskError ? 'gone' : error),
+    );
+    expect(['cancelled', 'gone']).toContain(outcome);
+    expect(await scheduler.waitFor(last)).toMatchObject({ status: TaskStatus.Cancelled });
+    expect(await scheduler.counts()).toMatchObject({ waiting: 0, pending: 1, cancelled: 1 });
   });
 
   it('purges finished tasks of a status and refuses a query that names no finished status', async () => {
