@@ -34,7 +34,7 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
   { version: 5, name: 'recurring schedules: their table, and one function per change', sql: recurringSql },
   { version: 6, name: 'flows: waiting status, dependencies, progress, watched tasks', sql: versionFlows },
   {
-    version: 7,
+    version: 8,
     name: 'operators: remove and purge keep to the flows (dependents settled, dependencies kept)',
     sql: operatorsSql,
   },
