@@ -2,7 +2,7 @@ import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { InMemoryTaskStore, TaskHandler, TaskQueueModule, TaskScheduler } from '../../lib/index.js';
+import { defineTask, InMemoryTaskStore, TaskHandler, TaskQueueModule, TaskScheduler } from '../../lib/index.js';
 import {
   TaskQueueHealthIndicator,
   TaskQueueObservabilityModule,
@@ -10,6 +10,9 @@ import {
 } from '../../lib/observability/index.js';
 import { ObservabilityMessages } from '../../lib/observability/observability.messages.js';
 import { StoppableStore } from './support/faulty-stores.js';
+
+/** A contract whose handler no worker of this test runs. */
+const Unattended = defineTask<{ day: string }>('weekly-digest');
 
 @TaskHandler('report')
 class ReportTask {
@@ -70,11 +73,23 @@ describe('TaskQueueHealthIndicator with @nestjs/terminus', () => {
           pending: 0,
           running: 0,
           oldestDueAgeMs: 0,
+          unattendedHandlers: [],
         },
       },
       error: {},
       details: { 'task-queue': expect.objectContaining({ status: 'up' }) },
     });
+  });
+
+  it('reports the handlers with due tasks that no live worker runs, staying up', async () => {
+    const store = new InMemoryTaskStore();
+    const app = await start(store);
+    const scheduler = app.get(TaskScheduler);
+    await scheduler.schedule(Unattended, { day: 'monday' });
+    const id = await scheduler.schedule(ReportTask);
+    await scheduler.waitFor(id);
+    const response = await request(app.getHttpServer()).get('/health').expect(200);
+    expect(response.body.info['task-queue']).toMatchObject({ status: 'up', unattendedHandlers: ['weekly-digest'] });
   });
 
   it('is down with 503 when the store stops answering', async () => {

@@ -2,6 +2,7 @@ import type { TaskQueue } from '../../engine/task-queue.js';
 import { ObservabilityMessages } from '../observability.messages.js';
 import { readQueueGauges, type QueueGauges } from '../queue-gauges.reader.js';
 import type { TaskQueueHealthOptions } from './task-queue-health-options.interface.js';
+import { readUnattendedHandlers } from './unattended-handlers.reader.js';
 
 /** What the health check found. `problems` says why it is not healthy, one line each. */
 export interface TaskQueueHealth {
@@ -14,6 +15,11 @@ export interface TaskQueueHealth {
   running?: number;
   /** Only from stores with `backlog()`. */
   oldestDueAgeMs?: number;
+  /**
+   * Handlers with due tasks that no live worker runs: they wait until one starts (a worker app not deployed, or
+   * down). Reported, not counted as a problem. Only from stores with `supportsDeployments`.
+   */
+  unattendedHandlers?: string[];
   problems: string[];
 }
 
@@ -72,6 +78,10 @@ export class TaskQueueHealthCheck {
       health.pending = gauges.pending;
       health.running = gauges.running;
       if (age !== undefined) health.oldestDueAgeMs = age;
+      const unattended = await readUnattendedHandlers(this.queue.store, this.options.storeTimeout).catch(
+        () => undefined,
+      );
+      if (unattended !== undefined) health.unattendedHandlers = unattended;
     }
     return health;
   }
