@@ -6,7 +6,7 @@ const toDate = (ms: number | undefined): Date | undefined =>
 
 /** The public snapshot of a stored task (dates as Date, no lease or strategy internals). */
 export function toTaskInfo(record: TaskRecord): TaskInfo {
-  return {
+  const info: TaskInfo = {
     id: record.id,
     handler: record.handler,
     name: record.name,
@@ -28,4 +28,6 @@ export function toTaskInfo(record: TaskRecord): TaskInfo {
     onDependencyFailure: record.onDependencyFailure,
     progress: record.progress,
   };
+  if (record.rateLimitKey !== undefined) info.rateLimitKey = record.rateLimitKey;
+  return info;
 }

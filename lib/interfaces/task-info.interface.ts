@@ -26,4 +26,6 @@ export interface TaskInfo {
   onDependencyFailure?: DependencyFailurePolicy;
   /** The last value the handler reported with `ctx.progress()`; undefined before any. */
   progress?: unknown;
+  /** The schedule option `rateLimitKey`, if it was given. */
+  rateLimitKey?: string;
 }

@@ -11,6 +11,7 @@ describe("README's testing examples", () => {
     'test/docs/readme-override.spec.ts',
     'test/docs/readme-flows.spec.ts',
     'test/docs/readme-recurring.spec.ts',
+    'test/docs/readme-deployments.spec.ts',
     '.ci/fixtures/nest12-esm/test/readme-testing.test.ts',
   ])('%s is a code block of the README', (path) => {
     expect(readme).toContain('```ts\n' + read(path) + '```\n');

@@ -138,7 +138,19 @@ describeRedis('RedisTaskStore on Redis', () => {
       await redis.quit();
     }
     const store = new RedisTaskStore({ connection: REDIS_URL, prefix: stores.namespace });
-    await stores.expectRefusedStart(store, /key layout 1, this version of nest-task-queue reads layout 2 only/);
+    await stores.expectRefusedStart(store, /key layout 1, this version of nest-task-queue reads layout 3 only/);
+  });
+
+  it('refuses a prefix written in layout 2 (one queue per priority, before the ready lanes of deployments)', async () => {
+    const redis = new Redis(REDIS_URL);
+    try {
+      await redis.set(`{${stores.namespace}}:layout`, '2');
+      await redis.zadd(`{${stores.namespace}}:prios`, 0, '0');
+    } finally {
+      await redis.quit();
+    }
+    const store = new RedisTaskStore({ connection: REDIS_URL, prefix: stores.namespace });
+    await stores.expectRefusedStart(store, /key layout 2, this version of nest-task-queue reads layout 3 only/);
   });
 
   it('records reports given in one tick in one batch, each with its own outcome', async () => {

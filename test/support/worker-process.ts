@@ -19,6 +19,8 @@ export interface WorkerAppConfig {
   app?: string;
   /** recurring-worker-app.mjs: its @Recurring() declarations (dates as ISO strings). */
   recurring?: object[];
+  /** deployments-worker-app.mjs: the handlers it runs, each a contract (with defaults) and handler options. */
+  handlers?: { name: string; defaults?: object; options?: object }[];
 }
 
 export interface WorkerMessage {
@@ -27,6 +29,9 @@ export interface WorkerMessage {
   taskId?: string;
   attempt?: number;
   reason?: string;
+  /** deployments-worker-app.mjs: the handler that ran, and when (this machine's ms). */
+  handler?: string;
+  at?: number;
 }
 
 /** A worker app in a child process: its IPC messages and output, and ways to stop it (politely or not). */

@@ -49,12 +49,13 @@ export class ClaimHandlersPlan {
     this.built = undefined;
   }
 
-  /** An attempt of `handler` ended here. */
-  ended(handler: string): void {
+  /** An attempt of `handler` ended here; true if that freed a slot of its cap (its tasks left out may wait). */
+  ended(handler: string): boolean {
     const capped = this.capped.get(handler);
-    if (capped === undefined) return;
+    if (capped === undefined) return false;
     capped.running--;
     this.built = undefined;
+    return true;
   }
 
   /** The registry changed: each handler's limits, made once. */

@@ -68,9 +68,11 @@ export class TaskWorker {
       deadlines: this.deadlines,
       active,
       ended: (attempt: TaskAttempt) => {
-        this.plan.ended(attempt.handler);
+        const freedCap = this.plan.ended(attempt.handler);
         this.idle.attemptEnded();
-        this.loop.continue();
+        // Claims left the handler out while at its cap: its tasks may wait, unclaimed and unsignalled.
+        if (freedCap) this.loop.requestDrain();
+        else this.loop.continue();
       },
     });
     const host = {

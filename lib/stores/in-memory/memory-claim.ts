@@ -5,92 +5,122 @@ import { claimsBefore, type MemoryLane } from './memory-lane.js';
 import type { MemoryPlacement } from './memory-placement.js';
 import type { MemoryTask } from './memory-task.js';
 
-/** A handler a claim takes from, with what is left of its limits in this claim. */
+/** A handler a claim takes from, with what is left of its limits in this claim. Reused from claim to claim. */
 interface Candidate {
-  readonly lanes: MemoryHandlerLanes;
+  lanes: MemoryHandlerLanes;
   budget: number;
-  readonly rate: RateLimit | undefined;
+  rate: RateLimit | undefined;
   /** Its budget is what `globalConcurrency` leaves (not its `limit`). */
-  readonly capped: boolean;
+  capped: boolean;
 }
 
 const NO_LIMITS: ClaimableHandler = Object.freeze({});
 
 /**
- * Takes due tasks for `request` in claim order (priority, runAt, insertion) across its handlers, each within its
- * limits, passing each to `start`. Each pick compares the best lane of each handler still in the claim: O(handlers).
- * Returns when a handler held back now (rate limit, postpone) may be claimed again, if one is.
+ * Takes due tasks for a claim in claim order (priority, runAt, insertion) across its handlers, each within its
+ * limits. Each pick compares the best lane of each handler still in the claim: O(handlers). Its candidates are
+ * reused, so a claim allocates nothing of its own (the hot path's garbage is the tasks' snapshots).
  */
-export function claimTasks(
-  placement: MemoryPlacement,
-  request: ClaimRequest,
-  now: number,
-  start: (task: MemoryTask) => void,
-): number | undefined {
-  const candidates = candidatesOf(placement, request, now);
-  let count = 0;
-  while (count < request.limit && candidates.length > 0) {
-    let best: Candidate | undefined;
-    let bestLane: MemoryLane | undefined;
-    for (let i = 0; i < candidates.length;) {
-      const candidate = candidates[i]!;
-      const lane = candidate.lanes.best(candidate.rate, now);
-      if (lane === undefined) {
-        candidates[i] = candidates[candidates.length - 1]!;
-        candidates.pop();
-        continue;
+export class MemoryClaimer {
+  private readonly pool: Candidate[] = [];
+  private count = 0;
+
+  constructor(private readonly placement: MemoryPlacement) {}
+
+  /**
+   * Passes each task taken to `start`, up to `request.limit`. Returns when a handler held back now (rate
+   * limit, postpone) may be claimed again, if one is.
+   */
+  claim(request: ClaimRequest, now: number, start: (task: MemoryTask) => void): number | undefined {
+    this.collect(request, now);
+    const pool = this.pool;
+    let taken = 0;
+    while (taken < request.limit && this.count > 0) {
+      let best = -1;
+      let bestLane: MemoryLane | undefined;
+      for (let i = 0; i < this.count;) {
+        const candidate = pool[i]!;
+        const lane = candidate.lanes.best(candidate.rate, now);
+        if (lane === undefined) {
+          this.drop(i);
+          continue;
+        }
+        if (bestLane === undefined || claimsBefore(lane.head()!, bestLane.head()!)) {
+          best = i;
+          bestLane = lane;
+        }
+        i++;
       }
-      if (bestLane === undefined || claimsBefore(lane.head()!, bestLane.head()!)) {
-        best = candidate;
-        bestLane = lane;
-      }
-      i++;
+      if (bestLane === undefined) break;
+      const candidate = pool[best]!;
+      start(candidate.lanes.take(bestLane, candidate.rate, now));
+      taken++;
+      if (--candidate.budget > 0) continue;
+      if (candidate.capped) candidate.lanes.waitsForSlot = true;
+      this.drop(best);
     }
-    if (best === undefined) break;
-    start(best.lanes.take(bestLane!, best.rate, now));
-    count++;
-    if (--best.budget > 0) continue;
-    if (best.capped) best.lanes.waitsForSlot = true;
-    candidates.splice(candidates.indexOf(best), 1);
+    this.count = 0;
+    return this.nextOpenAt(request, now);
   }
-  return nextOpenAt(placement, request, now);
+
+  private collect(request: ClaimRequest, now: number): void {
+    const { handlers } = request;
+    if (handlers === undefined) {
+      for (const lanes of this.placement.handlers.values()) this.add(lanes, NO_LIMITS, now);
+      return;
+    }
+    for (const name in handlers) {
+      const lanes = this.placement.handlers.get(name);
+      if (lanes !== undefined) this.add(lanes, handlers[name]!, now);
+    }
+  }
+
+  private add(lanes: MemoryHandlerLanes, limits: ClaimableHandler, now: number): void {
+    if (lanes.size === 0 || lanes.paused || lanes.heldUntil > now) return;
+    const { limit = Infinity, globalConcurrency } = limits;
+    const slots = globalConcurrency === undefined ? Infinity : globalConcurrency - lanes.running;
+    const budget = Math.min(limit, slots);
+    if (budget <= 0) {
+      if (slots <= 0) lanes.waitsForSlot = true;
+      return;
+    }
+    let candidate = this.pool[this.count];
+    if (candidate === undefined) this.pool.push((candidate = { lanes, budget, rate: undefined, capped: false }));
+    candidate.lanes = lanes;
+    candidate.budget = budget;
+    candidate.rate = limits.rateLimit;
+    candidate.capped = slots <= limit;
+    this.count++;
+  }
+
+  /** Takes candidate `i` out of this claim (the last one takes its place; order does not matter). */
+  private drop(i: number): void {
+    const last = --this.count;
+    if (i === last) return;
+    const dropped = this.pool[i]!;
+    this.pool[i] = this.pool[last]!;
+    this.pool[last] = dropped;
+  }
+
+  /** The earliest time a handler of the request with due tasks is held or rate-limited until. */
+  private nextOpenAt(request: ClaimRequest, now: number): number | undefined {
+    if (!this.placement.seen.holds) return undefined;
+    let earliest = Infinity;
+    const { handlers } = request;
+    if (handlers === undefined) {
+      for (const lanes of this.placement.handlers.values()) earliest = Math.min(earliest, opensAt(lanes, now));
+    } else {
+      for (const name in handlers) {
+        const lanes = this.placement.handlers.get(name);
+        if (lanes !== undefined) earliest = Math.min(earliest, opensAt(lanes, now));
+      }
+    }
+    return earliest === Infinity ? undefined : earliest;
+  }
 }
 
-function candidatesOf(placement: MemoryPlacement, request: ClaimRequest, now: number): Candidate[] {
-  const candidates: Candidate[] = [];
-  const { handlers } = request;
-  if (handlers === undefined) {
-    for (const lanes of placement.handlers.values()) add(candidates, lanes, NO_LIMITS, now);
-    return candidates;
-  }
-  for (const name in handlers) {
-    const lanes = placement.handlers.get(name);
-    if (lanes !== undefined) add(candidates, lanes, handlers[name]!, now);
-  }
-  return candidates;
-}
-
-function add(candidates: Candidate[], lanes: MemoryHandlerLanes, limits: ClaimableHandler, now: number): void {
-  if (lanes.size === 0 || lanes.paused || lanes.heldUntil > now) return;
-  const { limit = Infinity, globalConcurrency } = limits;
-  const slots = globalConcurrency === undefined ? Infinity : globalConcurrency - lanes.running;
-  const budget = Math.min(limit, slots);
-  if (budget <= 0) {
-    if (slots <= 0) lanes.waitsForSlot = true;
-    return;
-  }
-  candidates.push({ lanes, budget, rate: limits.rateLimit, capped: slots <= limit });
-}
-
-/** The earliest time a handler of the request with due tasks is held or rate-limited until. */
-function nextOpenAt(placement: MemoryPlacement, request: ClaimRequest, now: number): number | undefined {
-  let earliest: number | undefined;
-  const consider = (lanes: MemoryHandlerLanes | undefined) => {
-    if (lanes === undefined || lanes.size === 0 || lanes.paused) return;
-    const at = lanes.heldUntil > now ? lanes.heldUntil : lanes.nextOpenAt();
-    if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
-  };
-  if (request.handlers === undefined) for (const lanes of placement.handlers.values()) consider(lanes);
-  else for (const name in request.handlers) consider(placement.handlers.get(name));
-  return earliest;
+/** When a handler with due tasks held back now opens (Infinity: none is held, or it has none). */
+function opensAt(lanes: MemoryHandlerLanes, now: number): number {
+  if (lanes.size === 0 || lanes.paused) return Infinity;
+  return lanes.heldUntil > now ? lanes.heldUntil : (lanes.nextOpenAt() ?? Infinity);
 }

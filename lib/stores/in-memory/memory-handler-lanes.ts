@@ -23,20 +23,27 @@ export class MemoryHandlerLanes {
   /** A claim found it at its `globalConcurrency`: the next slot freed signals wake. */
   waitsForSlot = false;
   private readonly lanes = new Map<string, MemoryLane>();
+  /** The lane of tasks without a key, kept at hand: most tasks go there. */
+  private keyless: MemoryLane | undefined;
   private readonly ready = new BinaryHeap<MemoryLane>(headBefore);
   private readonly blocked = new BinaryHeap<MemoryLane>(untilBefore);
   private readonly idle = new BinaryHeap<MemoryLane>(untilBefore);
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    /** Shared by every handler of the store: set once any lane was ever blocked or held (claims skip the search before). */
+    private readonly seen: { holds: boolean },
+  ) {}
 
   push(task: MemoryTask): void {
     const lane = this.lane(task.rateLimitKey ?? KEYLESS);
-    const head = lane.size === 0 ? undefined : lane.head();
+    // The order of lanes matters only between lanes: a handler's one lane (the usual case) skips it.
+    const head = lane.spot === LaneSpot.Ready && this.ready.size > 1 ? lane.head() : undefined;
     lane.queue.push(task);
     lane.size++;
     this.size++;
     if (lane.spot === LaneSpot.Ready) {
-      if (head === undefined || claimsBefore(task, head)) this.ready.update(lane);
+      if (head !== undefined && claimsBefore(task, head)) this.ready.update(lane);
     } else if (lane.spot !== LaneSpot.Blocked) this.toReady(lane);
   }
 
@@ -76,6 +83,7 @@ export class MemoryHandlerLanes {
 
   /** Holds the lane of `key` (undefined: the whole handler) until `until`. */
   hold(key: string | undefined, until: number): void {
+    this.seen.holds = true;
     if (key === undefined) this.heldUntil = Math.max(this.heldUntil, until);
     else {
       const lane = this.lane(key);
@@ -100,10 +108,12 @@ export class MemoryHandlerLanes {
   }
 
   private lane(key: string): MemoryLane {
+    if (key === KEYLESS && this.keyless !== undefined) return this.keyless;
     let lane = this.lanes.get(key);
     if (lane === undefined) {
       lane = new MemoryLane(key);
       this.lanes.set(key, lane);
+      if (key === KEYLESS) this.keyless = lane;
     }
     return lane;
   }
@@ -124,7 +134,7 @@ export class MemoryHandlerLanes {
   /** After the lane's head changed: its new place. */
   private settle(lane: MemoryLane, now: number): void {
     if (lane.size > 0) {
-      if (lane.spot === LaneSpot.Ready) this.ready.update(lane);
+      if (lane.spot === LaneSpot.Ready && this.ready.size > 1) this.ready.update(lane);
       return;
     }
     this.unpark(lane);
@@ -142,6 +152,7 @@ export class MemoryHandlerLanes {
 
   private park(lane: MemoryLane, spot: typeof LaneSpot.Blocked | typeof LaneSpot.Idle, until: number): void {
     this.unpark(lane);
+    if (spot === LaneSpot.Blocked) this.seen.holds = true;
     lane.spot = spot;
     lane.until = until;
     (spot === LaneSpot.Blocked ? this.blocked : this.idle).push(lane);

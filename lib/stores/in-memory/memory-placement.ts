@@ -10,6 +10,8 @@ import { dueBefore, Place, type MemoryTask } from './memory-task.js';
 export class MemoryPlacement {
   /** Due tasks by handler; a handler's entry stays once made (handlers are few: they are code). */
   readonly handlers = new Map<string, MemoryHandlerLanes>();
+  /** Whether any lane was ever blocked or held: until then, no claim looks for when one opens. */
+  readonly seen = { holds: false };
   private readonly delayed = new BinaryHeap<MemoryTask>(dueBefore);
 
   /** Tasks not due yet. */
@@ -65,7 +67,7 @@ export class MemoryPlacement {
   lanesOf(handler: string): MemoryHandlerLanes {
     let lanes = this.handlers.get(handler);
     if (lanes === undefined) {
-      lanes = new MemoryHandlerLanes(handler);
+      lanes = new MemoryHandlerLanes(handler, this.seen);
       this.handlers.set(handler, lanes);
     }
     return lanes;

@@ -12,7 +12,7 @@ import { MemoryRetention } from './memory-retention.js';
 import { MemorySignals } from './memory-signals.js';
 import { MemoryTask, Place } from './memory-task.js';
 import { MemoryDependencies } from './memory-dependencies.js';
-import { claimTasks } from './memory-claim.js';
+import { MemoryClaimer } from './memory-claim.js';
 import { MemoryDeployments } from './memory-deployments.js';
 
 /**
@@ -34,6 +34,9 @@ export class MemoryTaskBook {
   /** Set by the store's init(). */
   logger: TaskQueueLogger | undefined;
   readonly deployments = new MemoryDeployments(this.placement);
+  private readonly claimer = new MemoryClaimer(this.placement);
+  /** The claim being answered: where `startClaimed` puts its tasks (one function for every claim, no closure). */
+  private claiming: { tasks: TaskRecord[]; now: number } = { tasks: [], now: 0 };
   private readonly partitions = new MemoryPartitions(this.placement);
   readonly dependencies = new MemoryDependencies({
     tasks: this.tasks,
@@ -100,10 +103,9 @@ export class MemoryTaskBook {
     const claimed: TaskRecord[] = [];
     // Paused: nothing to wake for but the resume, which signals.
     if (this.deployments.queuePaused) return { tasks: claimed };
-    const opensAt = claimTasks(this.placement, request, now, (task) => {
-      this.start(task, now);
-      claimed.push(task.snapshot());
-    });
+    this.claiming.tasks = claimed;
+    this.claiming.now = now;
+    const opensAt = this.claimer.claim(request, now, this.startClaimed);
     const due = this.placement.nextDueInMs(now);
     if (opensAt === undefined) return { tasks: claimed, nextDueInMs: due };
     return { tasks: claimed, nextDueInMs: Math.min(due ?? Infinity, Math.max(0, opensAt - now)) };
@@ -243,6 +245,11 @@ export class MemoryTaskBook {
     const task = this.tasks.get(lease.taskId);
     return this.leases.holds(task, lease) ? task : undefined;
   }
+
+  private readonly startClaimed = (task: MemoryTask): void => {
+    this.start(task, this.claiming.now);
+    this.claiming.tasks.push(task.snapshot());
+  };
 
   /** A running task is pending again in `inMs`, keeping its partition (a retry, a postpone). */
   private pendingAgain(task: MemoryTask, now: number, inMs: number): void {

@@ -1,9 +1,10 @@
 import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
-import type { Lease } from '../../interfaces/task-store.interface.js';
+import type { ClaimRequest, Lease } from '../../interfaces/task-store.interface.js';
+import type { WorkerRecord } from '../../interfaces/deployment-store.interface.js';
 import type { TaskStatus } from '../../interfaces/task-status.js';
 
 /** The hash fields of a record, in the order of the prelude's FIELDS. */
-export const RECORD_FIELDS = ['d', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x', 'h', 'p', 'k'];
+export const RECORD_FIELDS = ['d', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x', 'h', 'p', 'k', 'rk'];
 /** Values per task in claim replies: the id, then RECORD_FIELDS. */
 export const RECORD_WIDTH = 1 + RECORD_FIELDS.length;
 /** Values per task in get/list/cancel replies (appendRecord): RECORD_WIDTH, then progress and waitingFor JSON. */
@@ -32,7 +33,7 @@ interface FixedFields {
   of?: 'r';
 }
 
-/** A new task as the add script's 7 arguments. */
+/** A new task as the add script's 8 arguments. */
 export function encodeTask(task: NewTask): string[] {
   const fixed: FixedFields = {
     a: task.args,
@@ -57,6 +58,7 @@ export function encodeTask(task: NewTask): string[] {
     String(task.runAt),
     JSON.stringify(fixed),
     flow,
+    task.rateLimitKey ?? '',
   ];
 }
 
@@ -74,6 +76,42 @@ export function failArgs(lease: Lease, error: TaskError, retryInMs: number | nul
     JSON.stringify(error),
     retryInMs === null ? '' : String(Math.round(retryInMs)),
   ];
+}
+
+/** A postpone (RateLimitedError) as the report script's 5 arguments: pending again, and held, in `delayMs`. */
+export function postponeArgs(lease: Lease, delayMs: number): string[] {
+  return ['p', lease.taskId, lease.token, '', String(Math.max(0, Math.round(delayMs)))];
+}
+
+/** The claim script's arguments after the lease time: the worker, then its handlers and their limits (lua/claim.lua.ts). */
+export function claimArgs(request: ClaimRequest, leaseTime: number): string[] {
+  const args = [String(request.limit), String(leaseTime), request.workerId];
+  if (request.handlers === undefined) return [...args, '0'];
+  args.push('1');
+  const text = (n: number | undefined): string => (n === undefined ? '' : String(n));
+  for (const [name, limits] of Object.entries(request.handlers)) {
+    const rate = limits.rateLimit;
+    args.push(name, text(limits.limit), text(limits.globalConcurrency), text(rate?.limit), text(rate?.interval));
+  }
+  return args;
+}
+
+/** A worker's record as the heartbeat script keeps it: JSON without lastSeenAt (the script stamps it). */
+export function encodeWorker(worker: Omit<WorkerRecord, 'lastSeenAt'>): string {
+  const { hostname, pid, handlers, concurrency, running, startedAt } = worker;
+  return JSON.stringify({ hostname, pid, handlers, concurrency, running, startedAt });
+}
+
+/** The live workers of the list script's reply (id, then 'lastSeenAt JSON'), by id. */
+export function decodeWorkers(reply: string[], clockOffset: number): WorkerRecord[] {
+  const workers: WorkerRecord[] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    const entry = reply[i + 1]!;
+    const space = entry.indexOf(' ');
+    const fields = JSON.parse(entry.slice(space + 1)) as Omit<WorkerRecord, 'id' | 'lastSeenAt'>;
+    workers.push({ id: reply[i]!, ...fields, lastSeenAt: Number(entry.slice(0, space)) - clockOffset });
+  }
+  return workers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
@@ -105,7 +143,7 @@ export function decodeReadRecord(reply: Reply[], at: number, clockOffset: number
   return record;
 }
 
-/** One record: reply[at] is the id, then d s r a st f t e x h p k. */
+/** One record: reply[at] is the id, then d s r a st f t e x h p k rk. */
 export function decodeRecord(reply: Reply[], at: number, clockOffset: number): TaskRecord {
   const fixed = JSON.parse(reply[at + 1] as string) as FixedFields;
   const record: TaskRecord = {
@@ -121,6 +159,7 @@ export function decodeRecord(reply: Reply[], at: number, clockOffset: number): T
   };
   if (fixed.n !== undefined) record.name = fixed.n;
   if (reply[at + 12] !== null) record.partitionKey = reply[at + 12] as string;
+  if (reply[at + 13] !== null) record.rateLimitKey = reply[at + 13] as string;
   if (fixed.o !== undefined) record.timeout = fixed.o;
   if (fixed.y !== undefined) record.retryStrategy = fixed.y;
   if (fixed.md !== undefined) record.metadata = fixed.md;

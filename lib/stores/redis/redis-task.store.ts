@@ -39,14 +39,19 @@ import { RedisKeys } from './redis-keys.js';
 import { batchedScriptCalls, type RedisScript } from './redis-script.js';
 import { LostLeaseLog } from '../shared/lost-lease.log.js';
 import { StoreSignalBus } from '../shared/store-signal-bus.js';
+import type { PauseState, WorkerRecord } from '../../interfaces/deployment-store.interface.js';
 import {
+  claimArgs,
   completeArgs,
   decodeAddReply,
   decodeReadRecord,
   decodeReadRecords,
   decodeRecords,
+  decodeWorkers,
   encodeTask,
+  encodeWorker,
   failArgs,
+  postponeArgs,
   READ_RECORD_WIDTH,
 } from './redis-task.codec.js';
 import { UnknownTaskError } from '../../errors/unknown-task.error.js';
@@ -86,6 +91,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   readonly serialization = 'json' as const;
   readonly pollInterval: number;
   readonly supportsDependencies = true;
+  readonly supportsDeployments = true;
 
   private readonly keys: RedisKeys;
   private readonly prefix: string;
@@ -168,11 +174,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimBatch> {
-    const reply = (await this.run('claim', RedisScripts.claim, [
-      String(request.limit),
-      String(this.leaseTime),
-      request.workerId,
-    ])) as Reply;
+    const reply = (await this.run('claim', RedisScripts.claim, claimArgs(request, this.leaseTime))) as Reply;
     const [wakeIn, nextDueInMs, nextLeaseInMs, recovered] = reply as number[];
     if (recovered! > 0) this.logger?.warn(RedisMessages.leasesRecovered(recovered!));
     this.signals.watchLease(nextLeaseInMs!);
@@ -339,6 +341,41 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
 
   // --- end of recurring schedules ---
 
+  // --- deployments (issue 10): lua/deployments.lua.ts; the limits are the claim script's ---
+  async postpone(lease: Lease, delayMs: number): Promise<boolean> {
+    return this.report(postponeArgs(lease, delayMs));
+  }
+
+  async setPaused(handler: string | null, paused: boolean): Promise<void> {
+    const args = [handler === null ? '1' : '0', handler ?? '', paused ? '1' : '0'];
+    const [wakeIn] = (await this.run('setPaused', RedisScripts.setPaused, args)) as number[];
+    this.signals.wake(wakeIn!);
+  }
+
+  async getPaused(): Promise<PauseState> {
+    const [queue, ...handlers] = (await this.run('getPaused', RedisScripts.getPaused, [])) as [number, ...string[]];
+    return { queue: queue === 1, handlers };
+  }
+
+  async heartbeatWorker(worker: Omit<WorkerRecord, 'lastSeenAt'>, ttlMs: number): Promise<void> {
+    const args = [worker.id, encodeWorker(worker), String(Math.max(1, Math.round(ttlMs)))];
+    await this.run('heartbeatWorker', RedisScripts.heartbeat, args);
+  }
+
+  async removeWorker(workerId: string): Promise<void> {
+    await this.run('removeWorker', RedisScripts.removeWorker, [workerId]);
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    return decodeWorkers((await this.run('listWorkers', RedisScripts.listWorkers, [])) as string[], this.clockOffset);
+  }
+
+  async dueHandlers(): Promise<string[]> {
+    return (await this.run('dueHandlers', RedisScripts.dueHandlers, [])) as string[];
+  }
+
+  // --- end of deployments ---
+
   // --- flows (issue 12): lua/flows.lua.ts ---
   async watch(taskId: string): Promise<TaskRecord | undefined> {
     const reply = (await this.run('waitFor', RedisScripts.watch, [taskId])) as Reply;
@@ -363,7 +400,7 @@ export class RedisTaskStore implements ITaskStore, TaskBacklogSource {
     return out;
   }
 
-  /** args: kind ('c' | 'f'), task id, token, payload, retry in ms (see lua/report.lua.ts). */
+  /** args: kind ('c' | 'f' | 'p'), task id, token, payload, retry in ms (see lua/report.lua.ts). */
   private async report(args: string[]): Promise<boolean> {
     this.client('complete/fail');
     const taskId = args[1]!;

@@ -1,52 +1,33 @@
 /**
  * Adds groups of tasks, each group the tasks of one add() call: all-or-nothing against its maxPending, and
  * de-duplicated against what the groups before it added. ARGV[5] clock offset (ms to add to runAt); from
- * ARGV[6], per group: maxPending ('' none), n, then per task 7 values: id, handler, priority, partition key
+ * ARGV[6], per group: maxPending ('' none), n, then per task 8 values: id, handler, priority, partition key
  * ('' none), runAt, fixed fields JSON (redis-task.codec.ts), flow ('' none; else JSON [policy 'c' or 'r',
- * dependsOn ids...], see flows.lua.ts).
+ * dependsOn ids...], see flows.lua.ts), rateLimitKey ('' none).
  * Returns {wakeIn, then per group: -2 if it would exceed maxPending, -3 and the id if a dependency is unknown
  * (nothing added), else 1 and n flags}.
  */
 export const ADD = `
 local OFFSET = tonumber(ARGV[5])
-local WIDTH = 7
+local WIDTH = 8
 
--- Workers are signalled about work they do not know of: due tasks when none were waiting (those that wait
--- were signalled already), delayed ones earlier than any they know of. Both are read once, before this call
--- places its first task of the kind.
-local prios = nil
-local function priorities()
-  if not prios then
-    prios = redis.call('ZRANGE', K_PRIOS, 0, -1)
-    for _, p in ipairs(prios) do knownPrios[p] = true end
-  end
-  return prios
+-- Workers are signalled about work they do not know of: due tasks of a handler none of whose tasks were waiting
+-- (those that wait were signalled already; a capped, held or paused handler's backlog is no reason to stay quiet
+-- about another's), delayed ones earlier than any of the handler's they know of. Both are read once per handler,
+-- before this call places its first task of the kind.
+local signalDue, knownDue = {}, {}
+local function shouldSignalDue(h)
+  if signalDue[h] == nil then signalDue[h] = not hasDue(h) end
+  return signalDue[h]
 end
-local signalDue = nil
-local function shouldSignalDue()
-  if signalDue == nil then
-    signalDue = true
-    for _, p in ipairs(priorities()) do
-      if redis.call('ZRANGEBYSCORE', kQueue(p), '-inf', NOW, 'LIMIT', 0, 1)[1] then
-        signalDue = false
-        break
-      end
-    end
-  end
-  return signalDue
-end
-local known, knownRead = nil, false
-local function knownNextDue()
-  if not knownRead then
-    known = nextDue(priorities())
-    knownRead = true
-  end
-  return known
+local function knownNextDue(h)
+  if knownDue[h] == nil then knownDue[h] = nextDueOf(h) or false end
+  return knownDue[h]
 end
 
 local out = { -1 }
 local pending = nil
--- Tasks without a partition are queued per priority in bulk at the end.
+-- Tasks without a partition or rateLimitKey are queued per lane in bulk at the end (the first of each is placed).
 local queued = {}
 local at = 5
 while at < #ARGV do
@@ -105,12 +86,18 @@ while at < #ARGV do
       if flags[i + 1] == 1 then
         local a = first + i * WIDTH
         local id, h, p, key = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
-        local runAt, d = tonumber(ARGV[a + 5]) + OFFSET, ARGV[a + 6]
+        local runAt, d, rk = tonumber(ARGV[a + 5]) + OFFSET, ARGV[a + 6], ARGV[a + 8]
+        if rk == '' then rk = false end
         seq = seq + 1
         local m = member(seq, id)
         -- Read before this call places a task of the kind.
         local signal
-        if runAt <= NOW then signal = shouldSignalDue() else signal = knownNextDue() == nil or runAt < known end
+        if runAt <= NOW then
+          signal = shouldSignalDue(h)
+        else
+          local known = knownNextDue(h)
+          signal = not known or runAt < known
+        end
         -- Defaults (attempts 0, priority 0, no partition) are left out: every field kept is memory per task.
         local flow = flows[i + 1]
         local fields = { 's', flow and 'waiting' or 'pending', 'q', seq, 'r', runAt, 'h', h }
@@ -127,23 +114,31 @@ while at < #ARGV do
           fields[#fields + 1] = 'k'
           fields[#fields + 1] = key
         end
+        if rk then
+          fields[#fields + 1] = 'rk'
+          fields[#fields + 1] = rk
+        end
         redis.call('HSET', kTask(id), unpack(fields))
         if flow then
           -- Waiting: placed when its dependencies finished (flows.lua.ts), once the group is written.
           wiring[#wiring + 1] = { id = id, deps = { unpack(flow, 2) }, policy = flow[1] }
           move('pending', 'waiting')
           signal = false
-        elseif key == '' then
-          local q = queued[p]
+        elseif key ~= '' then
+          if not enqueue(id, p, h, rk, key, runAt, m) then signal = false end
+        elseif rk then
+          place(p, h, rk, runAt, m)
+        else
+          local lane = kLane(p, h)
+          local q = queued[lane]
           if not q then
             q = {}
-            queued[p] = q
+            queued[lane] = q
+            place(p, h, false, runAt, m)
+          else
+            q[#q + 1] = runAt
+            q[#q + 1] = m
           end
-          q[#q + 1] = runAt
-          q[#q + 1] = m
-          placedPrios[p] = true
-        else
-          if not enqueue(id, p, key, runAt, m) then signal = false end
         end
         if signal then wake(runAt - NOW) end
         redis.call('XADD', K_LIST, listId(seq), 'i', id)
@@ -156,7 +151,7 @@ while at < #ARGV do
     end
   end
 end
-for p, q in pairs(queued) do bulk('ZADD', kQueue(p), q) end
+for lane, q in pairs(queued) do bulk('ZADD', lane, q) end
 -- Tasks a failed dependency cancelled at once (flows.lua.ts).
 enterRetention()
 out[1] = flush()

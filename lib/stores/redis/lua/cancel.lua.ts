@@ -6,7 +6,7 @@
 export const CANCEL = `
 local id = ARGV[5]
 local tk = kTask(id)
-local o = redis.call('HMGET', tk, 's', 'p', 'k', 'q', 'wt', 'hd', 'wf')
+local o = redis.call('HMGET', tk, 's', 'p', 'k', 'q', 'wt', 'hd', 'wf', 'h', 'rk')
 if o[1] == 'waiting' then
   -- In no queue and no partition: nothing else is released.
   redis.call('HSET', tk, 's', 'cancelled', 'f', NOW)
@@ -15,7 +15,7 @@ if o[1] == 'waiting' then
   trim(100)
 elseif o[1] == 'pending' then
   local m = member(o[4], id)
-  redis.call('ZREM', kQueue(o[2] or '0'), m)
+  unplace(o[2] or '0', o[8], o[9], m)
   if o[3] then redis.call('ZREM', kPart(o[3]), m) end
   redis.call('HSET', tk, 's', 'cancelled', 'f', NOW)
   move('pending', 'cancelled')
@@ -25,6 +25,8 @@ elseif o[1] == 'pending' then
 elseif o[1] == 'running' then
   redis.call('HSET', tk, 's', 'cancelled', 'f', NOW)
   move('running', 'cancelled')
+  -- Its globalConcurrency slot is free now; the partition waits for the worker's report (or the lease's end).
+  running(o[8], -1)
   redis.call('PUBLISH', CHANNEL, ORIGIN .. '|c|' .. id)
 else
   return { -1, 0 }

@@ -18,15 +18,15 @@ local function unfinished(s) return s == 'waiting' or s == 'pending' or s == 'ru
 -- as an added task is (its queue, or its partition).
 local function releaseWaiting(id)
   local tk = kTask(id)
-  local o = redis.call('HMGET', tk, 'r', 'q', 'p', 'k')
+  local o = redis.call('HMGET', tk, 'r', 'q', 'p', 'k', 'h', 'rk')
   local runAt = math.max(tonumber(o[1]), NOW)
   redis.call('HSET', tk, 's', 'pending', 'r', runAt)
   move('waiting', 'pending')
   local m, p = member(o[2], id), o[3] or '0'
   if not o[4] then
-    place(p, runAt, m)
+    place(p, o[5], o[6], runAt, m)
     wake(runAt - NOW)
-  elseif enqueue(id, p, o[4], runAt, m) then
+  elseif enqueue(id, p, o[5], o[6], o[4], runAt, m) then
     wake(runAt - NOW)
   end
 end

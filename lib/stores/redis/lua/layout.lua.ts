@@ -1,5 +1,5 @@
 /** The key layout this code writes (prelude.lua.ts). Bump it whenever a key or field changes meaning. */
-export const LAYOUT_VERSION = '2';
+export const LAYOUT_VERSION = '3';
 
 /**
  * Claims prefix B for layout ARGV[5], or reads the layout it already has: returns the version its keys are in

@@ -8,20 +8,18 @@
 export const RETRY = `
 local id = ARGV[5]
 local tk = kTask(id)
-local o = redis.call('HMGET', tk, 's', 't', 'p', 'k', 'q', 'a', 'd', 'd#')
+local o = redis.call('HMGET', tk, 's', 't', 'p', 'k', 'q', 'a', 'd', 'd#', 'h', 'rk')
 if (o[1] ~= 'failed' and o[1] ~= 'cancelled') or (o[2] and o[2] ~= '') then return { -1, 0 } end
--- d is the codec's JSON object; it never writes rb, so the rb this script wrote last is the object's end.
-local d = (string.gsub(getLong(tk, 'd', o[7], o[8]), ',"rb":%d+}$', '}'))
-d = string.sub(d, 1, -2) .. ',"rb":' .. (o[6] or '0') .. '}'
+local d = withRetryBase(getLong(tk, 'd', o[7], o[8]), o[6] or '0')
 putLong(tk, 'd', d, o[8], { 's', 'pending', 'r', NOW })
 redis.call('HDEL', tk, 'f')
 redis.call('ZREM', K_DONE, id)
 move(o[1], 'pending')
 local p, m = o[3] or '0', member(o[5], id)
 if not o[4] then
-  place(p, NOW, m)
+  place(p, o[9], o[10], NOW, m)
   wake(0)
-elseif enqueue(id, p, o[4], NOW, m) then
+elseif enqueue(id, p, o[9], o[10], o[4], NOW, m) then
   wake(0)
 end
 return { flush(), 1 }
@@ -37,12 +35,12 @@ return { flush(), 1 }
 export const REMOVE = `
 local id = ARGV[5]
 local tk = kTask(id)
-local o = redis.call('HMGET', tk, 's', 't', 'p', 'k', 'q', 'hd', 'wt', 'wf')
+local o = redis.call('HMGET', tk, 's', 't', 'p', 'k', 'q', 'hd', 'wt', 'wf', 'h', 'rk')
 if not o[1] or o[1] == 'running' or (o[2] and o[2] ~= '') then return { -1, 0 } end
 if o[1] == 'pending' or o[1] == 'waiting' then
   if o[1] == 'pending' then
     local m = member(o[5], id)
-    redis.call('ZREM', kQueue(o[3] or '0'), m)
+    unplace(o[3] or '0', o[9], o[10], m)
     if o[4] then redis.call('ZREM', kPart(o[4]), m) end
     leavePartition(id, o[4])
   end

@@ -1,3 +1,5 @@
+import { LANES } from './lanes.lua.js';
+
 /**
  * What every script shares: key names, the server's clock, and the state changes that several scripts
  * make (placing a task, releasing a partition, retention). Prepended to each script.
@@ -9,9 +11,9 @@
  *                   m maxRetries, n name, o timeout, y retryStrategy, md metadata); h handler, p priority
  *                   (absent: 0), k partition (absent: none), s status, r runAt, a attempts (absent: 0),
  *                   q insertion seq, st startedAt, f finishedAt, t lease token (absent or '': none), w worker,
- *                   e lastError JSON, x result JSON
- * - B q:<priority>  zset: claimable pending tasks of one priority (due or not), score runAt, member seq..id
- * - B prios         zset: priorities that have a q:<priority>, score = member = priority
+ *                   e lastError JSON, x result JSON, rk rateLimitKey (absent: none)
+ * - B q:..., qk:... zsets: the ready lanes, claimable pending tasks per handler and priority (due or not), with
+ *                   their indexes (lanes.lua.ts)
  * - B part          hash: partition key -> the one task that heads or holds the partition
  * - B pq:<key>      zset: a partition's tasks waiting behind its head, score runAt, member seq..id
  * - B leases        zset: running tasks by lease expiry, member id
@@ -36,7 +38,7 @@ local B = ARGV[1]
 local ORIGIN = ARGV[2]
 local MAX_COUNT = tonumber(ARGV[3])
 local MAX_AGE = tonumber(ARGV[4])
-local K_COUNTS, K_PRIOS, K_PART = B .. 'counts', B .. 'prios', B .. 'part'
+local K_COUNTS, K_PART = B .. 'counts', B .. 'part'
 local K_LEASES, K_DONE, K_LIST = B .. 'leases', B .. 'done', B .. 'list'
 local CHANNEL = B .. 'signal'
 local clock = redis.call('TIME')
@@ -45,7 +47,6 @@ local CHUNK = 4000
 
 local function int(x) return string.format('%d', x) end
 local function kTask(id) return B .. 't:' .. id end
-local function kQueue(p) return B .. 'q:' .. p end
 local function kPart(key) return B .. 'pq:' .. key end
 -- seq in 8 base-62 digits (ASCII order, so members sort by seq; 2.1e14 tasks): 7 bytes shorter than decimal.
 local DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
@@ -110,6 +111,11 @@ local function putLong(tk, f, v, old, fields)
     redis.call('HDEL', tk, unpack(stale))
   end
 end
+-- retryBase (rb) in the codec's d JSON: the codec never writes rb, so the rb a script wrote last ends the object.
+local function retryBaseOf(d) return tonumber(string.match(d, ',"rb":(%d+)}$') or '0') end
+local function withRetryBase(d, rb)
+  return string.sub((string.gsub(d, ',"rb":%d+}$', '}')), 1, -2) .. ',"rb":' .. rb .. '}'
+end
 -- The whole value of field f, given its first piece and f# (false: one piece).
 local function getLong(tk, f, first, count)
   if not count then return first end
@@ -136,27 +142,18 @@ local function wake(inMs)
   if wakeIn == nil or inMs < wakeIn then wakeIn = inMs end
 end
 
--- Placed tasks go to their priority's queue; the priority is registered once per call, at the end.
-local placedPrios = {}
-local function place(p, runAt, m)
-  redis.call('ZADD', kQueue(p), runAt, m)
-  placedPrios[p] = true
-end
--- Priorities known to be registered already (set by a script that read K_PRIOS).
-local knownPrios = {}
-local function flushPrios()
-  for p in pairs(placedPrios) do
-    if not knownPrios[p] then redis.call('ZADD', K_PRIOS, p, p) end
-  end
-  placedPrios = {}
-end
-
--- Applies the counts and priorities, publishes the wake-up; returns it (-1: none) for the caller's own listeners.
+${LANES}
+-- Applies the counts and lanes, publishes the wake-up; returns it (-1: none) for the caller's own listeners.
 local function flush()
   for status, d in pairs(delta) do
     if d ~= 0 then redis.call('HINCRBY', K_COUNTS, status, d) end
   end
-  flushPrios()
+  for h, d in pairs(runDelta) do
+    if d ~= 0 then redis.call('HINCRBY', K_RUN, h, d) end
+    if d < 0 and redis.call('HDEL', K_CAPPED, h) == 1 then wake(0) end
+  end
+  runDelta = {}
+  flushLanes()
   if wakeIn == nil then return -1 end
   if wakeIn == 0 then
     redis.call('PUBLISH', CHANNEL, ORIGIN .. '|w')
@@ -164,22 +161,6 @@ local function flush()
     redis.call('PUBLISH', CHANNEL, ORIGIN .. '|w|' .. int(wakeIn))
   end
   return wakeIn
-end
-`;
-
-/** nextDue([prios]): the earliest runAt after now among placed pending tasks. */
-export const NEXT_DUE = `
--- Earliest runAt after now among placed pending tasks, or nil.
-local function nextDue(prios)
-  local best = nil
-  for _, p in ipairs(prios or redis.call('ZRANGE', K_PRIOS, 0, -1)) do
-    local r = redis.call('ZRANGEBYSCORE', kQueue(p), '(' .. int(NOW), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-    if r[2] then
-      local s = tonumber(r[2])
-      if best == nil or s < best then best = s end
-    end
-  end
-  return best
 end
 `;
 
@@ -196,29 +177,30 @@ local function leavePartition(id, key)
   local nid = idOf(nxt[1])
   local runAt = tonumber(nxt[2])
   redis.call('HSET', K_PART, key, nid)
-  place(redis.call('HGET', kTask(nid), 'p') or '0', runAt, nxt[1])
+  local o = redis.call('HMGET', kTask(nid), 'p', 'h', 'rk')
+  place(o[1] or '0', o[2], o[3], runAt, nxt[1])
   wake(runAt - NOW)
 end
 `;
 
-/** enqueue(id, p, key, runAt, m): a task newly pending in a partition is placed or waits (needs STATE). */
+/** enqueue(id, p, h, rk, key, runAt, m): a task newly pending in partition key is placed or waits (needs STATE). */
 export const ENQUEUE = `
 -- A new partition task heads its partition if it has none, or if the head was never claimed and is due
 -- later; otherwise it waits behind. True if it is placed.
-local function enqueue(id, p, key, runAt, m)
+local function enqueue(id, p, h, rk, key, runAt, m)
   local owner = redis.call('HGET', K_PART, key)
   if owner then
-    local o = redis.call('HMGET', kTask(owner), 's', 'a', 'r', 'q', 'p')
+    local o = redis.call('HMGET', kTask(owner), 's', 'a', 'r', 'q', 'p', 'h', 'rk')
     if o[1] ~= 'pending' or (o[2] or '0') ~= '0' or runAt >= tonumber(o[3]) then
       redis.call('ZADD', kPart(key), runAt, m)
       return false
     end
     local om = member(o[4], owner)
-    redis.call('ZREM', kQueue(o[5] or '0'), om)
+    unplace(o[5] or '0', o[6], o[7], om)
     redis.call('ZADD', kPart(key), o[3], om)
   end
   redis.call('HSET', K_PART, key, id)
-  place(p, runAt, m)
+  place(p, h, rk, runAt, m)
   return true
 end
 `;
@@ -295,15 +277,15 @@ end
 export const RECORD = `
 -- The fields get/list/cancel return after the id, in the order the client decodes them (claim builds the same).
 -- Then, for flows (READ_RECORD_WIDTH in redis-task.codec.ts): progress JSON, and waitingFor JSON (a flow task).
-local FIELDS = { 'd', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x', 'h', 'p', 'k', 'd#', 'e#', 'x#', 'g', 'g#', 'wt' }
-local RECORD_WIDTH = 12
+local FIELDS = { 'd', 's', 'r', 'a', 'st', 'f', 't', 'e', 'x', 'h', 'p', 'k', 'rk', 'd#', 'e#', 'x#', 'g', 'g#', 'wt' }
+local RECORD_WIDTH = 13
 local function appendRecord(out, id)
   out[#out + 1] = id
   local tk = kTask(id)
   local v = redis.call('HMGET', tk, unpack(FIELDS))
-  v[1], v[8], v[9] = getLong(tk, 'd', v[1], v[13]), getLong(tk, 'e', v[8], v[14]), getLong(tk, 'x', v[9], v[15])
+  v[1], v[8], v[9] = getLong(tk, 'd', v[1], v[14]), getLong(tk, 'e', v[8], v[15]), getLong(tk, 'x', v[9], v[16])
   for i = 1, RECORD_WIDTH do out[#out + 1] = v[i] end
-  out[#out + 1] = v[16] and getLong(tk, 'g', v[16], v[17]) or false
-  out[#out + 1] = v[18] and waitingFor(id) or false
+  out[#out + 1] = v[17] and getLong(tk, 'g', v[17], v[18]) or false
+  out[#out + 1] = v[19] and waitingFor(id) or false
 end
 `;

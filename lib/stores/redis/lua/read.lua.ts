@@ -51,14 +51,27 @@ out[2] = skip
 return out
 `;
 
-/** Returns {delayed, oldestDueAt (-1: none)}: placed pending tasks not yet due, and the earliest runAt of due ones. */
+/**
+ * Returns {delayed, oldestDueAt (-1: none)}: placed pending tasks not yet due, and the earliest runAt of due ones,
+ * over every lane (keyed lanes: each key, parked ones too). Needs STATE.
+ */
 export const BACKLOG = `
 local delayed, oldest = 0, nil
-for _, p in ipairs(redis.call('ZRANGE', K_PRIOS, 0, -1)) do
-  local qk = kQueue(p)
-  delayed = delayed + redis.call('ZCOUNT', qk, '(' .. int(NOW), '+inf')
-  local first = redis.call('ZRANGE', qk, 0, 0, 'WITHSCORES')
+local function count(lane)
+  delayed = delayed + redis.call('ZCOUNT', lane, '(' .. int(NOW), '+inf')
+  local first = redis.call('ZRANGE', lane, 0, 0, 'WITHSCORES')
   if first[2] and tonumber(first[2]) <= NOW and (oldest == nil or tonumber(first[2]) < oldest) then oldest = tonumber(first[2]) end
+end
+for _, h in ipairs(redis.call('SMEMBERS', K_HANDLERS)) do
+  local plain, kprios = lanesOf(h)
+  for _, p in ipairs(plain) do count(kLane(p, h)) end
+  if #kprios > 0 then
+    local parked = redis.call('ZRANGE', kParked(h), 0, -1)
+    for _, p in ipairs(kprios) do
+      for _, k in ipairs(redis.call('ZRANGE', kKeys(p, h), 0, -1)) do count(kLane(p, h, k)) end
+      for _, k in ipairs(parked) do count(kLane(p, h, k)) end
+    end
+  end
 end
 return { delayed, oldest or -1 }
 `;

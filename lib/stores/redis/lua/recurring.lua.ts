@@ -43,6 +43,7 @@ local function setArgs(args)
 end
 local function resetFlushed()
   for status in pairs(delta) do delta[status] = nil end
+  runDelta = {}
   wakeIn = nil
 end
 `;
@@ -98,7 +99,7 @@ return out
 /**
  * One step (RecurringStep), all or nothing: ARGV[5] key, [6] expected nextRunAt ('' none), [7] expected last task
  * id ('' none), [8] 'u' unstarted | 's' started, [9] '1' cancel the last, [10] the occurrence's time ('' no task),
- * [11] nextRunAt ('' none), then the add script's arguments for the task (clock offset, '', '1', 6 values).
+ * [11] nextRunAt ('' none), then the add script's arguments for the task (clock offset, '', '1', 8 values).
  * Returns {wakeIn, 1} if applied, {-1, 0} if an expectation failed.
  */
 export const RECURRING_ADVANCE = `

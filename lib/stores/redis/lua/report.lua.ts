@@ -1,7 +1,8 @@
 /**
  * Records workers' reports, a batch at a time. From ARGV[5], per report 5 values: kind ('c' complete,
- * 'f' fail), id, lease token, payload (result JSON, '' none; or error JSON), retry in ms ('' final).
- * Returns {wakeIn, outcome...}: 1 recorded, 0 stale lease, -1 the task was cancelled meanwhile.
+ * 'f' fail, 'p' postpone), id, lease token, payload (result JSON, '' none; or error JSON; postpone: ''), retry
+ * in ms ('' final; postpone: its delay). Returns {wakeIn, outcome...}: 1 recorded, 0 stale lease, -1 the task
+ * was cancelled meanwhile.
  */
 export const REPORT = `
 local FIRST, WIDTH = 4, 5
@@ -12,7 +13,7 @@ for i = 0, n - 1 do
   local at = FIRST + i * WIDTH
   local kind, id, token, payload, retry = ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5]
   local tk = kTask(id)
-  local o = redis.call('HMGET', tk, 's', 't', 'k', 'p', 'q', 'e#', 'x#', 'wt', 'hd', 'wf')
+  local o = redis.call('HMGET', tk, 's', 't', 'k', 'p', 'q', 'e#', 'x#', 'wt', 'hd', 'wf', 'h', 'rk')
   local outcome = 0
   if o[1] and o[2] == token then
     released[#released + 1] = id
@@ -31,6 +32,7 @@ for i = 0, n - 1 do
         putLong(tk, f, payload, kind == 'c' and o[7] or o[6], { 's', status, 'f', NOW, 't', '' })
       end
       move('running', status)
+      running(o[11], -1)
       leavePartition(id, o[3])
       retain(id)
       -- Flows: only a task with dependencies, dependents or a waiter (flows.lua.ts).
@@ -39,10 +41,19 @@ for i = 0, n - 1 do
     else
       local delay = tonumber(retry)
       local runAt = NOW + delay
-      putLong(tk, 'e', payload, o[6], { 's', 'pending', 'r', runAt, 't', '' })
+      if kind == 'p' then
+        -- Postponed: the attempt gives its retry back (retryBase + 1), and its handler (or key) is held until then.
+        local dd = redis.call('HMGET', tk, 'd', 'd#')
+        local d = getLong(tk, 'd', dd[1], dd[2])
+        putLong(tk, 'd', withRetryBase(d, retryBaseOf(d) + 1), dd[2], { 's', 'pending', 'r', runAt, 't', '' })
+        hold(o[11], o[12], runAt)
+      else
+        putLong(tk, 'e', payload, o[6], { 's', 'pending', 'r', runAt, 't', '' })
+      end
       move('running', 'pending')
+      running(o[11], -1)
       -- It keeps its partition: still the owner, placed again.
-      place(o[4] or '0', runAt, member(o[5], id))
+      place(o[4] or '0', o[11], o[12], runAt, member(o[5], id))
       wake(delay)
       outcome = 1
     end

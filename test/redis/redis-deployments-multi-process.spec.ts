@@ -1,0 +1,4 @@
+import { describeDeploymentsMultiProcess } from '../support/deployments-multi-process-suite.js';
+import { redisTarget } from './redis.store-target.js';
+
+await describeDeploymentsMultiProcess(redisTarget);
