@@ -19,7 +19,9 @@ const versionOf = (name) =>
 export const PEERS = `pg-boss ${versionOf(PG_BOSS)}, graphile-worker ${versionOf(GRAPHILE)}`;
 
 export const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const SCHEMAS = { ours: 'bench_ntq', pgboss: 'bench_pgboss', graphile: 'bench_graphile' };
+/** BENCH_SCHEMA_PREFIX keeps runs of several checkouts on one database apart. */
+const PREFIX = process.env.BENCH_SCHEMA_PREFIX ?? 'bench';
+export const SCHEMAS = { ours: `${PREFIX}_ntq`, pgboss: `${PREFIX}_pgboss`, graphile: `${PREFIX}_graphile` };
 const QUEUE = 'bench';
 const silent = {
   log: () => undefined,

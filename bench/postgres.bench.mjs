@@ -12,7 +12,8 @@ const CHUNK = 1_000;
 const SINGLE_SEQUENTIAL = 2_000;
 const DELAYED = quick ? 100_000 : 1_000_000;
 const SAMPLES = 200;
-const SIDES = ['ours', 'pgboss', 'graphile'];
+/** BENCH_SIDES=ours runs our side alone (before/after comparisons). */
+const SIDES = (process.env.BENCH_SIDES ?? 'ours,pgboss,graphile').split(',');
 /** The machine may be shared: each measurement runs ROUNDS times, the sides taking turns, and the median counts. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3));
 /** BENCH_ONLY=e2e,adds,claims runs some of the tables. */
@@ -178,10 +179,10 @@ async function addsTable() {
   const addRow = (label, key) => [
     label,
     fmt(adds.ours[key]),
-    fmt(adds.pgboss[key]),
-    fmt(adds.graphile[key]),
-    ratio(adds.ours[key], adds.pgboss[key]),
-    ratio(adds.ours[key], adds.graphile[key]),
+    fmt(adds.pgboss?.[key]),
+    fmt(adds.graphile?.[key]),
+    ratio(adds.ours[key], adds.pgboss?.[key]),
+    ratio(adds.ours[key], adds.graphile?.[key]),
   ];
   printTable(
     `Adding tasks, no worker running, tasks/s (higher is better; median of ${ROUNDS})`,
@@ -221,9 +222,9 @@ async function claimsTable() {
       [
         'pg-boss / ours (p50)',
         '',
-        ratio(claims.pgboss.empty.p50, claims.ours.empty.p50),
+        ratio(claims.pgboss?.empty.p50, claims.ours.empty.p50),
         '',
-        ratio(claims.pgboss.due.p50, claims.ours.due.p50),
+        ratio(claims.pgboss?.due.p50, claims.ours.due.p50),
         '',
         '',
         '',
@@ -235,7 +236,7 @@ async function claimsTable() {
         '',
         '',
         '',
-        ratio(claims.graphile.pickup.p50, claims.ours.pickup.p50),
+        ratio(claims.graphile?.pickup.p50, claims.ours.pickup.p50),
         '',
       ],
     ],

@@ -39,6 +39,10 @@ export const postgresTarget: StoreTarget<PostgresTaskStore, PostgresStoreOptions
     }
   },
 
+  // The claim's prepared statement name (postgres.queries.ts): the worker's presence heartbeat, sent before its first
+  // claim, carries the worker id too.
+  claimMarker: (schema) => `ntq:${schema}:claim`,
+
   uniqueNamespace: (label = 'test') => `ntq_${label}_${randomUUID().replace(/-/g, '').slice(0, 10)}`,
 
   dispose: (schema) =>

@@ -207,8 +207,8 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
     await proxy.start();
     try {
       const [id] = await producer.scheduleMany([job({ kind: 'ran' })]);
-      // A claim names its worker (host:pid:...), so the worker's first claim, which takes the task, is answered late.
-      proxy.holdRepliesAfter(`${hostname()}:`);
+      // The worker's first claim, which takes the task, is answered late (a claim names its worker: host:pid:...).
+      proxy.holdRepliesAfter(target.claimMarker?.(processes.namespace) ?? `${hostname()}:`);
       const stalled = await start({ concurrency: 1, leaseTime: 1_000, proxy });
       await eventually(
         () => producer.getTask(id!),

@@ -47,6 +47,12 @@ export interface StoreTarget<S extends ITaskStore = ITaskStore, O extends BaseSt
   /** Deletes everything in a namespace. */
   dispose(namespace: string): Promise<void>;
   recorder: RunRecorder;
+  /**
+   * What only a claim of the store sends on the wire in this namespace, for tests that answer a claim late through
+   * a proxy. Default: the worker id's host prefix (which the worker's presence heartbeat also sends, where the
+   * store sends it in the clear before its first claim).
+   */
+  claimMarker?(namespace: string): string;
 }
 
 /** A store of the target on a namespace, with options over the defaults. */

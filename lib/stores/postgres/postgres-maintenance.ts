@@ -15,10 +15,12 @@ const IDLE_TRIM_MS = 30_000;
 const TRIM_BATCH = 1_000;
 /** Batches per tick at most, so a large backlog is removed over several ticks. */
 const TRIM_BATCHES_PER_TICK = 20;
+/** Expired rate-window starts one sweep deletes at most (the sweep runs with retention). */
+const SWEEP_BATCH = 10_000;
 
 /**
  * One timer for the store's housekeeping: every second it folds the counters; it applies retention after
- * this process finished tasks (or every 30 s), in batches; it pings the listening connection every
+ * this process finished tasks (or every 30 s), in batches, and sweeps the deployments' expired rows; it pings the listening connection every
  * `pingEvery` ms. A tick never overlaps the previous one. Failures are reported once per outage.
  */
 export class PostgresMaintenance {
@@ -66,6 +68,8 @@ export class PostgresMaintenance {
         this.finished = false;
         this.nextTrimAt = now + IDLE_TRIM_MS;
         for (let i = 0; i < TRIM_BATCHES_PER_TICK; i++) if ((await this.trim()) < TRIM_BATCH) break;
+        // Deployments: rate-window starts, holds and workers past their time.
+        await this.runner.run('maintenance', 'sweep', [SWEEP_BATCH]);
       }
       this.failing = false;
     } catch (error) {

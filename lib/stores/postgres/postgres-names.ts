@@ -24,6 +24,11 @@ export class PostgresNames {
   lockKey(job: 'migrate' | 'add' | 'trim' | 'fold'): string {
     return `hashtext('nest-task-queue:${job}'), hashtext(${literal(this.schemaName)})`;
   }
+
+  /** The advisory lock key of one handler's limits (deployments), as SQL; `handler` is a SQL expression. */
+  handlerLockKey(handler: string): string {
+    return `hashtext(${literal(`nest-task-queue:handler:${this.schemaName}`)}), hashtext(${handler})`;
+  }
 }
 
 /** A SQL string literal (the names checked by `isSchemaName` need no escaping; this is for safety). */

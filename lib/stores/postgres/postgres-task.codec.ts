@@ -29,6 +29,8 @@ export interface TaskRow {
   run_on_failure?: boolean;
   waiting_for?: string[] | null;
   progress?: string | null;
+  // deployments (issue 10)
+  rate_limit_key?: string | null;
 }
 
 /** A worker's report as the finish function reads it. */
@@ -66,6 +68,7 @@ export function encodeTasks(tasks: NewTask[], offset: number): string {
       metadata: task.metadata,
       depends_on: task.dependsOn,
       run_on_failure: task.onDependencyFailure === 'run' || undefined,
+      rate_limit_key: task.rateLimitKey,
     })),
   );
 }
@@ -132,6 +135,7 @@ export function decodeRow(row: TaskRow, offset: number): TaskRecord {
     if (row.waiting_for !== undefined) record.waitingFor = row.waiting_for ?? [];
   }
   if (row.progress != null) record.progress = parseJson(row.progress);
+  if (row.rate_limit_key != null) record.rateLimitKey = row.rate_limit_key;
   return record;
 }
 

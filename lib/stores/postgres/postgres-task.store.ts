@@ -16,7 +16,9 @@ import type {
   StoreSignal,
   TaskCounts,
 } from '../../interfaces/task-store.interface.js';
+import type { PauseState, WorkerRecord } from '../../interfaces/deployment-store.interface.js';
 import { PostgresAdder } from './postgres-adder.js';
+import { PostgresDeployments } from './postgres-deployments.js';
 import { PostgresAnnouncer } from './postgres-announcer.js';
 import { readBacklog } from './postgres-backlog.reader.js';
 import { measureClockOffset } from '../shared/clock-offset.js';
@@ -65,6 +67,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   readonly serialization = 'json' as const;
   readonly supportsTransactions = true;
   readonly supportsDependencies = true;
+  readonly supportsDeployments = true;
   readonly pollInterval: number;
 
   private readonly names: PostgresNames;
@@ -79,6 +82,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   private readonly adder: PostgresAdder;
   private readonly maintenance: PostgresMaintenance;
   private readonly migrator: PostgresMigrator;
+  private readonly deployments: PostgresDeployments;
   private readonly leaseRecovery: PostgresLeaseRecovery;
   /** ms to add to this machine's times to get the database's (0 unless the clocks differ noticeably). */
   private readonly clock = { offset: 0 };
@@ -107,6 +111,7 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     });
     this.adder = new PostgresAdder(this.runner, origin, this.clock, (inMs) => this.wake(inMs));
     this.migrator = new PostgresMigrator(this.names, this.queries);
+    this.deployments = new PostgresDeployments(this.runner, origin, this.clock, (inMs) => this.wake(inMs));
     this.leaseRecovery = new PostgresLeaseRecovery(this.runner, this.signals, this.leaseTime, (count) =>
       this.logger?.log(PostgresMessages.leasesRecovered(count)),
     );
@@ -189,13 +194,12 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
     return tasks.length === 0 ? [] : this.adder.add(tasks, options.maxPending, options.transaction);
   }
 
+  /** One call of the per-handler claim (sql/deployments.sql.ts); without `handlers`, of every handler. */
   async claim(request: ClaimRequest): Promise<ClaimBatch> {
     await this.leaseRecovery.beforeClaim();
-    const rows = await this.runner.run<TaskRow & { seq: number; next_due_ms: number | null }>('claim', 'claim', [
-      request.limit,
-      this.leaseTime,
-      request.workerId,
-    ]);
+    const { limit, workerId, handlers } = request;
+    const values = [limit, this.leaseTime, workerId, handlers === undefined ? null : JSON.stringify(handlers)];
+    const rows = await this.runner.run<TaskRow & { seq: number; next_due_ms: number | null }>('claim', 'claim', values);
     const nextDue = rows[0]?.next_due_ms ?? null;
     const claimed = rows.filter((row) => row.id !== null);
     claimed.sort((a, b) => b.priority - a.priority || a.run_at - b.run_at || a.seq - b.seq);
@@ -361,6 +365,38 @@ export class PostgresTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   // --- end of recurring schedules ---
+
+  // --- deployments (issue 10): postgres-deployments.ts, sql/deployments.sql.ts ---
+
+  postpone(lease: Lease, delayMs: number): Promise<boolean> {
+    return this.deployments.postpone(lease, delayMs);
+  }
+
+  setPaused(handler: string | null, paused: boolean): Promise<void> {
+    return this.deployments.setPaused(handler, paused);
+  }
+
+  getPaused(): Promise<PauseState> {
+    return this.deployments.getPaused();
+  }
+
+  heartbeatWorker(worker: Omit<WorkerRecord, 'lastSeenAt'>, ttlMs: number): Promise<void> {
+    return this.deployments.heartbeatWorker(worker, ttlMs);
+  }
+
+  removeWorker(workerId: string): Promise<void> {
+    return this.deployments.removeWorker(workerId);
+  }
+
+  listWorkers(): Promise<WorkerRecord[]> {
+    return this.deployments.listWorkers();
+  }
+
+  dueHandlers(): Promise<string[]> {
+    return this.deployments.dueHandlers();
+  }
+
+  // --- end of deployments ---
 
   // --- flows (issue 12): sql/flows.sql.ts ---
   async watch(taskId: string): Promise<TaskRecord | undefined> {

@@ -1,6 +1,7 @@
 import type { PostgresNames } from './postgres-names.js';
 import { addSql } from './sql/add.sql.js';
 import { cancelSql } from './sql/cancel.sql.js';
+import { deploymentsFunctionsSql, deploymentsTablesSql } from './sql/deployments.sql.js';
 import { countsSql } from './sql/counts.sql.js';
 import { finishOrderSql } from './sql/finish-order.sql.js';
 import { finishSql } from './sql/finish.sql.js';
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
   { version: 4, name: 'operators: retry, remove, purge', sql: operatorsMigrationSql },
   { version: 5, name: 'recurring schedules: their table, and one function per change', sql: recurringSql },
   { version: 6, name: 'flows: waiting status, dependencies, progress, watched tasks', sql: versionFlows },
+  { version: 7, name: 'deployments: per-handler claims and limits, pause, holds, workers', sql: versionDeployments },
   {
     version: 8,
     name: 'operators: remove and purge keep to the flows (dependents settled, dependencies kept)',
@@ -68,4 +70,11 @@ function version3(n: PostgresNames): string {
 function versionFlows(n: PostgresNames): string {
   const parts = [flowsTablesSql, flowsFunctionsSql, addSql, finishSql, cancelSql, retentionSql];
   return parts.map((part) => part(n)).join('\n');
+}
+
+/** Deployments (issue 10): rate-limit keys, per-handler indexes and tables, the per-handler claim; add, finish and cancel again. */
+function versionDeployments(n: PostgresNames): string {
+  return [deploymentsTablesSql, deploymentsFunctionsSql, addSql, finishSql, cancelSql]
+    .map((part) => part(n))
+    .join('\n');
 }

@@ -46,6 +46,16 @@ export class PostgresQueries {
   readonly watch: string;
   readonly progress: string;
   readonly getMany: string;
+  // Deployments (sql/deployments.sql.ts)
+  readonly postpone: string;
+  readonly pause: string;
+  readonly resume: string;
+  readonly paused: string;
+  readonly heartbeat: string;
+  readonly removeWorker: string;
+  readonly workers: string;
+  readonly dueHandlers: string;
+  readonly sweep: string;
 
   constructor(private readonly names: PostgresNames) {
     const s = (name: string) => names.of(name);
@@ -58,40 +68,31 @@ export class PostgresQueries {
       // Operators: the base of the last retry(), while it is this task's (sql/operators.sql.ts).
       'CASE WHEN t.retry_seq = t.seq THEN t.retry_base END AS retry_base',
       // flows (issue 12): waiting_for is read only for a task with dependencies
-      't.depends_on, t.run_on_failure, t.progress::text AS progress',
+      't.depends_on, t.run_on_failure, t.progress::text AS progress, t.rate_limit_key',
       `CASE WHEN t.depends_on IS NULL THEN NULL ELSE ARRAY(SELECT u.d FROM unnest(t.depends_on) WITH ORDINALITY AS u(d, i)
         JOIN ${s('tasks')} x ON x.id = u.d WHERE x.status IN ('waiting', 'pending', 'running') ORDER BY u.i) END AS waiting_for`,
     ].join(', ');
     const claimable = `t.status = 'pending' AND NOT t.blocked`;
-    // The distinct priorities of claimable tasks, highest first, one index probe each (a loose index scan).
-    const prios = `prios(p) AS (
-  (SELECT t.priority FROM ${s('tasks')} t WHERE ${claimable} ORDER BY t.priority DESC LIMIT 1)
+    // The (handler, priority) pairs of claimable tasks, one index probe each (a loose scan of tasks_handler_claimable).
+    const prios = `hs(h) AS (
+  (SELECT t.handler FROM ${s('tasks')} t WHERE ${claimable} ORDER BY t.handler LIMIT 1)
   UNION ALL
-  SELECT (SELECT t.priority FROM ${s('tasks')} t WHERE ${claimable} AND t.priority < prios.p ORDER BY t.priority DESC LIMIT 1)
+  SELECT (SELECT t.handler FROM ${s('tasks')} t WHERE ${claimable} AND t.handler > hs.h ORDER BY t.handler LIMIT 1) FROM hs WHERE hs.h IS NOT NULL
+), prios(h, p) AS (
+  SELECT hs.h, (SELECT t.priority FROM ${s('tasks')} t WHERE ${claimable} AND t.handler = hs.h ORDER BY t.priority DESC LIMIT 1)
+  FROM hs WHERE hs.h IS NOT NULL
+  UNION ALL
+  SELECT prios.h, (SELECT t.priority FROM ${s('tasks')} t WHERE ${claimable} AND t.handler = prios.h AND t.priority < prios.p
+    ORDER BY t.priority DESC LIMIT 1)
   FROM prios WHERE prios.p IS NOT NULL
 )`;
-    // The claim walks the claimable index once per priority, taking due tasks in (run_at, seq) order until the
-    // limit: O(priorities x log n + limit), however many tasks are delayed or queued behind partition heads.
-    // next_due_ms is NULL when nothing is delayed (greatest() ignores a NULL: unguarded, "none" would be 0).
+    // Every claim is one call of claim_handlers (sql/deployments.sql.ts): $4 the handlers and their limits as JSON,
+    // or NULL for any handler. It walks tasks_handler_claimable once per (handler, priority), taking due tasks in
+    // (run_at, seq) order: O(handlers x priorities x log n + limit), however many tasks are delayed, queued behind
+    // partition heads, or of handlers left out. It returns whole rows (task NULL: none claimed).
     this.claim = `
-WITH RECURSIVE ${prios}, picked AS (
-  SELECT c.id FROM prios CROSS JOIN LATERAL (
-    SELECT t.id FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at <= now()
-    ORDER BY t.run_at, t.seq LIMIT $1 FOR UPDATE SKIP LOCKED
-  ) c LIMIT $1
-), claimed AS (
-  UPDATE ${s('tasks')} t SET status = 'running', attempts = t.attempts + 1, started_at = now(), lease_token = gen_random_uuid()::text,
-    lease_until = now() + $2 * interval '1 millisecond', worker_id = $3
-  FROM picked WHERE t.id = picked.id
-  RETURNING t.*
-), next AS (
-  SELECT min(n.run_at) AS at FROM prios CROSS JOIN LATERAL (
-    SELECT t.run_at FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at > now() ORDER BY t.run_at LIMIT 1
-  ) n
-)
-SELECT (SELECT greatest(0, ceil(extract(epoch FROM next.at - now()) * 1000))::double precision FROM next WHERE next.at IS NOT NULL)
-  AS next_due_ms, c.*
-FROM (SELECT ${ASYNC_COMMIT}) one LEFT JOIN (SELECT t.seq::double precision AS seq, ${this.record} FROM claimed t) c ON true`;
+SELECT c.next_due_ms, t.seq::double precision AS seq, ${this.record}
+FROM ${s('claim_handlers')}($1::integer, $2::double precision, $3::text, $4::json) c LEFT JOIN LATERAL (SELECT (c.task).*) t ON true`;
     // Tokens are unique per claim, so "id in ids and token in tokens" is "the pair matches"; the caller checks pairs.
     this.renew = `
 WITH locked AS (SELECT t.id FROM ${s('tasks')} t WHERE t.id = ANY($1::text[]) AND t.lease_token = ANY($2::text[]) ORDER BY t.id FOR UPDATE),
@@ -103,13 +104,16 @@ UPDATE ${s('tasks')} t SET lease_until = now() + $3 * interval '1 millisecond' F
 WITH RECURSIVE ${prios}
 SELECT ${s('count_of')}('claimable')::double precision AS claimable,
   (SELECT count(*) FROM (SELECT 1 FROM prios CROSS JOIN LATERAL (
-    SELECT 1 FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at <= now() LIMIT $1) d LIMIT $1) d)::double precision AS due,
+    SELECT 1 FROM ${s('tasks')} t WHERE ${claimable} AND t.handler = prios.h AND t.priority = prios.p AND t.run_at <= now() LIMIT $1) d
+    LIMIT $1) d)::double precision AS due,
   (SELECT min(${s('ms')}(o.run_at)) FROM prios CROSS JOIN LATERAL (
-    SELECT t.run_at FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at <= now() ORDER BY t.run_at LIMIT 1) o) AS oldest_due`;
+    SELECT t.run_at FROM ${s('tasks')} t WHERE ${claimable} AND t.handler = prios.h AND t.priority = prios.p AND t.run_at <= now()
+    ORDER BY t.run_at LIMIT 1) o) AS oldest_due`;
     this.backlogDelayed = `
 WITH RECURSIVE ${prios}
 SELECT (SELECT coalesce(sum(d.n), 0) FROM prios CROSS JOIN LATERAL (
-    SELECT count(*) AS n FROM ${s('tasks')} t WHERE ${claimable} AND t.priority = prios.p AND t.run_at > now()) d)::double precision AS delayed`;
+    SELECT count(*) AS n FROM ${s('tasks')} t WHERE ${claimable} AND t.handler = prios.h AND t.priority = prios.p AND t.run_at > now()) d
+  )::double precision AS delayed`;
     this.get = `SELECT ${this.record} FROM ${s('tasks')} t WHERE t.id = $1`;
     this.list = `
 SELECT ${this.record} FROM ${s('tasks')} t
@@ -139,6 +143,30 @@ WHERE t.id = $1 AND t.lease_token = $2 AND t.status = 'running' RETURNING t.id`;
     // An admin query: it reads the table (the dashboard calls it a few times a minute at most).
     this.countsByHandler = `SELECT handler, status, count(*)::double precision AS n FROM ${s('tasks')} GROUP BY handler, status`;
     this.purge = `SELECT ${s('purge_finished')}($1::text[], $2::text, to_timestamp($3::double precision / 1000), $4::integer) AS removed`;
+    // Deployments (sql/deployments.sql.ts)
+    this.postpone = `SELECT postponed, wake_ms FROM ${s('postpone_task')}($1::text, $2::text, $3::double precision, $4::text)`;
+    this.pause = `INSERT INTO ${s('paused')} (handler) VALUES ($1::text) ON CONFLICT (handler) DO NOTHING`;
+    this.resume = `DELETE FROM ${s('paused')} WHERE handler = $1::text`;
+    this.paused = `SELECT handler FROM ${s('paused')} ORDER BY handler COLLATE "C"`;
+    // A heartbeat also drops the workers whose ttl ran out (a handful of rows).
+    this.heartbeat = `
+WITH gone AS (DELETE FROM ${s('workers')} w WHERE w.expires_at < now() AND w.id <> $1::text)
+INSERT INTO ${s('workers')} AS w (id, hostname, pid, handlers, concurrency, running, started_at, last_seen_at, expires_at)
+SELECT $1::text, $2::text, $3::integer, $4::text[], $5::integer, $6::integer, $7::double precision, now(),
+  now() + $8::double precision * interval '1 millisecond'
+FROM (SELECT ${ASYNC_COMMIT}) async
+ON CONFLICT (id) DO UPDATE SET hostname = EXCLUDED.hostname, pid = EXCLUDED.pid, handlers = EXCLUDED.handlers,
+  concurrency = EXCLUDED.concurrency, running = EXCLUDED.running, started_at = EXCLUDED.started_at,
+  last_seen_at = EXCLUDED.last_seen_at, expires_at = EXCLUDED.expires_at`;
+    this.removeWorker = `DELETE FROM ${s('workers')} WHERE id = $1::text`;
+    this.workers = `SELECT id, hostname, pid, handlers, concurrency, running, started_at, ${s('ms')}(last_seen_at) AS last_seen_at
+FROM ${s('workers')} WHERE expires_at > now() ORDER BY id COLLATE "C"`;
+    // Handlers with due claimable tasks: a loose scan of tasks_handler_claimable, by handler then priority.
+    this.dueHandlers = `
+WITH RECURSIVE ${prios}
+SELECT DISTINCT prios.h AS handler FROM prios WHERE prios.p IS NOT NULL AND (SELECT t.run_at FROM ${s('tasks')} t
+  WHERE ${claimable} AND t.handler = prios.h AND t.priority = prios.p ORDER BY t.run_at LIMIT 1) <= now()`;
+    this.sweep = `SELECT ${s('sweep_deployments')}($1::integer)`;
     // Recurring schedules: a schedule's columns, its definition as JSON text.
     const schedule =
       'r.key, r.handler, r.definition::text AS definition, r.fingerprint, r.next_run_at, r.last_run_at, r.last_task_id, ' +

@@ -7,20 +7,22 @@ const REPLACE_FINISHED = `ON CONFLICT (id) DO UPDATE SET
       created_at = EXCLUDED.created_at, started_at = NULL, finished_at = NULL, attempts = 0, max_retries = EXCLUDED.max_retries,
       timeout_ms = EXCLUDED.timeout_ms, retry_strategy = EXCLUDED.retry_strategy, last_error = NULL, result = NULL,
       metadata = EXCLUDED.metadata, lease_token = NULL, lease_until = NULL, worker_id = NULL,
-      depends_on = EXCLUDED.depends_on, run_on_failure = EXCLUDED.run_on_failure, unfinished = NULL, watched = false, progress = NULL
+      depends_on = EXCLUDED.depends_on, run_on_failure = EXCLUDED.run_on_failure, unfinished = NULL, watched = false, progress = NULL,
+      rate_limit_key = EXCLUDED.rate_limit_key
     WHERE t.status IN ('succeeded', 'failed', 'cancelled') AND t.lease_token IS NULL`;
 
 /** The insert of the JSON rows, with `onConflict`, gathering what the function returns. */
 function insert(s: (name: string) => string, onConflict: string): string {
   return `WITH ins AS (
       INSERT INTO ${s('tasks')} AS t (id, handler, name, args, blocked, priority, partition_key, run_at, created_at, max_retries, timeout_ms,
-        retry_strategy, metadata, status, depends_on, run_on_failure)
+        retry_strategy, metadata, status, depends_on, run_on_failure, rate_limit_key)
       SELECT x.id, x.handler, x.name, CASE WHEN x.args_null THEN 'null'::jsonb ELSE x.args END, x.partition_key IS NOT NULL, x.priority,
         x.partition_key, to_timestamp(x.run_at / 1000), to_timestamp(x.created_at / 1000), x.max_retries, x.timeout, x.retry_strategy, x.metadata,
-        CASE WHEN x.depends_on IS NULL THEN 'pending' ELSE 'waiting' END, x.depends_on, coalesce(x.run_on_failure, false)
+        CASE WHEN x.depends_on IS NULL THEN 'pending' ELSE 'waiting' END, x.depends_on, coalesce(x.run_on_failure, false),
+        x.rate_limit_key
       FROM json_to_recordset(p_tasks) AS x(id text, handler text, name text, args jsonb, args_null boolean, priority double precision,
         partition_key text, run_at double precision, created_at double precision, max_retries integer, timeout double precision,
-        retry_strategy jsonb, metadata jsonb, depends_on text[], run_on_failure boolean)
+        retry_strategy jsonb, metadata jsonb, depends_on text[], run_on_failure boolean, rate_limit_key text)
       ${onConflict}
       RETURNING t.id, t.partition_key, t.run_at, t.status
     )

@@ -34,6 +34,8 @@ BEGIN
       WHERE id = p_id AND status = 'running' RETURNING * INTO v_row;
       IF FOUND THEN
         PERFORM pg_notify('${n.channel}', p_origin || '|c|' || p_id);
+        -- Deployments: its globalConcurrency slot is free (sql/deployments.sql.ts).
+        PERFORM ${s('wake')}('', ${s('free_slots')}(ARRAY[v_row.handler]), true);
         IF v_row.in_flow OR v_row.watched THEN
           PERFORM ${s('wake')}('', ${s('settle_flows')}(ARRAY[p_id]), true);
         END IF;

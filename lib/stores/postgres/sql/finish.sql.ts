@@ -18,6 +18,7 @@ DECLARE
   v_release text[];
   v_at timestamptz;
   v_flows text[];
+  v_handlers text[];
 BEGIN
   -- Rows are found by "id = ANY(array)" (the primary key, whatever the planner thinks of the JSON).
   SELECT array_agg(r.id), array_agg(r.token) INTO v_ids, v_tokens FROM json_to_recordset(p_reports) AS r(id text, token text);
@@ -43,18 +44,23 @@ BEGIN
       run_at = CASE WHEN t.status = 'running' AND r.outcome = 'retry' THEN now() + r.retry_ms * interval '1 millisecond' ELSE t.run_at END,
       lease_token = NULL, lease_until = NULL
     FROM r WHERE t.id = ANY(v_ids) AND t.id = r.id AND t.lease_token = r.token
-    RETURNING t.id, t.status, t.partition_key, t.run_at, t.in_flow OR t.watched AS flow
+    RETURNING t.id, t.status, t.partition_key, t.run_at, t.in_flow OR t.watched AS flow, t.handler
   )
   SELECT array_agg(id) FILTER (WHERE status <> 'cancelled'), array_agg(id) FILTER (WHERE status = 'cancelled'),
     array_agg(DISTINCT partition_key) FILTER (WHERE partition_key IS NOT NULL AND status <> 'pending'),
-    min(run_at) FILTER (WHERE status = 'pending'), array_agg(id) FILTER (WHERE flow AND status IN ('succeeded', 'failed'))
-  INTO accepted, settled, v_release, v_at, v_flows FROM done;
+    min(run_at) FILTER (WHERE status = 'pending'), array_agg(id) FILTER (WHERE flow AND status IN ('succeeded', 'failed')),
+    array_agg(DISTINCT handler)
+  INTO accepted, settled, v_release, v_at, v_flows, v_handlers FROM done;
   IF v_release IS NOT NULL THEN
     v_at := least(v_at, ${s('rehead')}(v_release));
   END IF;
   -- Flows: only tasks with dependencies, dependents or a waiter (flows.sql.ts).
   IF v_flows IS NOT NULL THEN
     v_at := least(v_at, ${s('settle_flows')}(v_flows));
+  END IF;
+  -- Deployments: a globalConcurrency slot is free (sql/deployments.sql.ts).
+  IF v_handlers IS NOT NULL THEN
+    v_at := least(v_at, ${s('free_slots')}(v_handlers));
   END IF;
   accepted := coalesce(accepted, '{}');
   settled := coalesce(settled, '{}');
