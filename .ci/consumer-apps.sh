@@ -3,10 +3,12 @@
 # - nest12-esm: an ESM Nest 12 app with none of the optional peers; its TypeScript file type-checks the root with
 #   skipLibCheck off (the root's types must not need a driver's or observability peer's), and it imports the root
 #   and the subpaths. Its test/ holds the README's vitest example (vitest pinned; no install scripts), which it
-#   type-checks and runs with fake timers against the tarball.
+#   type-checks and runs with fake timers against the tarball. It mounts the dashboard on Express.
 # - nest11-cjs: a CommonJS Nest 11 app (what `nest new` made until Nest 12) with every optional peer; it
 #   type-checks the subpaths as CommonJS (node10, node16) and ESM, and runs on the in-memory, Redis and PostgreSQL
-#   stores with Prometheus metrics, taken from the subpaths through require().
+#   stores with Prometheus metrics, taken from the subpaths through require(), and mounts the dashboard
+#   (`nest-task-queue/dashboard`) on Express. Both check the dashboard over HTTP (nest11-cjs/dashboard-check.js):
+#   a refusing guard, the page and its script, the JSON API, an action with the CSRF pair.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"

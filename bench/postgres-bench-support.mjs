@@ -1,10 +1,22 @@
 // Helpers of the PostgreSQL benchmark: the three contenders set up the same way, each in its own schema of
 // one database (dropped before and after), and a fast way to give each 1,000,000 delayed rows.
-import PgBoss from 'pg-boss';
-import { Logger as GraphileLogger, makeWorkerUtils, run as runGraphile } from 'graphile-worker';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { TaskQueue } from '../dist/esm/index.js';
 import { PostgresTaskStore } from '../dist/esm/stores/postgres/index.js';
+
+// The newest peers that run on this Node: pg-boss 12 and graphile-worker 0.18 need Node 22 (their aliases in
+// package.json), pg-boss 10 and graphile-worker 0.17 run on 20.
+const modernNode = Number(process.versions.node.split('.')[0]) >= 22;
+const PG_BOSS = modernNode ? 'pg-boss-12' : 'pg-boss';
+const GRAPHILE = modernNode ? 'graphile-worker-018' : 'graphile-worker';
+const pgBossModule = await import(PG_BOSS);
+const PgBoss = pgBossModule.PgBoss ?? pgBossModule.default;
+const { Logger: GraphileLogger, makeWorkerUtils, run: runGraphile } = await import(GRAPHILE);
+const versionOf = (name) =>
+  JSON.parse(readFileSync(new URL(`node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
+/** The peers' versions, for the output. */
+export const PEERS = `pg-boss ${versionOf(PG_BOSS)}, graphile-worker ${versionOf(GRAPHILE)}`;
 
 export const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** BENCH_SCHEMA_PREFIX keeps runs of several checkouts on one database apart. */
@@ -54,7 +66,7 @@ export async function openOurs({ concurrency, handler, worker = true, fresh = tr
 }
 
 /**
- * pg-boss 10. Its work() loop waits out the polling interval (0.5 s at least) after every fetch, which caps a
+ * pg-boss (10 on Node 20, 12 on Node 22+). Its work() loop waits out the polling interval (0.5 s at least) after every fetch, which caps a
  * worker at batchSize jobs per 0.5 s; so we drive its fetch() and complete() in a tight loop instead, the
  * fastest way to run pg-boss we know: up to `concurrency` jobs fetched per call (its SKIP LOCKED batch fetch),
  * run at once, and completed with one call per batch without waiting for it, as work() does (at most 4
@@ -99,7 +111,14 @@ export async function openPgBoss({ concurrency, handler, worker = true }) {
   const options = (runAt) => (runAt === undefined ? undefined : { startAfter: new Date(runAt) });
   return {
     addOne: (args, runAt) => boss.send(QUEUE, args, options(runAt)),
-    addMany: (items) => boss.insert(items.map(({ args, runAt }) => ({ name: QUEUE, data: args, ...options(runAt) }))),
+    // pg-boss 10 takes the queue's name in each job; 11 and later as the first argument.
+    addMany: (items) =>
+      modernNode
+        ? boss.insert(
+            QUEUE,
+            items.map(({ args, runAt }) => ({ data: args, ...options(runAt) })),
+          )
+        : boss.insert(items.map(({ args, runAt }) => ({ name: QUEUE, data: args, ...options(runAt) }))),
     claimOne: async () => (await boss.fetch(QUEUE, { batchSize: 1 }))?.[0],
     complete: (job) => boss.complete(QUEUE, job.id),
     close: async () => {
@@ -111,7 +130,7 @@ export async function openPgBoss({ concurrency, handler, worker = true }) {
   };
 }
 
-/** graphile-worker 0.17 with its defaults (one job per fetch, one completion per job), LISTEN/NOTIFY. */
+/** graphile-worker (0.17 on Node 20, 0.18 on Node 22+) with its defaults (one job per fetch, one completion per job), LISTEN/NOTIFY. */
 export async function openGraphile({ concurrency, handler, worker = true }) {
   await dropSchema(SCHEMAS.graphile);
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: Math.min(20, concurrency + 2) });

@@ -3,7 +3,7 @@
 // latency with 1,000,000 delayed rows in the table. Our side is the engine (TaskQueue) without Nest.
 // Run: npm run bench:postgres (builds first). BENCH_QUICK=1 for a short run (100,000 delayed rows).
 import { percentiles, printTable, ratio } from './bench-format.mjs';
-import { NAMES, OPENERS } from './postgres-bench-support.mjs';
+import { NAMES, OPENERS, PEERS, POSTGRES_URL } from './postgres-bench-support.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const COUNT = 20_000;
@@ -123,6 +123,9 @@ async function claimLatency(side) {
 }
 
 async function main() {
+  console.log(
+    `node ${process.version}, ${PEERS}, PostgreSQL at ${POSTGRES_URL.replace(/\/\/[^@]*@/, '//')}, ${new Date().toISOString()}${quick ? ', quick run' : ''}`,
+  );
   if (ONLY.has('e2e')) await throughputTable();
   if (ONLY.has('adds')) await addsTable();
   if (ONLY.has('claims')) await claimsTable();

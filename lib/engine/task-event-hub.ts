@@ -1,6 +1,7 @@
 import type { TaskContext } from '../interfaces/task-handler.interface.js';
 import type { TaskEvent, TaskEventSubject, TaskEventType, TaskObserver } from '../interfaces/task-event.interface.js';
 import type { NewTask, TaskError } from '../interfaces/task-record.interface.js';
+import { TASK_METRICS_SINK, type TaskMetricsSink, type WithTaskMetricsSink } from './task-metrics.sink.js';
 
 /**
  * Fans task events out to observers, and applies their schedule-time stamps and execution wrappers.
@@ -8,6 +9,9 @@ import type { NewTask, TaskError } from '../interfaces/task-record.interface.js'
  */
 export class TaskEventHub {
   private observers: TaskObserver[] = [];
+  /** Observers that take events as objects; the library's metrics take them through their sinks instead. */
+  private eventObservers: TaskObserver[] = [];
+  private sinks: TaskMetricsSink[] = [];
   private listening = false;
   private stamps = false;
   private wraps = false;
@@ -33,14 +37,20 @@ export class TaskEventHub {
   }
 
   scheduled(task: TaskEventSubject, runAt: Date): void {
+    for (const sink of this.sinks) sink.scheduled(task.handler);
+    if (this.eventObservers.length === 0) return;
     this.emit('scheduled', task, 0, runAt, undefined, undefined, undefined, undefined, undefined);
   }
 
   started(task: TaskEventSubject, attempt: number, lateness: number): void {
+    for (const sink of this.sinks) sink.started(task.handler, lateness > 0 ? lateness : 0);
+    if (this.eventObservers.length === 0) return;
     this.emit('started', task, attempt, undefined, lateness, undefined, undefined, undefined, undefined);
   }
 
   succeeded(task: TaskEventSubject, attempt: number, duration: number): void {
+    for (const sink of this.sinks) sink.ended(task.handler, 'succeeded', duration);
+    if (this.eventObservers.length === 0) return;
     this.emit('succeeded', task, attempt, undefined, undefined, duration, undefined, undefined, undefined);
   }
 
@@ -52,14 +62,19 @@ export class TaskEventHub {
     willRetry: boolean,
     retryAt: Date | undefined,
   ): void {
+    for (const sink of this.sinks) sink.ended(task.handler, willRetry ? 'retried' : 'failed', duration);
+    if (this.eventObservers.length === 0) return;
     this.emit('failed', task, attempt, undefined, undefined, duration, error, willRetry, retryAt);
   }
 
   cancelled(task: TaskEventSubject, attempt: number): void {
+    for (const sink of this.sinks) sink.ended(task.handler, 'cancelled', undefined);
+    if (this.eventObservers.length === 0) return;
     this.emit('cancelled', task, attempt, undefined, undefined, undefined, undefined, undefined, undefined);
   }
 
   progress(task: TaskEventSubject, attempt: number, value: unknown): void {
+    if (this.eventObservers.length === 0) return;
     this.emit('progress', task, attempt, undefined, undefined, undefined, undefined, undefined, undefined, value);
   }
 
@@ -95,9 +110,9 @@ export class TaskEventHub {
       retryAt,
       progress,
     };
-    for (const observer of this.observers) {
+    for (const observer of this.eventObservers) {
       try {
-        observer.onTaskEvent?.(event, task);
+        observer.onTaskEvent!(event, task);
       } catch {
         // An observer's bug must not fail the task or the worker.
       }
@@ -132,7 +147,10 @@ export class TaskEventHub {
 
   private update(observers: TaskObserver[]): void {
     this.observers = observers;
-    this.listening = observers.some((o) => o.onTaskEvent !== undefined);
+    const sinkOf = (o: TaskObserver) => (o as WithTaskMetricsSink)[TASK_METRICS_SINK];
+    this.sinks = observers.map(sinkOf).filter((sink) => sink !== undefined);
+    this.eventObservers = observers.filter((o) => o.onTaskEvent !== undefined && sinkOf(o) === undefined);
+    this.listening = this.sinks.length > 0 || this.eventObservers.length > 0;
     this.stamps = observers.some((o) => o.stampMetadata !== undefined);
     this.wraps = observers.some((o) => o.wrapExecution !== undefined);
   }

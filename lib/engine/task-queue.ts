@@ -195,18 +195,31 @@ export class TaskQueue {
   /** A failed or cancelled task runs again, due now, with a fresh retry budget. True if re-queued. */
   async retry(taskId: string): Promise<boolean> {
     if (!canBeAnId(taskId)) return false;
-    const retried = await this.call('retry', () => TaskOperators.retry(this.options.store, taskId));
+    const { store } = this.options;
+    // A retried task is scheduled again, for observers and metrics too. What the event names (handler, metadata)
+    // a retry does not change: read first, so that the event goes out as the store answers (as schedule()'s do),
+    // before this worker's claim can start the task.
+    const subject = this.events.active ? await this.call('retry', () => store.get(taskId)) : undefined;
+    const retried = await this.call('retry', () =>
+      TaskOperators.retry(store, taskId).then((done) => {
+        if (done && subject !== undefined) this.events.scheduled(subject, new Date());
+        return done;
+      }),
+    );
     if (retried) this.logger.debug(`Task ${taskId} retried by an operator`);
     return retried;
   }
 
-  /** Deletes a task that is not running. True if removed; false if running or unknown. */
+  /**
+   * Deletes a task that is not running (a waiting or pending one is cancelled as it goes: its dependents settle).
+   * True if removed; false if running, unknown, or finished while an unfinished task depends on it.
+   */
   async remove(taskId: string): Promise<boolean> {
     if (!canBeAnId(taskId)) return false;
     return this.call('remove', () => TaskOperators.remove(this.options.store, taskId));
   }
 
-  /** Removes finished tasks matching the query, in batches on durable stores; resolves to how many. */
+  /** Removes finished tasks matching the query (none an unfinished task depends on), in batches; how many. */
   purge(query: PurgeQuery): Promise<number> {
     return this.call('purge', () => TaskOperators.purge(this.options.store, query));
   }

@@ -158,11 +158,18 @@ export interface ITaskStore extends RecurringStoreMethods, DeploymentStoreMethod
    * its partition's due tasks. True if re-queued; false if unknown or not in such a state.
    */
   retry?(taskId: string): Promise<boolean>;
-  /** Deletes a pending or finished task that no worker holds. True if removed; false if running or unknown. */
+  /**
+   * Deletes a task that no worker holds, in one atomic operation. A waiting or pending one (it never runs) is
+   * settled as `cancel` would settle it before it goes: the next task of its partition may go, its dependents
+   * follow their `onDependencyFailure` as for a cancelled dependency, and it no longer holds its own dependencies.
+   * A finished one goes unless an unfinished task depends on it (kept for it, as retention keeps it).
+   * True if removed; false if running, held by a worker (cancelled while running), unknown, or so kept.
+   */
   remove?(taskId: string): Promise<boolean>;
   /**
-   * Deletes finished tasks matching the query (none that a worker still holds), in batches so that no call
-   * holds the store for long. Returns how many were removed. The query is valid (the engine checks it).
+   * Deletes finished tasks matching the query, in batches so that no call holds the store for long; it skips
+   * those a worker still holds and those an unfinished task depends on (as retention does: a later purge takes
+   * them once that one finished). Returns how many were removed. The query is valid (the engine checks it).
    */
   purge?(query: PurgeQuery): Promise<number>;
   /**

@@ -85,19 +85,25 @@ export class TaskScheduler {
    * A `failed` or `cancelled` task becomes `pending`, due now, with a fresh retry budget (`maxRetries` again;
    * `attempts` keeps counting the total); a partition task queues behind its partition's due tasks. True if
    * re-queued; false if unknown, or not failed or cancelled (or cancelled while running and not yet stopped).
+   * A re-queued task is scheduled again: this process emits a `scheduled` event for it.
    */
   retry(taskId: string): Promise<boolean> {
     return this.queue.retry(taskId);
   }
 
-  /** Deletes a task that is not running (a pending one never runs). True if removed; false if running or unknown. */
+  /**
+   * Deletes a task that is not running. A waiting or pending one never runs: it is cancelled as it goes, so its
+   * dependents (`dependsOn`) follow their `onDependencyFailure` as for a cancelled dependency. True if removed;
+   * false if running, unknown, or finished while an unfinished task depends on it (it is kept for that task).
+   */
   remove(taskId: string): Promise<boolean> {
     return this.queue.remove(taskId);
   }
 
   /**
    * Removes the finished tasks matching `status` (required), `handler` and `finishedBefore`; resolves to how many.
-   * Durable stores remove them in batches, never in one long delete holding locks.
+   * Tasks an unfinished task depends on are skipped (a later purge takes them). Durable stores remove them in
+   * batches, never in one long delete holding locks.
    */
   purge(query: PurgeQuery): Promise<number> {
     return this.queue.purge(query);

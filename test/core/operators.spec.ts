@@ -5,6 +5,7 @@ import {
   StoreOperationUnsupportedError,
   TaskHandler,
   TaskStatus,
+  UnknownTaskError,
   type ITaskHandler,
   type ITaskStore,
   type TaskContext,
@@ -54,6 +55,32 @@ describe('TaskScheduler.retry()', () => {
     expect(await scheduler.getTask(id)).toMatchObject({ status: TaskStatus.Succeeded, result: 'done' });
     expect(await scheduler.retry(id)).toBe(false);
   });
+
+  it('emits a scheduled event, before the attempts it leads to, so observers see the task again', async () => {
+    const { scheduler, app: nest } = await start();
+    const id = await scheduler.schedule('flaky', {}, { metadata: { tenant: 't1' } });
+    await finished(id, 'failed', 2);
+    nest.get(Switch).failing = false;
+    const before = Date.now();
+    expect(await scheduler.retry(id)).toBe(true);
+    await finished(id, 'succeeded', 3);
+    const events = app!.events.filter((e) => e.taskId === id);
+    expect(events.map((e) => [e.type, e.attempt])).toEqual([
+      ['scheduled', 0],
+      ['started', 1],
+      ['failed', 1],
+      ['started', 2],
+      ['failed', 2],
+      ['scheduled', 0],
+      ['started', 3],
+      ['succeeded', 3],
+    ]);
+    expect(events[5]).toMatchObject({ handler: 'flaky', runAt: expect.any(Date) });
+    expect(events[5]!.runAt!.getTime()).toBeGreaterThanOrEqual(before);
+    // Nothing is scheduled when nothing was re-queued.
+    expect(await scheduler.retry(id)).toBe(false);
+    expect(app!.events.filter((e) => e.taskId === id && e.type === 'scheduled')).toHaveLength(2);
+  });
 });
 
 describe('TaskScheduler.remove() and purge()', () => {
@@ -63,6 +90,23 @@ describe('TaskScheduler.remove() and purge()', () => {
     expect(await scheduler.remove(id)).toBe(true);
     expect(await scheduler.getTask(id)).toBeUndefined();
     expect(await scheduler.remove(id)).toBe(false);
+  });
+
+  it('removes a waiting task of a flow: its dependent is cancelled, and waitFor on it ends', async () => {
+    const { scheduler } = await start();
+    const first = await scheduler.schedule('flaky', {}, { delay: 60_000 });
+    const waiting = await scheduler.schedule('flaky', {}, { dependsOn: [first] });
+    const last = await scheduler.schedule('flaky', {}, { dependsOn: [waiting] });
+    const awaited = scheduler.waitFor(waiting);
+    expect(await scheduler.remove(waiting)).toBe(true);
+    // Removed as a cancelled task: a waiter that read it on its way out sees that, a later one finds it gone.
+    const outcome = await awaited.then(
+      (task) => task.status,
+      (error: unknown) => (error instanceof UnknownTaskError ? 'gone' : error),
+    );
+    expect(['cancelled', 'gone']).toContain(outcome);
+    expect(await scheduler.waitFor(last)).toMatchObject({ status: TaskStatus.Cancelled });
+    expect(await scheduler.counts()).toMatchObject({ waiting: 0, pending: 1, cancelled: 1 });
   });
 
   it('purges finished tasks of a status and refuses a query that names no finished status', async () => {

@@ -80,6 +80,18 @@ describe('PrometheusTaskMetrics', () => {
     for (const id of [...ids, later, 'customer-42']) expect(text).not.toContain(id);
   });
 
+  it('counts a retried task as scheduled again', async () => {
+    await queue.start();
+    const id = await queue.schedule('flaky');
+    await queue.whenIdle();
+    expect((await scrape()).value('task_queue_tasks_scheduled_total', { handler: 'flaky' })).toBe(1);
+    expect(await queue.retry(id)).toBe(true);
+    await queue.whenIdle();
+    const m = await scrape();
+    expect(m.value('task_queue_tasks_scheduled_total', { handler: 'flaky' })).toBe(2);
+    expect(m.value('task_queue_tasks_total', { handler: 'flaky', outcome: 'failed' })).toBe(2);
+  });
+
   it('keeps histogram buckets cumulative', async () => {
     await queue.start();
     for (let i = 0; i < 3; i++) await queue.schedule('ok');

@@ -21,7 +21,7 @@ export async function describeDeploymentsMultiProcess<S extends ITaskStore, O ex
   describeStore(`${target.Store.name}: deployments across processes`, () => scenarios(target));
 }
 
-type Args = { ms?: number } | undefined;
+type Args = { ms?: number; slowDown?: number } | undefined;
 const Alpha = defineTask<Args>('alpha');
 const Beta = defineTask<Args>('beta');
 const Gamma = defineTask<Args>('gamma');
@@ -29,9 +29,13 @@ const Delta = defineTask<Args>('delta');
 const Orphan = defineTask<Args>('orphan');
 const Capped = defineTask<Args>('capped');
 const Limited = defineTask<Args>('limited');
+/** Its tasks name their tenant (`rateLimitKey`), which needs a `rateLimit`: the contract says so in every process. */
+const PARTNER_DEFAULTS = { rateLimit: { limit: 1_000, interval: 1_000 } };
+const Partner = defineTask<Args>('partner', PARTNER_DEFAULTS);
 
 interface HandlerSpec {
   name: string;
+  defaults?: object;
   options?: object;
 }
 const only = (...names: string[]): HandlerSpec[] => names.map((name) => ({ name }));
@@ -143,6 +147,30 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
     // 21 starts within 1 s would put the 21st less than 1,000 ms after the first of them.
     for (let i = 0; i + 20 < starts.length; i++) expect(starts[i + 20]! - starts[i]!).toBeGreaterThanOrEqual(1_000);
     expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(2_000);
+  }, 60_000);
+
+  it('RateLimitedError holds its key back in every process without using up a retry; another key runs meanwhile', async () => {
+    const partner = [{ name: 'partner', defaults: PARTNER_DEFAULTS }];
+    await Promise.all([start(partner), start(partner), start(partner)]);
+    const first = await producer.schedule(Partner, { slowDown: 3_000 }, { rateLimitKey: 'tenant-1' });
+    const postponed = await eventually(
+      async () => (await producer.getTask(first))!,
+      (task) => task.status === TaskStatus.Pending && task.attempts === 1,
+      20_000,
+    );
+    // Pending again until its runAt, and its key held as long (both on the store's clock).
+    const heldUntil = postponed.runAt.getTime();
+    const [sameKey, otherKey] = await producer.scheduleMany([
+      { handler: Partner, args: {}, options: { rateLimitKey: 'tenant-1' } },
+      { handler: Partner, args: {}, options: { rateLimitKey: 'tenant-2' } },
+    ]);
+    const other = await producer.waitFor(otherKey!, { timeout: 20_000 });
+    expect(other.startedAt!.getTime()).toBeLessThan(heldUntil);
+    const same = await producer.waitFor(sameKey!, { timeout: 20_000 });
+    expect(same.startedAt!.getTime()).toBeGreaterThanOrEqual(heldUntil);
+    const done = await producer.waitFor(first, { timeout: 20_000 });
+    expect(done).toMatchObject({ status: TaskStatus.Succeeded, attempts: 2, maxRetries: 0 });
+    expect(done.startedAt!.getTime()).toBeGreaterThanOrEqual(heldUntil);
   }, 60_000);
 
   it('a pause holds in every process and across a restart; resume runs the tasks at once', async () => {

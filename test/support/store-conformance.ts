@@ -190,7 +190,8 @@ export function describeStoreConformance(storeName: string, factory: StoreFactor
 
     it('claims a delayed task once it is due', async () => {
       const store = await open();
-      const task = newTask({ runAt: Date.now() + 150 });
+      // Far enough ahead that the add and the first claim land before it, even on a loaded machine.
+      const task = newTask({ runAt: Date.now() + 1_000 });
       await store.add([task]);
       expect((await claimAll(store)).tasks).toHaveLength(0);
       const claimed = await eventually(

@@ -19,8 +19,8 @@ export interface WorkerAppConfig {
   app?: string;
   /** recurring-worker-app.mjs: its @Recurring() declarations (dates as ISO strings). */
   recurring?: object[];
-  /** deployments-worker-app.mjs: the handlers it runs, each a contract with these handler options. */
-  handlers?: { name: string; options?: object }[];
+  /** deployments-worker-app.mjs: the handlers it runs, each a contract (with defaults) and handler options. */
+  handlers?: { name: string; defaults?: object; options?: object }[];
 }
 
 export interface WorkerMessage {

@@ -74,14 +74,19 @@ export function planStep(
   }
 }
 
-/** 'once': a last occurrence that started after `next` was due ran for the missed ones; else one runs now. */
+/**
+ * 'once': a last occurrence whose first attempt started after `next` was due ran for the missed ones; else one
+ * runs now. Only a first attempt's startedAt tells: a later attempt (the lease of a process that died before it
+ * stepped the schedule, taken over elsewhere) starts late however punctual the occurrence was, and `next` must
+ * still run.
+ */
 function runOnceForAll(
   timeline: RecurringTimeline,
   last: TaskRecord | undefined,
   next: number,
   now: number,
 ): PlannedStep {
-  if (last?.startedAt !== undefined && last.startedAt >= next) {
+  if (last?.startedAt !== undefined && last.attempts === 1 && last.startedAt >= next) {
     const future = timeline.after(now, next);
     return step(timeline, future, future, 'started', false, next);
   }

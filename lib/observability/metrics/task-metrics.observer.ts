@@ -1,4 +1,5 @@
 import type { TaskEvent, TaskObserver } from '../../interfaces/task-event.interface.js';
+import { TASK_METRICS_SINK, type TaskMetricsSink } from '../../engine/task-metrics.sink.js';
 import { outcomeOf, type TaskOutcome } from '../task-outcome.js';
 
 /**
@@ -7,6 +8,14 @@ import { outcomeOf, type TaskOutcome } from '../task-outcome.js';
  * without allocating (seconds, a fraction, would be boxed on every call). Exporters convert when they export.
  */
 export abstract class TaskMetricsObserver implements TaskObserver {
+  /** The engine calls these instead of `onTaskEvent` (no event objects; ~5% of a no-op task's cost otherwise). */
+  readonly [TASK_METRICS_SINK]: TaskMetricsSink = {
+    scheduled: (handler) => this.countScheduled(handler),
+    started: (handler, latenessMs) => this.recordStart(handler, latenessMs),
+    ended: (handler, outcome, durationMs) => this.recordEnd(handler, outcome, durationMs),
+  };
+
+  /** Events from elsewhere (a replayed stream, a test): the same updates as the sink's. */
   onTaskEvent(event: TaskEvent): void {
     if (event.type === 'scheduled') return this.countScheduled(event.handler);
     // Producers' clocks may run ahead of the worker's: never a negative lateness.

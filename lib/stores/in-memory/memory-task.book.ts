@@ -205,14 +205,19 @@ export class MemoryTaskBook {
     return true;
   }
 
+  /**
+   * A waiting or pending task is cancelled first (its partition moves on, its dependents follow their policy, its
+   * dependencies are no longer held by it), then forgotten; a finished one unfinished tasks depend on stays.
+   */
   remove(taskId: string): boolean {
     const task = this.tasks.get(taskId);
     if (task === undefined || task.status === TaskStatus.Running || task.leaseToken !== undefined) return false;
-    if (task.status === TaskStatus.Pending) {
-      const now = Date.now();
-      this.partitions.remove(task);
-      this.leavePartition(task, now);
-    } else this.retention.release(task);
+    if (task.status === TaskStatus.Pending || task.status === TaskStatus.Waiting) {
+      this.cancel(taskId);
+      // The cancel's retention may have dropped it already (a small maxCount).
+      if (this.tasks.get(taskId) !== task) return true;
+    } else if (this.dependencies.held(task)) return false;
+    this.retention.release(task);
     this.forget(task);
     return true;
   }
@@ -225,7 +230,7 @@ export class MemoryTaskBook {
     for (const task of this.tasks.values()) {
       if (!statuses.has(task.status) || task.leaseToken !== undefined) continue;
       if (query.handler !== undefined && task.handler !== query.handler) continue;
-      if (!(task.finishedAt! < before)) continue;
+      if (!(task.finishedAt! < before) || this.dependencies.held(task)) continue;
       this.retention.release(task);
       this.forget(task);
       removed++;

@@ -7,7 +7,7 @@ import { finishOrderSql } from './sql/finish-order.sql.js';
 import { finishSql } from './sql/finish.sql.js';
 import { flowsFunctionsSql, flowsTablesSql } from './sql/flows.sql.js';
 import { leasesSql } from './sql/leases.sql.js';
-import { operatorsMigrationSql } from './sql/operators.sql.js';
+import { operatorsMigrationSql, operatorsSql } from './sql/operators.sql.js';
 import { partitionsSql } from './sql/partitions.sql.js';
 import { recurringSql } from './sql/recurring.sql.js';
 import { retentionSql } from './sql/retention.sql.js';
@@ -35,6 +35,11 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
   { version: 5, name: 'recurring schedules: their table, and one function per change', sql: recurringSql },
   { version: 6, name: 'flows: waiting status, dependencies, progress, watched tasks', sql: versionFlows },
   { version: 7, name: 'deployments: per-handler claims and limits, pause, holds, workers', sql: versionDeployments },
+  {
+    version: 8,
+    name: 'operators: remove and purge keep to the flows (dependents settled, dependencies kept)',
+    sql: operatorsSql,
+  },
 ];
 
 /** The newest schema version this code knows. */

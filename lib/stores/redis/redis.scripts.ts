@@ -65,7 +65,7 @@ export const RedisScripts = {
   getMany: new RedisScript('getMany', CORE + LONG + WAITING_FOR + RECORD + GET_MANY),
   // Operators
   retry: new RedisScript('retry', CORE + LONG + STATE + ENQUEUE + RETRY),
-  remove: new RedisScript('remove', CORE + STATE + PARTITION + RETENTION + REMOVE),
+  remove: new RedisScript('remove', CORE + LONG + STATE + PARTITION + RETENTION + ENQUEUE + FLOWS + REMOVE),
   purge: new RedisScript('purge', CORE + STATE + RETENTION + PURGE),
   byHandler: new RedisScript('byHandler', CORE + BY_HANDLER),
   // Deployments (lua/deployments.lua.ts)

@@ -6,6 +6,7 @@ import {
   type RetentionOptions,
   type TaskRecord,
 } from '../../../lib/index.js';
+import { DEPENDENCY_FAILED_ERROR, FlowMessages } from '../../../lib/task-queue-flows.messages.js';
 import { newTask } from '../store-conformance.js';
 
 /** What the conformance suite hands its parts: a fresh store per test, and its small helpers. */
@@ -16,6 +17,7 @@ export interface ConformanceContext {
 const claimAll = (store: ITaskStore, limit = 100) => store.claim({ workerId: 'w1', limit });
 const leaseOf = (task: TaskRecord) => ({ taskId: task.id, token: task.leaseToken! });
 const boom = { name: 'Error', message: 'boom' };
+const statusOf = async (store: ITaskStore, id: string) => (await store.get(id))?.status;
 
 /** Adds the tasks, claims them and fails each for good: they end `failed`. */
 async function failAll(store: ITaskStore, tasks: NewTask[]): Promise<void> {
@@ -173,6 +175,19 @@ export function describeOperatorConformance(ctx: ConformanceContext): void {
       expect(await store.complete(leaseOf(claimed!))).toBe(true);
     });
 
+    it('removes a pending flow task under a retention that keeps no finished task', async () => {
+      const store = await open({ retention: { maxCount: 0 } });
+      const p = newTask({ runAt: Date.now() + 60_000 });
+      const d = newTask({ dependsOn: [p.id], onDependencyFailure: 'cancel' });
+      await store.add([p, d]);
+      expect(await operators(store).remove(p.id)).toBe(true);
+      expect(await store.get(p.id)).toBeUndefined();
+      const counts = await store.counts();
+      expect(Object.values(counts).every((n) => n >= 0)).toBe(true);
+      expect(counts).toMatchObject({ waiting: 0, pending: 0, running: 0 });
+      expect(counts.cancelled).toBeLessThanOrEqual(1);
+    });
+
     it('refuses a task cancelled while running until its worker reports back', async () => {
       const { store, task, claimed } = await cancelledWhileRunning();
       expect(await operators(store).remove(task.id)).toBe(false);
@@ -257,6 +272,96 @@ export function describeOperatorConformance(ctx: ConformanceContext): void {
       expect((await store.counts()).failed).toBe(0);
       expect(await store.list()).toEqual([]);
     }, 60_000);
+  });
+
+  describe('remove and purge in flows (dependsOn)', () => {
+    /** Claims the due tasks and completes those named. */
+    const complete = async (store: ITaskStore, ids: string[]) => {
+      const claimed = (await claimAll(store)).tasks.filter((t) => ids.includes(t.id));
+      expect(claimed.map((t) => t.id).sort()).toEqual([...ids].sort());
+      for (const task of claimed) expect(await store.complete(leaseOf(task))).toBe(true);
+    };
+
+    it('remove refuses a finished task an unfinished one depends on, and removes it once that one finished', async () => {
+      const store = await open();
+      const a = newTask();
+      const b = newTask({ dependsOn: [a.id], onDependencyFailure: 'cancel' });
+      await store.add([a, b]);
+      await complete(store, [a.id]);
+      expect(await statusOf(store, b.id)).toBe(TaskStatus.Pending);
+      expect(await operators(store).remove(a.id)).toBe(false);
+      expect(await statusOf(store, a.id)).toBe(TaskStatus.Succeeded);
+      await complete(store, [b.id]);
+      expect(await operators(store).remove(a.id)).toBe(true);
+      expect(await store.get(a.id)).toBeUndefined();
+    });
+
+    it('purge skips finished tasks an unfinished one depends on (as retention does), and takes them once it finished', async () => {
+      const store = await open();
+      const a = newTask();
+      const c = newTask();
+      const other = newTask();
+      const b = newTask({ dependsOn: [a.id, c.id], onDependencyFailure: 'cancel' });
+      await store.add([a, c, other, b]);
+      const claimed = (await claimAll(store)).tasks;
+      for (const task of claimed.filter((t) => t.id !== c.id)) await store.complete(leaseOf(task));
+      const { purge } = operators(store);
+      expect(await purge({ status: TaskStatus.Succeeded })).toBe(1);
+      expect(await store.get(other.id)).toBeUndefined();
+      expect(await statusOf(store, a.id)).toBe(TaskStatus.Succeeded);
+      await store.complete(leaseOf(claimed.find((t) => t.id === c.id)!));
+      expect(await purge({ status: TaskStatus.Succeeded })).toBe(0);
+      expect(await statusOf(store, a.id)).toBe(TaskStatus.Succeeded);
+      await complete(store, [b.id]);
+      expect(await purge({ status: TaskStatus.Succeeded })).toBe(3);
+      expect(await store.list()).toEqual([]);
+    });
+
+    it("removing a pending task settles its dependents as a cancel would: 'cancel' ones are cancelled, 'run' ones run", async () => {
+      const store = await open();
+      const p = newTask({ runAt: Date.now() + 60_000 });
+      const cancels = newTask({ dependsOn: [p.id], onDependencyFailure: 'cancel' });
+      const runs = newTask({ dependsOn: [p.id], onDependencyFailure: 'run' });
+      const after = newTask({ dependsOn: [cancels.id], onDependencyFailure: 'cancel' });
+      await store.add([p, cancels, runs, after]);
+      expect(await operators(store).remove(p.id)).toBe(true);
+      expect(await store.get(p.id)).toBeUndefined();
+      expect(await store.get(cancels.id)).toMatchObject({
+        status: TaskStatus.Cancelled,
+        lastError: {
+          name: DEPENDENCY_FAILED_ERROR,
+          message: FlowMessages.dependencyFailed(cancels.id, p.id, 'cancelled'),
+        },
+      });
+      expect(await statusOf(store, after.id)).toBe(TaskStatus.Cancelled);
+      expect(await store.counts()).toEqual({
+        waiting: 0,
+        pending: 1,
+        running: 0,
+        succeeded: 0,
+        failed: 0,
+        cancelled: 2,
+      });
+      await complete(store, [runs.id]);
+    });
+
+    it('removing a waiting task settles its dependents, and it no longer holds its own dependencies', async () => {
+      const store = await open();
+      const a = newTask();
+      const w = newTask({ dependsOn: [a.id], onDependencyFailure: 'cancel' });
+      const v = newTask({ dependsOn: [w.id], onDependencyFailure: 'cancel' });
+      await store.add([a, w, v]);
+      const [running] = (await claimAll(store)).tasks;
+      expect(running!.id).toBe(a.id);
+      expect(await operators(store).remove(w.id)).toBe(true);
+      expect(await store.get(w.id)).toBeUndefined();
+      expect(await statusOf(store, v.id)).toBe(TaskStatus.Cancelled);
+      expect(await store.complete(leaseOf(running!))).toBe(true);
+      // Nothing unfinished depends on `a` any more: remove and purge may take it.
+      expect(await operators(store).purge({ status: TaskStatus.Succeeded })).toBe(1);
+      expect((await store.list()).map((t) => t.id)).toEqual([v.id]);
+      expect((await store.counts()).waiting).toBe(0);
+    });
   });
 
   describe('countsByHandler', () => {

@@ -1,4 +1,5 @@
 import type { PostgresNames } from '../postgres-names.js';
+import { freeOfDependents } from './retention.sql.js';
 
 /**
  * Operators' changes: retry, remove, purge. retry_base is the attempts before the last retry (the retry budget
@@ -41,37 +42,60 @@ BEGIN
 END $$;
 
 -- Deletes a task that is neither running nor held by a worker; a pending partition head lets the next task go.
+-- Flows (in_flow): a waiting or pending task is cancelled first, as cancel_task does it (its dependents follow their
+-- policy, it no longer holds its dependencies); a finished one that unfinished tasks depend on stays. The row is
+-- locked before that is decided: a claim skips it, an add naming it as a dependency waits.
 CREATE OR REPLACE FUNCTION ${s('remove_task')}(p_id text, p_origin text, OUT removed boolean, OUT wake_ms double precision)
 LANGUAGE plpgsql AS $$
 DECLARE
   v_key text;
   v_status text;
   v_leased boolean;
+  v_flow boolean;
 BEGIN
   removed := false;
   FOR i IN 1..100 LOOP
-    SELECT partition_key, status, lease_token IS NOT NULL INTO v_key, v_status, v_leased FROM ${s('tasks')} WHERE id = p_id;
+    SELECT partition_key, status, lease_token IS NOT NULL, in_flow INTO v_key, v_status, v_leased, v_flow
+    FROM ${s('tasks')} WHERE id = p_id;
     IF v_status IS NULL OR v_status = 'running' OR v_leased THEN
       RETURN;
     END IF;
     IF v_status = 'pending' AND v_key IS NOT NULL THEN
       PERFORM ${s('lock_partitions')}(ARRAY[v_key]);
     END IF;
-    DELETE FROM ${s('tasks')}
-    WHERE id = p_id AND status = v_status AND lease_token IS NULL AND partition_key IS NOT DISTINCT FROM v_key;
-    IF FOUND THEN
-      removed := true;
-      IF v_status = 'pending' AND v_key IS NOT NULL THEN
-        wake_ms := ${s('wake')}(p_origin, ${s('rehead')}(ARRAY[v_key]), false);
+    IF v_flow THEN
+      PERFORM 1 FROM ${s('tasks')}
+      WHERE id = p_id AND status = v_status AND lease_token IS NULL AND partition_key IS NOT DISTINCT FROM v_key FOR UPDATE;
+      IF FOUND THEN
+        IF v_status IN ('waiting', 'pending') THEN
+          PERFORM ${s('cancel_task')}(p_id, p_origin);
+          DELETE FROM ${s('task_links')} WHERE dependency = p_id;
+        ELSIF EXISTS (SELECT 1 FROM ${s('task_links')} WHERE dependency = p_id) THEN
+          RETURN;
+        END IF;
+        DELETE FROM ${s('tasks')} WHERE id = p_id;
+        removed := true;
+        RETURN;
       END IF;
-      RETURN;
+    ELSE
+      DELETE FROM ${s('tasks')}
+      WHERE id = p_id AND status = v_status AND lease_token IS NULL AND partition_key IS NOT DISTINCT FROM v_key
+        AND NOT in_flow;
+      IF FOUND THEN
+        removed := true;
+        IF v_status = 'pending' AND v_key IS NOT NULL THEN
+          wake_ms := ${s('wake')}(p_origin, ${s('rehead')}(ARRAY[v_key]), false);
+        END IF;
+        RETURN;
+      END IF;
     END IF;
   END LOOP;
   RAISE EXCEPTION 'remove_task(%): the task kept changing state', p_id;
 END $$;
 
--- One batch of a purge: up to p_batch finished tasks matching, oldest finished first, none a worker holds; the
--- store calls it again while batches come back full. Returns how many it removed.
+-- One batch of a purge: up to p_batch finished tasks matching, oldest finished first, none a worker holds and none
+-- an unfinished task depends on (as retention); the store calls it again while batches come back full. Returns
+-- how many it removed.
 CREATE OR REPLACE FUNCTION ${s('purge_finished')}(p_statuses text[], p_handler text, p_before timestamptz, p_batch integer)
 RETURNS integer LANGUAGE plpgsql SET enable_seqscan = off AS $$
 DECLARE
@@ -79,9 +103,10 @@ DECLARE
 BEGIN
   WITH victims AS (
     -- The literal IN list lets the planner use the tasks_finished partial index.
-    SELECT id FROM ${s('tasks')}
+    SELECT id FROM ${s('tasks')} v
     WHERE status IN ('succeeded', 'failed', 'cancelled') AND status = ANY(p_statuses) AND lease_token IS NULL
       AND (p_handler IS NULL OR handler = p_handler) AND (p_before IS NULL OR finished_at < p_before)
+      AND ${freeOfDependents(n)}
     ORDER BY finished_at, finish_seq LIMIT p_batch FOR UPDATE SKIP LOCKED
   )
   DELETE FROM ${s('tasks')} t USING victims WHERE t.id = victims.id;

@@ -1,11 +1,17 @@
 import type { PostgresNames } from '../postgres-names.js';
 import { ASYNC_COMMIT } from '../postgres.queries.js';
 
+/**
+ * Flows: whether finished task `v` may go: a finished task an unfinished one depends on stays (its links go when
+ * that one finishes). Retention and purge keep the same ones.
+ */
+export const freeOfDependents = (n: PostgresNames): string =>
+  `(NOT v.in_flow OR NOT EXISTS (SELECT 1 FROM ${n.of('task_links')} l WHERE l.dependency = v.id))`;
+
 /** Retention of finished tasks, in small batches. */
 export function retentionSql(n: PostgresNames): string {
   const s = (name: string) => n.of(name);
-  // Flows: a finished task an unfinished one depends on stays (its links go when that one finishes).
-  const KEPT_FOR_DEPENDENTS = `(NOT v.in_flow OR NOT EXISTS (SELECT 1 FROM ${s('task_links')} l WHERE l.dependency = v.id))`;
+  const KEPT_FOR_DEPENDENTS = freeOfDependents(n);
   return `
 -- Retention, one small batch per call (so no lock is held for long): finished tasks older than p_max_age_ms,
 -- then the oldest beyond p_max_count, in finish order. One process trims at a time. Returns how many it removed.

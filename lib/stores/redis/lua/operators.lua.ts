@@ -27,20 +27,34 @@ return { flush(), 1 }
 
 /**
  * REMOVE: deletes task ARGV[5] unless it is running or a worker still holds it (cancelled while running, not
- * yet reported); a pending partition head lets the next task of its partition go. Returns {wakeIn, 1 or 0}.
+ * yet reported), or it finished and unfinished tasks depend on it (hd > 0: kept for them, as retention keeps it).
+ * A waiting or pending one is cancelled first, as CANCEL would: a pending partition head lets the next task of its
+ * partition go, its dependents follow their policy and its dependencies are no longer held by it (flows.lua.ts).
+ * Returns {wakeIn, 1 or 0}.
  */
 export const REMOVE = `
 local id = ARGV[5]
-local o = redis.call('HMGET', kTask(id), 's', 't', 'p', 'k', 'q', 'h', 'rk')
+local tk = kTask(id)
+local o = redis.call('HMGET', tk, 's', 't', 'p', 'k', 'q', 'hd', 'wt', 'wf', 'h', 'rk')
 if not o[1] or o[1] == 'running' or (o[2] and o[2] ~= '') then return { -1, 0 } end
-if o[1] == 'pending' then
-  local m = member(o[5], id)
-  unplace(o[3] or '0', o[6], o[7], m)
-  if o[4] then redis.call('ZREM', kPart(o[4]), m) end
-  leavePartition(id, o[4])
-else
-  redis.call('ZREM', K_DONE, id)
+if o[1] == 'pending' or o[1] == 'waiting' then
+  if o[1] == 'pending' then
+    local m = member(o[5], id)
+    unplace(o[3] or '0', o[9], o[10], m)
+    if o[4] then redis.call('ZREM', kPart(o[4]), m) end
+    leavePartition(id, o[4])
+  end
+  if o[6] or o[7] or o[8] then
+    redis.call('HSET', tk, 's', 'cancelled', 'f', NOW)
+    move(o[1], 'cancelled')
+    settleFlows(id, 'cancelled')
+    enterRetention()
+  end
+elseif tonumber(o[6] or '0') > 0 then
+  return { -1, 0 }
 end
+-- Settling its dependents may have put it back into retention: it goes from there too.
+redis.call('ZREM', K_DONE, id)
 forgetAll({ id })
 return { flush(), 1 }
 `;
@@ -48,8 +62,8 @@ return { flush(), 1 }
 /**
  * PURGE, one batch: walks the finished tasks (B done) after score ARGV[9] ('' from the start), ARGV[10] of them at
  * most, and deletes those matching: ARGV[5] statuses as ',a,b,', ARGV[6] '1' to match handler ARGV[7], ARGV[8]
- * finished before this time ('' any; Redis's clock, ms). Returns {wakeIn, removed, the score to go on after
- * ('' at the end)}.
+ * finished before this time ('' any; Redis's clock, ms). One that unfinished tasks depend on (hd > 0) stays, as
+ * retention keeps it. Returns {wakeIn, removed, the score to go on after ('' at the end)}.
  */
 export const PURGE = `
 local statuses, byHandler, handler, before = ARGV[5], ARGV[6] == '1', ARGV[7], tonumber(ARGV[8])
@@ -59,9 +73,9 @@ local entries = redis.call('ZRANGEBYSCORE', K_DONE, from, '+inf', 'WITHSCORES', 
 local victims = {}
 for i = 1, #entries, 2 do
   local id = entries[i]
-  local o = redis.call('HMGET', kTask(id), 's', 'h', 'f', 't')
+  local o = redis.call('HMGET', kTask(id), 's', 'h', 'f', 't', 'hd')
   if o[1] and string.find(statuses, ',' .. o[1] .. ',', 1, true) and (not byHandler or o[2] == handler)
-    and (not before or tonumber(o[3]) < before) and (not o[4] or o[4] == '') then
+    and (not before or tonumber(o[3]) < before) and (not o[4] or o[4] == '') and tonumber(o[5] or '0') == 0 then
     victims[#victims + 1] = id
   end
 end
