@@ -43,6 +43,7 @@ export class ClaimHandlersPlan {
 
   /** An attempt of `handler` started here. */
   started(handler: string): void {
+    if (this.capped.size === 0) return;
     const capped = this.capped.get(handler);
     if (capped === undefined) return;
     capped.running++;
@@ -51,6 +52,7 @@ export class ClaimHandlersPlan {
 
   /** An attempt of `handler` ended here; true if that freed a slot of its cap (its tasks left out may wait). */
   ended(handler: string): boolean {
+    if (this.capped.size === 0) return false;
     const capped = this.capped.get(handler);
     if (capped === undefined) return false;
     capped.running--;

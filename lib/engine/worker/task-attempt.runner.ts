@@ -7,7 +7,7 @@ import type { ITaskStore } from '../../interfaces/task-store.interface.js';
 import { reviveRetryStrategy } from '../../retry/revive-retry-strategy.js';
 import { Messages } from '../../task-queue.messages.js';
 import { describeError } from '../describe-error.js';
-import type { HandlerRegistry } from '../handler-registry.js';
+import type { HandlerRegistry, RegisteredHandler } from '../handler-registry.js';
 import type { LevelLogger } from '../level-logger.js';
 import { TaskAttempt } from '../task-attempt.js';
 import type { TaskDefaultsResolver } from '../task-defaults.resolver.js';
@@ -42,9 +42,10 @@ export class TaskAttemptRunner {
     this.flows = new AttemptFlows(context.store, context.events, context.logger);
   }
 
-  run(task: TaskRecord): void {
+  /** Runs one attempt of `task` with its handler (`entry`; looked up if not given). */
+  run(task: TaskRecord, entry: RegisteredHandler | undefined = this.context.registry.get(task.handler)): void {
     const { events, logger } = this.context;
-    const attempt = new TaskAttempt(task, this.context.registry.get(task.handler), Date.now());
+    const attempt = new TaskAttempt(task, entry, Date.now());
     attempt.onProgress = this.flows.onProgress;
     this.attempts.set(task.id, attempt);
     this.context.deadlines.track(attempt);

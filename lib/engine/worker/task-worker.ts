@@ -84,9 +84,10 @@ export class TaskWorker {
       running: () => this.runner.attempts.size,
       handlers: () => this.plan.handlers(),
       run: (task: TaskRecord) => {
-        if (registry.get(task.handler) === undefined) return void this.foreign.handBack(task);
+        const entry = registry.get(task.handler);
+        if (entry === undefined) return void this.foreign.handBack(task);
         this.plan.started(task.handler);
-        this.runner.run(task);
+        this.runner.run(task, entry);
         if (task.metadata?.recurringKey !== undefined) this.onRecurringStart?.(task);
       },
       settled: () => this.idle.settle(),

@@ -77,6 +77,7 @@ export class MemoryClaimer {
 
   private add(lanes: MemoryHandlerLanes, limits: ClaimableHandler, now: number): void {
     if (lanes.size === 0 || lanes.paused || lanes.heldUntil > now) return;
+    lanes.reopen(now);
     const { limit = Infinity, globalConcurrency } = limits;
     const slots = globalConcurrency === undefined ? Infinity : globalConcurrency - lanes.running;
     const budget = Math.min(limit, slots);

@@ -58,9 +58,8 @@ export class MemoryHandlerLanes {
     this.settle(lane, Date.now());
   }
 
-  /** The lane a claim under `rate` takes from next, if one may start a task now. */
+  /** The lane a claim under `rate` takes from next, if one may start a task now (after `reopen(now)`). */
   best(rate: RateLimit | undefined, now: number): MemoryLane | undefined {
-    this.reopen(now);
     for (let lane = this.ready.peek(); lane !== undefined; lane = this.ready.peek()) {
       const at = lane.openAt(rate, now);
       if (at === 0) return lane;
@@ -76,6 +75,7 @@ export class MemoryHandlerLanes {
     lane.size--;
     this.size--;
     this.running++;
+    task.lanes = this;
     if (rate !== undefined) lane.started(rate, now);
     this.settle(lane, now);
     return task;
@@ -118,8 +118,8 @@ export class MemoryHandlerLanes {
     return lane;
   }
 
-  /** Blocked lanes whose time came are ready again; idle ones whose log expired are dropped. */
-  private reopen(now: number): void {
+  /** Blocked lanes whose time came are ready again; idle ones whose log expired are dropped. Once per claim. */
+  reopen(now: number): void {
     for (let lane = this.blocked.peek(); lane !== undefined && lane.until <= now; lane = this.blocked.peek()) {
       this.blocked.pop();
       this.toReady(lane);

@@ -339,7 +339,7 @@ export class MemoryTaskBook {
 
   /** Its handler's slot is free: a claim that found the handler at its `globalConcurrency` is woken. */
   private leftRunning(task: MemoryTask): void {
-    const lanes = this.placement.handlers.get(task.handler)!;
+    const lanes = task.lanes!;
     lanes.running--;
     if (!lanes.waitsForSlot) return;
     lanes.waitsForSlot = false;

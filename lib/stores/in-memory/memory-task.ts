@@ -3,6 +3,7 @@ import type { NewTask, TaskError, TaskRecord } from '../../interfaces/task-recor
 import type { IRetryStrategy, RetryStrategyDescriptor } from '../../retry/retry-strategy.interface.js';
 import { isFinished, TaskStatus } from '../../interfaces/task-status.js';
 import { MemoryFlow } from './memory-flow.js';
+import type { MemoryHandlerLanes } from './memory-handler-lanes.js';
 
 /** Where a pending or finished task sits in the in-memory store's structures (compared for equality only). */
 export const Place = {
@@ -39,6 +40,7 @@ class TaskExtras {
   retryBase: number | undefined = undefined;
   flow: MemoryFlow | undefined = undefined;
   progress: unknown = undefined;
+  lanes: MemoryHandlerLanes | undefined = undefined;
 }
 
 /** The in-memory store's task: the record plus its bookkeeping, in one object of a fixed shape. */
@@ -156,6 +158,13 @@ export class MemoryTask implements TaskRecord, HeapItem {
   }
   set leaseUntil(value) {
     this.more().leaseUntil = value;
+  }
+  /** Its handler's lanes, once claimed (what counts it running). */
+  get lanes() {
+    return this.extras?.lanes;
+  }
+  set lanes(value) {
+    this.more().lanes = value;
   }
   get retryBase() {
     return this.extras?.retryBase;
