@@ -126,10 +126,10 @@ export function deploymentsFunctionsSql(n: PostgresNames): string {
 -- a task becomes due or a hold or rate window ends.
 CREATE OR REPLACE FUNCTION ${s('claim_handlers')}(p_limit integer, p_lease_ms double precision, p_worker text, p_handlers json)
 RETURNS TABLE (next_due_ms double precision, task ${s('tasks')}) LANGUAGE plpgsql
--- Its statements' shapes do not depend on the values (buckets come in arrays): planned once per connection, not at
--- every call (custom plans of its big statements cost more than running them). The planner cannot know the
+-- The planner's own choice of plans (no forced generic plan): a generic plan made while the table was small (a worker
+-- claims before the first adds) kept claims of 100 at 65 ms instead of 11 under load. The planner cannot know the
 -- buckets' sizes and may think the claim big enough to compile: no JIT.
-SET plan_cache_mode = force_generic_plan SET jit = off AS $$
+SET jit = off AS $$
 DECLARE
   v record;
   v_key record;
