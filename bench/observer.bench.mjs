@@ -1,5 +1,5 @@
 // The cost of the Prometheus observer: in-memory engine throughput (100,000 no-op tasks, concurrency 10)
-// with PrometheusTaskMetrics registered, as a ratio to the same run with no observer (target: >= 0.90).
+// with PrometheusTaskMetrics registered, as a ratio to the same run with no observer (target: >= 0.95, issue 14).
 // A middle row registers an observer that only keeps the last event, to tell the engine's event path
 // (paid by any observer, `events$` too) from what Prometheus adds. (An observer that ignores its events
 // would not do: V8 inlines it and never builds them.) Each round runs the three in a rotating order.
@@ -16,7 +16,7 @@ const quick = process.env.BENCH_QUICK === '1';
 const COUNT = 100_000;
 const CONCURRENCY = 10;
 const ROUNDS = quick ? 3 : 11;
-const TARGET = 0.9;
+const TARGET = 0.95;
 const noop = async () => {};
 
 const MODES = {
