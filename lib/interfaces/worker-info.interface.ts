@@ -1,14 +1,11 @@
-/** A live worker sharing the store, as `listWorkers()` shows it. */
-export interface WorkerInfo {
-  id: string;
-  hostname: string;
-  pid: number;
-  /** The handlers it runs: it claims tasks of these only. */
-  handlers: string[];
-  concurrency: number;
-  /** Attempts it was running at its last heartbeat. */
-  running: number;
+import type { WorkerRecord } from './deployment-store.interface.js';
+
+/**
+ * A live worker sharing the store, as `listWorkers()` shows it: the store's record (its handlers are the only ones it
+ * claims) with its times as Dates. A worker unseen for about a `leaseTime` drops out.
+ */
+export interface WorkerInfo extends Omit<WorkerRecord, 'startedAt' | 'lastSeenAt'> {
   startedAt: Date;
-  /** Its last heartbeat (the store's clock); a worker unseen for about a `leaseTime` drops out. */
+  /** Its last heartbeat, on the store's clock. */
   lastSeenAt: Date;
 }
