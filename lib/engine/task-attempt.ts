@@ -23,6 +23,8 @@ export class TaskAttempt implements TaskContext, HeapItem {
   abortReason: Error | undefined = undefined;
   private controller: AbortController | undefined = undefined;
   private claim: Lease | undefined = undefined;
+  /** The claim's token, read at the start: a store in this process may hand out its own task, which moves on. */
+  private readonly token: string;
   /** Set by the runner before the handler runs, for a task with `dependsOn`. */
   dependencies: readonly TaskDependency[] = NO_DEPENDENCIES;
   /** Set by the runner: where `progress()` goes. */
@@ -37,6 +39,7 @@ export class TaskAttempt implements TaskContext, HeapItem {
     this.handler = task.handler;
     this.attempt = task.attempts;
     this.metadata = task.metadata;
+    this.token = task.leaseToken!;
     this.deadline = task.timeout === undefined ? Infinity : startedAt + task.timeout;
   }
 
@@ -59,8 +62,8 @@ export class TaskAttempt implements TaskContext, HeapItem {
     this.controller?.abort(reason);
   }
 
-  /** The claim's fencing pair, taken once: the store's record may change, this attempt's claim does not. */
+  /** The claim's fencing pair: the store's record may change, this attempt's claim does not. */
   get lease(): Lease {
-    return (this.claim ??= { taskId: this.taskId, token: this.task.leaseToken! });
+    return (this.claim ??= { taskId: this.taskId, token: this.token });
   }
 }

@@ -29,6 +29,7 @@ import { TaskWaiters, type WaitForOptions } from './flows/task-waiters.js';
 import type { TaskDefinition } from './deployments/task-definition.js';
 import { TaskDeployments } from './deployments/task-deployments.js';
 import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
+import { localPathOf, type LocalTaskStore } from '../interfaces/local-task-store.interface.js';
 
 /** One item of `scheduleMany`. */
 export interface ScheduleItem {
@@ -200,11 +201,14 @@ export class TaskQueue {
     // a retry does not change: read first, so that the event goes out as the store answers (as schedule()'s do),
     // before this worker's claim can start the task.
     const subject = this.events.active ? await this.call('retry', () => store.get(taskId)) : undefined;
-    const retried = await this.call('retry', () =>
-      TaskOperators.retry(store, taskId).then((done) => {
-        if (done && subject !== undefined) this.events.scheduled(subject, new Date());
-        return done;
-      }),
+    const requeued = (done: boolean): boolean => {
+      if (done && subject !== undefined) this.events.scheduled(subject, new Date());
+      return done;
+    };
+    // A store in this process answers at once: the event goes out before its (as quick) claim starts the task.
+    const local = localPathOf(store);
+    const retried = await this.call('retry', async () =>
+      local !== undefined ? requeued(local.retry(taskId)) : TaskOperators.retry(store, taskId).then(requeued),
     );
     if (retried) this.logger.debug(`Task ${taskId} retried by an operator`);
     return retried;
@@ -342,7 +346,25 @@ export class TaskQueue {
   }
 
   /** Adds the tasks to the store and resolves to `result` (the id or ids the caller returns). */
-  private async add<T>(tasks: NewTask[], result: T, transaction?: unknown): Promise<T> {
+  private add<T>(tasks: NewTask[], result: T, transaction?: unknown): Promise<T> {
+    const local = this.initialized && transaction === undefined ? localPathOf(this.options.store) : undefined;
+    return local === undefined ? this.addLater(tasks, result, transaction) : this.addNow(local, tasks, result);
+  }
+
+  /** A store in this process adds at once: the tasks are in when schedule() returns, no add is in flight. */
+  private addNow<T>(local: LocalTaskStore, tasks: NewTask[], result: T): Promise<T> {
+    if (this.events.stamping) for (const task of tasks) this.events.stamp(task);
+    let added: boolean[];
+    try {
+      added = local.add(tasks, this.addOptions);
+    } catch (error) {
+      return Promise.reject(storeError('schedule', error));
+    }
+    this.scheduled(tasks, added);
+    return Promise.resolve(result);
+  }
+
+  private async addLater<T>(tasks: NewTask[], result: T, transaction: unknown): Promise<T> {
     // Before any await: stamps (a trace context) come from the caller's async context.
     if (this.events.stamping) for (const task of tasks) this.events.stamp(task);
     if (!this.initialized) await this.init();

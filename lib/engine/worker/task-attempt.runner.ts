@@ -17,6 +17,9 @@ import type { TaskDeadlineTimer } from './task-deadline.timer.js';
 import { AttemptFlows } from '../flows/attempt-flows.js';
 import { RateLimitedError } from '../../errors/rate-limited.error.js';
 import { DeploymentMessages } from '../deployments/deployment.messages.js';
+import { AttemptReports, whenRecorded } from './attempt-reports.js';
+
+const NOOP = (): void => {};
 
 /** What the runner needs around it. */
 export interface TaskAttemptContext {
@@ -37,9 +40,11 @@ export class TaskAttemptRunner {
   /** The attempts running now, by task id. */
   readonly attempts = new Map<string, TaskAttempt>();
   private readonly flows: AttemptFlows;
+  private readonly reports: AttemptReports;
 
   constructor(private readonly context: TaskAttemptContext) {
     this.flows = new AttemptFlows(context.store, context.events, context.logger);
+    this.reports = new AttemptReports(context.store);
   }
 
   /** Runs one attempt of `task` with its handler (`entry`; looked up if not given). */
@@ -82,8 +87,10 @@ export class TaskAttemptRunner {
     try {
       const settling = this.flows.settle(attempt);
       if (settling !== undefined) await settling;
-      if (failed) await this.reportFailure(attempt, outcome);
-      else await this.reportSuccess(attempt, outcome);
+      const reporting = failed
+        ? this.reportFailure(attempt, outcome)
+        : whenRecorded(this.reports.complete(attempt.lease, outcome), (recorded) => this.succeeded(attempt, recorded));
+      if (reporting !== undefined) await reporting;
     } catch (error) {
       const what = `could not record its outcome (${describeError(error)}); it runs again once its lease expires`;
       this.context.logger.error(`Task ${attempt.taskId}: ${what}`);
@@ -102,33 +109,35 @@ export class TaskAttemptRunner {
     return entry.resolve!().then((handler) => handler.execute(attempt.task.args, attempt));
   }
 
-  private async reportSuccess(attempt: TaskAttempt, result: unknown): Promise<void> {
+  /** The store answered the success report; `recorded` false: refused (lease lost, or cancelled meanwhile). */
+  private succeeded(attempt: TaskAttempt, recorded: boolean): void {
     const { events, logger } = this.context;
-    // Refused (lease lost, or cancelled meanwhile): the store says so in its log, if it needs saying.
-    if (!(await this.context.store.complete(attempt.lease, result))) return;
+    // The store says why in its log, if it needs saying.
+    if (!recorded) return;
     if (events.active) events.succeeded(attempt.task, attempt.attempt, Date.now() - attempt.startedAt);
     if (logger.debugEnabled) logger.debug(`Task ${attempt.taskId} (${attempt.handler}) succeeded`);
   }
 
-  private async reportFailure(attempt: TaskAttempt, thrown: unknown): Promise<void> {
-    const { store, events, logger } = this.context;
+  /** Reports a failure; at once to a store in this process (see AttemptReports). */
+  private reportFailure(attempt: TaskAttempt, thrown: unknown): void | Promise<void> {
+    const { store } = this.context;
     const error = toTaskError(thrown);
-    if (thrown instanceof TaskCancelledError) {
-      // The store already says cancelled; reporting releases the partition. The canceller emitted the event.
-      await store.fail(attempt.lease, error, null);
-      return;
-    }
-    if (thrown instanceof TaskAbortedError) {
-      // Shutdown: hand the task back at once rather than after the lease (a lost lease is refused anyway).
-      await store.fail(attempt.lease, error, 0);
-      return;
-    }
+    // The store already says cancelled; reporting releases the partition. The canceller emitted the event.
+    if (thrown instanceof TaskCancelledError) return whenRecorded(this.reports.fail(attempt.lease, error, null), NOOP);
+    // Shutdown: hand the task back at once rather than after the lease (a lost lease is refused anyway).
+    if (thrown instanceof TaskAbortedError) return whenRecorded(this.reports.fail(attempt.lease, error, 0), NOOP);
     if (thrown instanceof RateLimitedError && store.supportsDeployments && store.postpone !== undefined)
       return this.reportRateLimited(attempt, thrown, error);
     const retryInMs = this.retryDelay(attempt, thrown);
     // Taken before the store call: the store counts the delay from its own, later, now.
     const retryAt = retryInMs === null ? undefined : new Date(Date.now() + retryInMs);
-    if (!(await store.fail(attempt.lease, error, retryInMs))) return;
+    return whenRecorded(this.reports.fail(attempt.lease, error, retryInMs), (recorded) => {
+      if (recorded) this.failed(attempt, error, retryInMs, retryAt);
+    });
+  }
+
+  private failed(attempt: TaskAttempt, error: TaskError, retryInMs: number | null, retryAt: Date | undefined): void {
+    const { events, logger } = this.context;
     if (events.active) {
       const duration = Date.now() - attempt.startedAt;
       events.failed(attempt.task, attempt.attempt, duration, error, retryAt !== undefined, retryAt);
@@ -139,14 +148,16 @@ export class TaskAttemptRunner {
   }
 
   /** The handler asked to slow down: postponed, its retries untouched; a `failed` event that says it runs again. */
-  private async reportRateLimited(attempt: TaskAttempt, thrown: RateLimitedError, error: TaskError): Promise<void> {
-    const { store, events, logger } = this.context;
+  private reportRateLimited(attempt: TaskAttempt, thrown: RateLimitedError, error: TaskError): void | Promise<void> {
+    const { events, logger } = this.context;
     const ms = thrown.retryAfterMs;
     const retryAt = new Date(Date.now() + ms);
-    if (!(await store.postpone!(attempt.lease, ms))) return;
-    if (events.active)
-      events.failed(attempt.task, attempt.attempt, Date.now() - attempt.startedAt, error, true, retryAt);
-    logger.log(DeploymentMessages.rateLimitedAttempt(attempt.taskId, attempt.handler, attempt.attempt, ms));
+    return whenRecorded(this.reports.postpone(attempt.lease, ms), (recorded) => {
+      if (!recorded) return;
+      if (events.active)
+        events.failed(attempt.task, attempt.attempt, Date.now() - attempt.startedAt, error, true, retryAt);
+      logger.log(DeploymentMessages.rateLimitedAttempt(attempt.taskId, attempt.handler, attempt.attempt, ms));
+    });
   }
 
   /** ms until the next attempt, or null for none (no retries left, not retryable, or the strategy said so). */

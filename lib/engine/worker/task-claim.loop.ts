@@ -1,5 +1,6 @@
 import type { TaskRecord } from '../../interfaces/task-record.interface.js';
-import type { ClaimRequest, ITaskStore } from '../../interfaces/task-store.interface.js';
+import type { ClaimBatch, ClaimRequest, ITaskStore } from '../../interfaces/task-store.interface.js';
+import { localPathOf, type LocalTaskStore } from '../../interfaces/local-task-store.interface.js';
 import { MAX_TIMER_MS } from '../../task-queue.constants.js';
 import { describeError } from '../describe-error.js';
 import { EventLoopYield } from '../event-loop-yield.js';
@@ -135,17 +136,31 @@ export class TaskClaimLoop {
     if (!this.mayHaveWork || free <= 0) return this.host.settled();
     if (this.failures > 0 && this.stillBackingOff()) return;
     this.mayHaveWork = false;
-    this.claiming = this.claim(free);
+    const local = localPathOf(this.store);
+    if (local !== undefined) this.claimNow(local, free);
+    else this.claiming = this.claim(free);
   };
+
+  /** A store in this process answers at once: no promise, and no stale reply to hand back. */
+  private claimNow(local: LocalTaskStore, limit: number): void {
+    let batch: ClaimBatch;
+    try {
+      batch = local.claim(this.request(limit));
+    } catch (error) {
+      this.backOff(error);
+      return this.continue();
+    }
+    this.failures = 0;
+    for (const task of batch.tasks) this.host.run(task);
+    this.claimed(batch, limit);
+    this.continue();
+  }
 
   private async claim(limit: number): Promise<void> {
     const reconnects = this.reconnects;
     try {
       const askedAt = performance.now();
-      const handlers = this.host.handlers();
-      const request =
-        handlers === undefined ? { workerId: this.workerId, limit } : { workerId: this.workerId, limit, handlers };
-      const batch = await this.store.claim(request);
+      const batch = await this.store.claim(this.request(limit));
       this.failures = 0;
       const replyMs = performance.now() - askedAt;
       if (batch.tasks.length > 0 && claimIsStale(replyMs, this.store.leaseTime)) {
@@ -157,14 +172,24 @@ export class TaskClaimLoop {
         this.claiming = undefined;
         for (const task of batch.tasks) this.host.run(task);
       }
-      if (batch.tasks.length >= limit) this.mayHaveWork = true;
-      if (batch.nextDueInMs !== undefined) this.wakeIn(batch.nextDueInMs);
+      this.claimed(batch, limit);
     } catch (error) {
       this.claiming = undefined;
       if (this.reconnects === reconnects) this.backOff(error);
       else this.retryNow(error);
     }
     this.continue();
+  }
+
+  private request(limit: number): ClaimRequest {
+    const handlers = this.host.handlers();
+    return handlers === undefined ? { workerId: this.workerId, limit } : { workerId: this.workerId, limit, handlers };
+  }
+
+  /** A full batch may have left work behind; a later due task arms the timer. */
+  private claimed(batch: ClaimBatch, limit: number): void {
+    if (batch.tasks.length >= limit) this.mayHaveWork = true;
+    if (batch.nextDueInMs !== undefined) this.wakeIn(batch.nextDueInMs);
   }
 
   private backOff(error: unknown): void {

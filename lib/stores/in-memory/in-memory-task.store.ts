@@ -28,6 +28,7 @@ import {
   type InMemorySerialization,
 } from './memory-serialization.js';
 import { TaskStatus } from '../../interfaces/task-status.js';
+import { LOCAL_TASK_STORE, type LocalTaskStore } from '../../interfaces/local-task-store.interface.js';
 
 export interface InMemoryTaskStoreOptions {
   /** Lease length in ms, for workers that share this store object and may stall. Default 30,000. */
@@ -45,6 +46,7 @@ const isMode: OptionPredicate = (v) => v === 'structured' || v === 'json';
 
 const TRUE = Promise.resolve(true);
 const FALSE = Promise.resolve(false);
+const NO_ADD_OPTIONS: AddOptions = Object.freeze({});
 
 /**
  * The default store: tasks live in this process's memory and end with it. Schedule and claim are O(log n)
@@ -58,6 +60,19 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   readonly supportsDeployments = true;
   private readonly book: MemoryTaskBook;
   private readonly recurring: MemoryRecurringBook;
+  /**
+   * The engine's synchronous path (lib/interfaces/local-task-store.interface.ts): the same work as add, claim and
+   * complete below, without their promises; a claim hands out the tasks themselves unless 'json' asks for copies.
+   */
+  readonly [LOCAL_TASK_STORE]: LocalTaskStore = {
+    add: (tasks, options) => this.book.add(this.kept(tasks), options ?? NO_ADD_OPTIONS),
+    claim: (request) => this.claimNow(request, this.serialization !== 'json'),
+    complete: (lease, result) => this.completeNow(lease, result),
+    fail: (lease, error, retryInMs) => this.failNow(lease, error, retryInMs),
+    postpone: (lease, delayMs) => this.book.postpone(lease, delayMs),
+    retry: (taskId) => this.book.retry(taskId),
+    intact: (store) => hasOwnMethods(store),
+  };
 
   constructor(options: InMemoryTaskStoreOptions = {}) {
     this.leaseTime = options.leaseTime ?? 30_000;
@@ -88,7 +103,7 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
 
   // The hot path returns settled promises instead of running async functions: no frame per call, and
   // complete/fail share two promises. The work itself is synchronous, hence atomic.
-  add(tasks: NewTask[], options: AddOptions = {}): Promise<boolean[]> {
+  add(tasks: NewTask[], options: AddOptions = NO_ADD_OPTIONS): Promise<boolean[]> {
     try {
       return Promise.resolve(this.book.add(this.kept(tasks), options));
     } catch (error) {
@@ -97,19 +112,15 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   }
 
   claim(request: ClaimRequest): Promise<ClaimBatch> {
-    const batch = this.book.claim(request);
-    if (this.serialization === 'json') batch.tasks.forEach(freshRecord);
-    return Promise.resolve(batch);
+    return Promise.resolve(this.claimNow(request, false));
   }
 
   complete(lease: Lease, result?: unknown): Promise<boolean> {
-    const kept = this.serialization === 'json' ? keptResult(lease.taskId, result, this.book.logger) : result;
-    return this.book.complete(lease, kept) ? TRUE : FALSE;
+    return this.completeNow(lease, result) ? TRUE : FALSE;
   }
 
   fail(lease: Lease, error: TaskError, retryInMs: number | null): Promise<boolean> {
-    const kept = this.serialization === 'json' ? keptError(error) : error;
-    return this.book.fail(lease, kept, retryInMs) ? TRUE : FALSE;
+    return this.failNow(lease, error, retryInMs) ? TRUE : FALSE;
   }
 
   async renew(leases: Lease[]): Promise<string[]> {
@@ -249,6 +260,22 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
     return this.book.dueHandlers();
   }
 
+  /** `live`: the tasks themselves, for the engine's synchronous path; else copies, as the contract hands out. */
+  private claimNow(request: ClaimRequest, live: boolean): ClaimBatch {
+    const batch = this.book.claim(request, live);
+    if (this.serialization === 'json') batch.tasks.forEach(freshRecord);
+    return batch;
+  }
+
+  private completeNow(lease: Lease, result: unknown): boolean {
+    const kept = this.serialization === 'json' ? keptResult(lease.taskId, result, this.book.logger) : result;
+    return this.book.complete(lease, kept);
+  }
+
+  private failNow(lease: Lease, error: TaskError, retryInMs: number | null): boolean {
+    return this.book.fail(lease, this.serialization === 'json' ? keptError(error) : error, retryInMs);
+  }
+
   private read(record: TaskRecord | undefined): TaskRecord | undefined {
     return record !== undefined && this.serialization === 'json' ? freshRecord(record) : record;
   }
@@ -267,4 +294,18 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
     }
     return kept;
   }
+}
+
+const { add, claim, complete, fail, postpone, retry } = InMemoryTaskStore.prototype;
+
+/** The methods the synchronous path stands in for are this class's own (once per call on the hot path: no loop). */
+function hasOwnMethods(store: ITaskStore): boolean {
+  return (
+    store.add === add &&
+    store.claim === claim &&
+    store.complete === complete &&
+    store.fail === fail &&
+    store.postpone === postpone &&
+    store.retry === retry
+  );
 }

@@ -35,8 +35,11 @@ export class MemoryTaskBook {
   logger: TaskQueueLogger | undefined;
   readonly deployments = new MemoryDeployments(this.placement);
   private readonly claimer = new MemoryClaimer(this.placement);
-  /** The claim being answered: where `startClaimed` puts its tasks (one function for every claim, no closure). */
-  private claiming: { tasks: TaskRecord[]; now: number } = { tasks: [], now: 0 };
+  /**
+   * The claim being answered: where `startClaimed` puts its tasks (one function for every claim, no closure), and
+   * whether as the tasks themselves (the engine's synchronous path) or as snapshots.
+   */
+  private claiming: { tasks: TaskRecord[]; now: number; live: boolean } = { tasks: [], now: 0, live: false };
   private readonly partitions = new MemoryPartitions(this.placement);
   readonly dependencies = new MemoryDependencies({
     tasks: this.tasks,
@@ -96,7 +99,7 @@ export class MemoryTaskBook {
     return added;
   }
 
-  claim(request: ClaimRequest): ClaimBatch {
+  claim(request: ClaimRequest, live = false): ClaimBatch {
     const now = Date.now();
     this.recoverExpiredLeases(now);
     this.placement.promoteDue(now);
@@ -105,6 +108,7 @@ export class MemoryTaskBook {
     if (this.deployments.queuePaused) return { tasks: claimed };
     this.claiming.tasks = claimed;
     this.claiming.now = now;
+    this.claiming.live = live;
     const opensAt = this.claimer.claim(request, now, this.startClaimed);
     const due = this.placement.nextDueInMs(now);
     if (opensAt === undefined) return { tasks: claimed, nextDueInMs: due };
@@ -248,7 +252,7 @@ export class MemoryTaskBook {
 
   private readonly startClaimed = (task: MemoryTask): void => {
     this.start(task, this.claiming.now);
-    this.claiming.tasks.push(task.snapshot());
+    this.claiming.tasks.push(this.claiming.live ? task : task.snapshot());
   };
 
   /** A running task is pending again in `inMs`, keeping its partition (a retry, a postpone). */

@@ -96,6 +96,10 @@ export class MemoryTask implements TaskRecord, HeapItem {
   get flow(): MemoryFlow | undefined {
     return this.extras?.flow;
   }
+  /** The ids it depends on, as scheduled (a claimed task is read as its record). */
+  get dependsOn(): string[] | undefined {
+    return this.extras?.flow?.dependsOn;
+  }
   /** Its flow state, made if it has none (it becomes a dependency). */
   flowState(): MemoryFlow {
     const extras = this.more();
