@@ -87,10 +87,14 @@ export class TaskAttemptRunner {
     try {
       const settling = this.flows.settle(attempt);
       if (settling !== undefined) await settling;
-      const reporting = failed
-        ? this.reportFailure(attempt, outcome)
-        : whenRecorded(this.reports.complete(attempt.lease, outcome), (recorded) => this.succeeded(attempt, recorded));
-      if (reporting !== undefined) await reporting;
+      if (failed) {
+        const reporting = this.reportFailure(attempt, outcome);
+        if (reporting !== undefined) await reporting;
+      } else {
+        // No closure per task: a store in this process answered already.
+        const recorded = this.reports.complete(attempt.lease, outcome);
+        this.succeeded(attempt, typeof recorded === 'boolean' ? recorded : await recorded);
+      }
     } catch (error) {
       const what = `could not record its outcome (${describeError(error)}); it runs again once its lease expires`;
       this.context.logger.error(`Task ${attempt.taskId}: ${what}`);

@@ -65,7 +65,7 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
    * complete below, without their promises; a claim hands out the tasks themselves unless 'json' asks for copies.
    */
   readonly [LOCAL_TASK_STORE]: LocalTaskStore = {
-    add: (tasks, options) => this.book.add(this.kept(tasks), options ?? NO_ADD_OPTIONS),
+    add: (tasks, options) => this.book.add(this.kept(tasks, true), options ?? NO_ADD_OPTIONS),
     claim: (request) => this.claimNow(request, this.serialization !== 'json'),
     complete: (lease, result) => this.completeNow(lease, result),
     fail: (lease, error, retryInMs) => this.failNow(lease, error, retryInMs),
@@ -282,9 +282,14 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
 
   /**
    * The tasks with their data copied, in schedule()'s own call (a started engine adds before it awaits), so
-   * the caller's later changes do not reach them. A new array only if a task changed.
+   * the caller's later changes do not reach them. A new array only if a task changed. `inPlace`: the engine's
+   * own tasks (the synchronous path) take their copies themselves.
    */
-  private kept(tasks: NewTask[]): NewTask[] {
+  private kept(tasks: NewTask[], inPlace = false): NewTask[] {
+    if (inPlace) {
+      for (const task of tasks) keptTask(task, this.serialization, true);
+      return tasks;
+    }
     let kept = tasks;
     for (let i = 0; i < tasks.length; i++) {
       const task = keptTask(tasks[i]!, this.serialization);

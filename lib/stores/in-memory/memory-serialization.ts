@@ -12,14 +12,23 @@ import { InMemoryMessages } from './in-memory.messages.js';
  */
 export type InMemorySerialization = 'structured' | 'json';
 
-/** The task as the store keeps it: its data copied, so that nothing the caller still holds is shared. */
-export function keptTask(task: NewTask, mode: InMemorySerialization): NewTask {
+/**
+ * The task as the store keeps it: its data copied, so that nothing the caller still holds is shared. `inPlace`:
+ * into the task itself, for the engine's own tasks (built for this add, used by nothing else but its events).
+ */
+export function keptTask(task: NewTask, mode: InMemorySerialization, inPlace = false): NewTask {
   const copy: (value: unknown, what: string) => unknown = mode === 'json' ? jsonCopy : structuredCopy;
   const args = copy(task.args, 'args');
   const metadata = task.metadata === undefined ? undefined : copy(task.metadata, 'metadata');
   // A durable store keeps a strategy as its JSON (a built-in's descriptor), which the worker revives.
   const retryStrategy = mode === 'json' ? jsonCopy(task.retryStrategy) : task.retryStrategy;
   if (args === task.args && metadata === task.metadata && retryStrategy === task.retryStrategy) return task;
+  if (inPlace) {
+    task.args = args;
+    task.metadata = metadata as NewTask['metadata'];
+    task.retryStrategy = retryStrategy as NewTask['retryStrategy'];
+    return task;
+  }
   return {
     ...task,
     args,
@@ -76,9 +85,23 @@ function structuredCopy(value: unknown, what: string): unknown {
     if (typeof value === 'function' || typeof value === 'symbol') return cloneOrRefuse(value, what);
     return value;
   }
-  const copy = quickCopy(value, 0, []);
+  // One ancestors array for every copy, unless a getter in the value schedules (and so copies) meanwhile.
+  const ancestors = copying ? [] : ANCESTORS;
+  copying = true;
+  let copy: unknown;
+  try {
+    copy = quickCopy(value, 0, ancestors);
+  } finally {
+    if (ancestors === ANCESTORS) {
+      copying = false;
+      ANCESTORS.length = 0;
+    }
+  }
   return copy === NOT_PLAIN ? cloneOrRefuse(value, what) : copy;
 }
+
+const ANCESTORS: object[] = [];
+let copying = false;
 
 function quickCopy(value: unknown, depth: number, ancestors: object[]): unknown {
   if (typeof value !== 'object' || value === null)
