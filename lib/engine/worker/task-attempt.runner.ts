@@ -57,7 +57,7 @@ export class TaskAttemptRunner {
     if (events.active) events.started(task, task.attempts, attempt.startedAt - task.runAt);
     if (logger.debugEnabled) logger.debug(`Task ${task.id} (${task.handler}) started, attempt ${task.attempts}`);
     if (!this.context.active()) attempt.abort(new TaskAbortedError(Messages.shuttingDown(task.id)));
-    void this.execute(attempt);
+    this.begin(attempt);
   }
 
   /** Aborts every running attempt (shutdown, after shutdownTimeout). */
@@ -65,6 +65,24 @@ export class TaskAttemptRunner {
     for (const attempt of this.attempts.values()) {
       attempt.abort(new TaskAbortedError(Messages.shuttingDown(attempt.taskId)));
     }
+  }
+
+  /**
+   * Calls the handler; its outcome concludes the attempt. A plain task (no dependencies to load, no observer's
+   * wrapper) takes no async frame: its handler's promise settles it.
+   */
+  private begin(attempt: TaskAttempt): void {
+    if (attempt.task.dependsOn !== undefined || this.context.events.wrapping) return void this.execute(attempt);
+    let running: unknown;
+    try {
+      running = this.invoke(attempt);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    Promise.resolve(running).then(
+      (result) => this.conclude(attempt, false, result),
+      (error) => this.conclude(attempt, true, error),
+    );
   }
 
   private async execute(attempt: TaskAttempt): Promise<void> {
@@ -78,27 +96,48 @@ export class TaskAttemptRunner {
       failed = true;
       outcome = error;
     }
+    this.conclude(attempt, failed, outcome);
+  }
+
+  /** The handler settled: the outcome is reported, then the attempt ends (at once, on a store in this process). */
+  private conclude(attempt: TaskAttempt, failed: boolean, outcome: unknown): void {
     this.context.deadlines.untrack(attempt);
     // A timeout or cancel decides the outcome even if the handler ignored the signal and returned.
     if (attempt.abortReason !== undefined) {
       failed = true;
       outcome = attempt.abortReason;
     }
+    let reporting: void | Promise<void> = undefined;
     try {
-      const settling = this.flows.settle(attempt);
-      if (settling !== undefined) await settling;
-      if (failed) {
-        const reporting = this.reportFailure(attempt, outcome);
-        if (reporting !== undefined) await reporting;
-      } else {
-        // No closure per task: a store in this process answered already.
-        const recorded = this.reports.complete(attempt.lease, outcome);
-        this.succeeded(attempt, typeof recorded === 'boolean' ? recorded : await recorded);
-      }
+      reporting = this.report(attempt, failed, outcome);
     } catch (error) {
-      const what = `could not record its outcome (${describeError(error)}); it runs again once its lease expires`;
-      this.context.logger.error(`Task ${attempt.taskId}: ${what}`);
+      this.unrecorded(attempt, error);
     }
+    if (reporting === undefined) return this.end(attempt);
+    reporting.then(
+      () => this.end(attempt),
+      (error: unknown) => {
+        this.unrecorded(attempt, error);
+        this.end(attempt);
+      },
+    );
+  }
+
+  private report(attempt: TaskAttempt, failed: boolean, outcome: unknown): void | Promise<void> {
+    const settling = this.flows.settle(attempt);
+    if (settling !== undefined) return settling.then(() => this.report(attempt, failed, outcome));
+    if (failed) return this.reportFailure(attempt, outcome);
+    const recorded = this.reports.complete(attempt.lease, outcome);
+    if (typeof recorded === 'boolean') return this.succeeded(attempt, recorded);
+    return recorded.then((done) => this.succeeded(attempt, done));
+  }
+
+  private unrecorded(attempt: TaskAttempt, error: unknown): void {
+    const what = `could not record its outcome (${describeError(error)}); it runs again once its lease expires`;
+    this.context.logger.error(`Task ${attempt.taskId}: ${what}`);
+  }
+
+  private end(attempt: TaskAttempt): void {
     // A retry due at once may already run under this id: the store woke the worker while this attempt reported.
     if (this.attempts.get(attempt.taskId) === attempt) this.attempts.delete(attempt.taskId);
     this.context.ended(attempt);
