@@ -3,6 +3,12 @@ import type { TaskEvent, TaskEventSubject, TaskEventType, TaskObserver } from '.
 import type { NewTask, TaskError } from '../interfaces/task-record.interface.js';
 import { TASK_METRICS_SINK, type TaskMetricsSink, type WithTaskMetricsSink } from './task-metrics.sink.js';
 
+/** Whole ms that fit a small integer: a time difference of clock reads is a double, boxed per call otherwise. */
+const MAX_SMALL_MS = 0x3fffffff; // ~12 days
+function smallMs(ms: number): number {
+  return ms <= 0 ? 0 : ms < MAX_SMALL_MS ? ms | 0 : MAX_SMALL_MS;
+}
+
 /**
  * Fans task events out to observers, and applies their schedule-time stamps and execution wrappers.
  * Callers check `active` / `stamping` / `wrapping` first, so nothing is built or called for nobody.
@@ -36,20 +42,26 @@ export class TaskEventHub {
     return () => this.update(this.observers.filter((o) => o !== observer));
   }
 
-  scheduled(task: TaskEventSubject, runAt: Date): void {
-    for (const sink of this.sinks) sink.scheduled(task.handler);
+  /** `runAt` in epoch ms: the event's Date is made only for observers that take events. */
+  scheduled(task: TaskEventSubject, runAt: number): void {
+    const sinks = this.sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.scheduled(task.handler);
     if (this.eventObservers.length === 0) return;
-    this.emit('scheduled', task, 0, runAt, undefined, undefined, undefined, undefined, undefined);
+    this.emit('scheduled', task, 0, new Date(runAt), undefined, undefined, undefined, undefined, undefined);
   }
 
   started(task: TaskEventSubject, attempt: number, lateness: number): void {
-    for (const sink of this.sinks) sink.started(task.handler, lateness > 0 ? lateness : 0);
+    const sinks = this.sinks;
+    const ms = smallMs(lateness);
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.started(task.handler, ms);
     if (this.eventObservers.length === 0) return;
     this.emit('started', task, attempt, undefined, lateness, undefined, undefined, undefined, undefined);
   }
 
   succeeded(task: TaskEventSubject, attempt: number, duration: number): void {
-    for (const sink of this.sinks) sink.ended(task.handler, 'succeeded', duration);
+    const sinks = this.sinks;
+    const ms = smallMs(duration);
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.ended(task.handler, 'succeeded', ms);
     if (this.eventObservers.length === 0) return;
     this.emit('succeeded', task, attempt, undefined, undefined, duration, undefined, undefined, undefined);
   }

@@ -202,7 +202,7 @@ export class TaskQueue {
     // before this worker's claim can start the task.
     const subject = this.events.active ? await this.call('retry', () => store.get(taskId)) : undefined;
     const requeued = (done: boolean): boolean => {
-      if (done && subject !== undefined) this.events.scheduled(subject, new Date());
+      if (done && subject !== undefined) this.events.scheduled(subject, Date.now());
       return done;
     };
     // A store in this process answers at once: the event goes out before its (as quick) claim starts the task.
@@ -387,7 +387,7 @@ export class TaskQueue {
   /** Events after the store answered, before this worker can start the task (its claim is on its way). */
   private scheduled(tasks: NewTask[], added: boolean[]): void {
     if (this.events.active)
-      for (let i = 0; i < tasks.length; i++) if (added[i]) this.events.scheduled(tasks[i]!, new Date(tasks[i]!.runAt));
+      for (let i = 0; i < tasks.length; i++) if (added[i]) this.events.scheduled(tasks[i]!, tasks[i]!.runAt);
     if (this.logger.debugEnabled)
       for (const task of tasks)
         this.logger.debug(`Task ${task.id} (${task.handler}) scheduled for ${new Date(task.runAt).toISOString()}`);
