@@ -1,4 +1,4 @@
-import type { NewTask, TaskError } from './task-record.interface.js';
+import type { NewTask, TaskError, TaskRecord } from './task-record.interface.js';
 import type { AddOptions, ClaimBatch, ClaimRequest, ITaskStore, Lease } from './task-store.interface.js';
 
 /** Where a store in this process keeps its synchronous path (internal: not exported by the package). */
@@ -14,7 +14,8 @@ export const LOCAL_TASK_STORE = Symbol('nest-task-queue.local-task-store');
 export interface LocalTaskStore {
   add(tasks: NewTask[], options: AddOptions | undefined): boolean[];
   claim(request: ClaimRequest): ClaimBatch;
-  complete(lease: Lease, result: unknown): boolean;
+  /** `claimed`: the task as the claim returned it (a store that handed out its own object finds it without a lookup). */
+  complete(lease: Lease, result: unknown, claimed: TaskRecord): boolean;
   fail(lease: Lease, error: TaskError, retryInMs: number | null): boolean;
   postpone(lease: Lease, delayMs: number): boolean;
   retry(taskId: string): boolean;

@@ -1,5 +1,5 @@
 import { localPathOf } from '../../interfaces/local-task-store.interface.js';
-import type { TaskError } from '../../interfaces/task-record.interface.js';
+import type { TaskError, TaskRecord } from '../../interfaces/task-record.interface.js';
 import type { ITaskStore, Lease } from '../../interfaces/task-store.interface.js';
 
 /** Whether the store recorded a report: at once from a store in this process, else its promise. */
@@ -12,9 +12,9 @@ export type Recorded = boolean | Promise<boolean>;
 export class AttemptReports {
   constructor(private readonly store: ITaskStore) {}
 
-  complete(lease: Lease, result: unknown): Recorded {
+  complete(lease: Lease, result: unknown, claimed: TaskRecord): Recorded {
     const local = localPathOf(this.store);
-    return local !== undefined ? local.complete(lease, result) : this.store.complete(lease, result);
+    return local !== undefined ? local.complete(lease, result, claimed) : this.store.complete(lease, result);
   }
 
   fail(lease: Lease, error: TaskError, retryInMs: number | null): Recorded {

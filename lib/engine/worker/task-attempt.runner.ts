@@ -127,7 +127,7 @@ export class TaskAttemptRunner {
     const settling = this.flows.settle(attempt);
     if (settling !== undefined) return settling.then(() => this.report(attempt, failed, outcome));
     if (failed) return this.reportFailure(attempt, outcome);
-    const recorded = this.reports.complete(attempt.lease, outcome);
+    const recorded = this.reports.complete(attempt.lease, outcome, attempt.task);
     if (typeof recorded === 'boolean') return this.succeeded(attempt, recorded);
     return recorded.then((done) => this.succeeded(attempt, done));
   }

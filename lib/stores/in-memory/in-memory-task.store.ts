@@ -15,6 +15,7 @@ import type {
 import { checkOptional, type OptionPredicate } from '../../validation/option.validator.js';
 import { InMemoryMessages } from './in-memory.messages.js';
 import { MemoryTaskBook } from './memory-task.book.js';
+import { MemoryTask } from './memory-task.js';
 import { queryTasks } from './memory-task.query.js';
 import type { RecurringRecord, RecurringStep } from '../../interfaces/recurring-store.interface.js';
 import type { PauseState, WorkerRecord } from '../../interfaces/deployment-store.interface.js';
@@ -67,7 +68,8 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
   readonly [LOCAL_TASK_STORE]: LocalTaskStore = {
     add: (tasks, options) => this.book.add(this.kept(tasks, true), options ?? NO_ADD_OPTIONS),
     claim: (request) => this.claimNow(request, this.serialization !== 'json'),
-    complete: (lease, result) => this.completeNow(lease, result),
+    complete: (lease, result, claimed) =>
+      this.completeNow(lease, result, claimed instanceof MemoryTask ? claimed : undefined),
     fail: (lease, error, retryInMs) => this.failNow(lease, error, retryInMs),
     postpone: (lease, delayMs) => this.book.postpone(lease, delayMs),
     retry: (taskId) => this.book.retry(taskId),
@@ -267,9 +269,9 @@ export class InMemoryTaskStore implements ITaskStore, TaskBacklogSource {
     return batch;
   }
 
-  private completeNow(lease: Lease, result: unknown): boolean {
+  private completeNow(lease: Lease, result: unknown, claimed?: MemoryTask): boolean {
     const kept = this.serialization === 'json' ? keptResult(lease.taskId, result, this.book.logger) : result;
-    return this.book.complete(lease, kept);
+    return this.book.complete(lease, kept, claimed);
   }
 
   private failNow(lease: Lease, error: TaskError, retryInMs: number | null): boolean {

@@ -23,8 +23,8 @@ import { MemoryDeployments } from './memory-deployments.js';
 export class MemoryTaskBook {
   readonly tasks = new Map<string, MemoryTask>();
   readonly placement = new MemoryPlacement();
+  // Retention drops only tasks it still holds (Place.Retained): whatever forgets or replaces a task releases it first.
   readonly retention = new MemoryRetention((task) => {
-    if (this.tasks.get(task.id) !== task) return;
     // Unfinished tasks depend on it: it stays, and enters retention again once they finished.
     if (this.dependencies.held(task)) task.place = Place.None;
     else this.forget(task);
@@ -115,8 +115,9 @@ export class MemoryTaskBook {
     return { tasks: claimed, nextDueInMs: Math.min(due ?? Infinity, Math.max(0, opensAt - now)) };
   }
 
-  complete(lease: Lease, result: unknown): boolean {
-    const task = this.reportable(lease);
+  /** `claimed`: the task as this book handed it out, if the caller has it (no lookup by id). */
+  complete(lease: Lease, result: unknown, claimed?: MemoryTask): boolean {
+    const task = this.reportable(lease, claimed);
     if (task === undefined) return false;
     task.result = result;
     this.finish(task, TaskStatus.Succeeded, Date.now());
@@ -245,8 +246,9 @@ export class MemoryTaskBook {
   // --- end of operators ---
 
   /** The task if this lease is current: running, or cancelled while running and not yet reported. */
-  leased(lease: Lease): MemoryTask | undefined {
-    const task = this.tasks.get(lease.taskId);
+  leased(lease: Lease, claimed?: MemoryTask): MemoryTask | undefined {
+    // A task that holds a lease is never forgotten or replaced: if `claimed` holds this one, it is the current task.
+    const task = claimed ?? this.tasks.get(lease.taskId);
     return this.leases.holds(task, lease) ? task : undefined;
   }
 
@@ -279,8 +281,8 @@ export class MemoryTaskBook {
    * For complete/fail: the task if the report may be recorded; a cancelled task is released instead. A stale
    * lease is logged here, the one place that knows which of the two refused the report.
    */
-  private reportable(lease: Lease): MemoryTask | undefined {
-    const task = this.leased(lease);
+  private reportable(lease: Lease, claimed?: MemoryTask): MemoryTask | undefined {
+    const task = this.leased(lease, claimed);
     if (task === undefined) {
       this.logger?.warn(Messages.leaseLost(lease.taskId));
       return undefined;
