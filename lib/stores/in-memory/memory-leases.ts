@@ -3,9 +3,12 @@ import type { MemoryTask } from './memory-task.js';
 
 const NONE: readonly MemoryTask[] = Object.freeze([]);
 
-/** The leases of running tasks: a fresh token per claim, an expiry, and the scan that finds the expired ones. */
+/**
+ * The leases of running tasks: a fresh token per claim, an expiry, and the scan that finds the expired ones. The
+ * leased tasks are an array, each task knowing its index: a claim and a report are a push and a swap, no hashing.
+ */
 export class MemoryLeases {
-  private readonly running = new Set<MemoryTask>();
+  private readonly running: MemoryTask[] = [];
   private tokens = 0;
   private nextScan = 0;
 
@@ -14,12 +17,21 @@ export class MemoryLeases {
   grant(task: MemoryTask, now: number): void {
     task.leaseToken = String(++this.tokens);
     task.leaseUntil = now + this.leaseTime;
-    this.running.add(task);
+    if (task.leaseIndex === -1) {
+      task.leaseIndex = this.running.length;
+      this.running.push(task);
+    }
   }
 
   release(task: MemoryTask): void {
     task.leaseToken = undefined;
-    this.running.delete(task);
+    const index = task.leaseIndex;
+    if (index === -1) return;
+    task.leaseIndex = -1;
+    const last = this.running.pop()!;
+    if (last === task) return;
+    this.running[index] = last;
+    last.leaseIndex = index;
   }
 
   /** Whether `lease` is the task's current lease: it runs, or was cancelled while running and not reported. */

@@ -48,6 +48,8 @@ export class MemoryTask implements TaskRecord, HeapItem {
   status: TaskStatus = TaskStatus.Pending;
   attempts = 0;
   heapIndex = -1;
+  /** Index among the leased tasks (memory-leases.ts; -1: none). */
+  leaseIndex = -1;
   place: Place = Place.None;
   runAt: number;
   readonly id: string;
