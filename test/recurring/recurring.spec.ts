@@ -141,6 +141,64 @@ describe('a recurring schedule in memory', () => {
   });
 });
 
+describe("changing a schedule's timing (an upsert with another cron, every, timezone, startAt or endAt)", () => {
+  const pending = async (queue: TaskQueue) => (await queue.listTasks({ status: TaskStatus.Pending })).map((t) => t.id);
+
+  it('takes effect at once: the occurrence added for the old timing is cancelled, the new one added', async () => {
+    const queue = await start();
+    await queue.scheduleRecurring('r', 'report', undefined, { cron: '0 0 1 * *' }); // monthly: Feb 1 is next
+    const info = await queue.scheduleRecurring('r', 'report', undefined, { cron: '0 * * * *' });
+    expect(info).toMatchObject({ cron: '0 * * * *', nextRunAt: new Date('2026-01-05T01:00:00Z') });
+    expect(info.lastRunAt).toBeUndefined();
+    expect(await pending(queue)).toEqual(['r@2026-01-05T01:00:00.000Z']);
+    expect((await queue.getTask('r@2026-02-01T00:00:00.000Z'))?.status).toBe(TaskStatus.Cancelled);
+    await jest.advanceTimersByTimeAsync(3 * HOUR);
+    expect(runs.map((r) => minutes(r.at))).toEqual([60, 120, 180]);
+  });
+
+  it('an occurrence of the old timing between now and the new one does not run', async () => {
+    jest.setSystemTime(new Date('2026-01-05T08:00:00Z'));
+    const queue = await start();
+    await queue.scheduleRecurring('daily', 'report', undefined, { cron: '0 9 * * *' });
+    await queue.scheduleRecurring('daily', 'report', undefined, { cron: '0 10 * * *' });
+    await jest.advanceTimersByTimeAsync(3 * HOUR);
+    expect(runs.map((r) => r.taskId)).toEqual(['daily@2026-01-05T10:00:00.000Z']);
+  });
+
+  it('a new endAt before the occurrence added ends the schedule', async () => {
+    const queue = await start();
+    await queue.scheduleRecurring('r', 'report', undefined, { every: HOUR });
+    const info = await queue.scheduleRecurring('r', 'report', undefined, {
+      every: HOUR,
+      endAt: new Date(START.getTime() + 30 * 60_000),
+    });
+    expect(info.nextRunAt).toBeUndefined();
+    expect(await pending(queue)).toEqual([]);
+    await jest.advanceTimersByTimeAsync(3 * HOUR);
+    expect(runs).toEqual([]);
+  });
+
+  it('a change that keeps the occurrence added (a later endAt) keeps its task', async () => {
+    const queue = await start();
+    await queue.scheduleRecurring('r', 'report', undefined, { cron: '0 * * * *' });
+    const endAt = new Date(START.getTime() + 10 * HOUR);
+    const info = await queue.scheduleRecurring('r', 'report', undefined, { cron: '0 * * * *', endAt });
+    expect(info).toMatchObject({ endAt, nextRunAt: new Date(START.getTime() + HOUR) });
+    expect((await queue.listTasks({ status: TaskStatus.Cancelled })).length).toBe(0);
+    await jest.advanceTimersByTimeAsync(12 * HOUR);
+    expect(runs.map((r) => minutes(r.at) / 60)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('an upsert with the same timing keeps the occurrence added (its other options apply from the next one)', async () => {
+    const queue = await start();
+    await queue.scheduleRecurring('r', 'report', { v: 1 }, { every: HOUR });
+    const info = await queue.scheduleRecurring('r', 'report', { v: 2 }, { every: HOUR, priority: 5 });
+    expect(info).toMatchObject({ args: { v: 2 }, nextRunAt: new Date(START.getTime() + HOUR) });
+    expect(await pending(queue)).toEqual(['r@2026-01-05T01:00:00.000Z']);
+    expect((await queue.listTasks({ status: TaskStatus.Cancelled })).length).toBe(0);
+  });
+});
+
 describe('misfire: occurrences missed while no worker ran', () => {
   /** every minute from 0:01; the worker stops after 0:03 ran and a new one starts at 0:30. */
   async function downtime(misfire: 'skip' | 'once' | 'all'): Promise<number[]> {

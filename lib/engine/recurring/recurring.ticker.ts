@@ -147,7 +147,9 @@ export class RecurringTicker {
         });
         if (!advanced) continue;
         if (plan.capped) this.host.logger.warn(RecurringMessages.capped(key, MAX_MISFIRE_RUNS));
-        if (task === undefined) return this.forget(key);
+        // No task: the schedule ended, or only its next moved on (a timing change kept the occurrence added).
+        if (task === undefined && plan.nextRunAt === null) return this.forget(key);
+        if (task === undefined) continue;
         this.host.added(task);
         return this.arm(key, Math.max(task.runAt, now) + SAFETY_DELAY_MS);
       }
