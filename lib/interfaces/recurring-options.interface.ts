@@ -50,7 +50,7 @@ export interface RecurringInfo {
   misfire: MisfirePolicy;
   overlap: boolean;
   /** When the next occurrence runs; undefined once the schedule ended (`endAt`, or a cron with no next time). */
-  nextRunAt?: Date;
+  nextRunAt: Date | undefined;
   /** The time of the last occurrence that came due, and its task's id. */
   lastRunAt?: Date;
   lastTaskId?: string;
