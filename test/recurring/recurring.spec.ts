@@ -1,5 +1,13 @@
 import { jest } from '@jest/globals';
-import { createTaskQueue, InMemoryTaskStore, TaskStatus, type TaskContext, type TaskQueue } from '../../lib/index.js';
+import {
+  createTaskQueue,
+  FixedDelayRetryStrategy,
+  InMemoryTaskStore,
+  TaskStatus,
+  type TaskContext,
+  type TaskQueue,
+} from '../../lib/index.js';
+import { RecurringMessages } from '../../lib/engine/recurring/recurring.messages.js';
 
 /** Recurring schedules in memory under jest's fake timers: an hour of fake time takes milliseconds. */
 const START = new Date('2026-01-05T00:00:00Z');
@@ -78,6 +86,52 @@ describe('a recurring schedule in memory', () => {
     ]);
   });
 
+  it('an occurrence is timed out, retried and seen by observers like any task; the schedule carries on', async () => {
+    const queue = createTaskQueue({ logLevel: false });
+    queues.push(queue);
+    queue.registerHandler('hangs-once', {
+      // The first attempt of each occurrence waits until its signal aborts (the timeout); the retry succeeds at once.
+      execute: (_args: unknown, ctx: TaskContext) =>
+        ctx.attempt > 1
+          ? undefined
+          : new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
+    });
+    const events: { type: string; taskId: string; attempt: number; recurringKey: unknown; error?: string }[] = [];
+    queue.observe({
+      onTaskEvent: (event, task) =>
+        events.push({
+          type: event.type,
+          taskId: event.taskId,
+          attempt: event.attempt,
+          recurringKey: task.metadata?.recurringKey,
+          ...(event.error ? { error: event.error.name } : {}),
+        }),
+    });
+    await queue.start();
+    await queue.scheduleRecurring('beat', 'hangs-once', undefined, {
+      every: 60_000,
+      timeout: 5_000,
+      maxRetries: 1,
+      retryStrategy: new FixedDelayRetryStrategy(1_000),
+    });
+    await jest.advanceTimersByTimeAsync(2 * 60_000 + 10_000);
+    const first = 'beat@2026-01-05T00:01:00.000Z';
+    const second = 'beat@2026-01-05T00:02:00.000Z';
+    const of = (id: string) =>
+      events.filter((e) => e.taskId === id).map(({ type, attempt, error }) => [type, attempt, error]);
+    const lifecycle = [
+      ['scheduled', 0, undefined],
+      ['started', 1, undefined],
+      ['failed', 1, 'TaskTimeoutError'],
+      ['started', 2, undefined],
+      ['succeeded', 2, undefined],
+    ];
+    expect(of(first)).toEqual(lifecycle);
+    expect(of(second)).toEqual(lifecycle);
+    expect(events.every((e) => e.recurringKey === 'beat')).toBe(true);
+    expect(await queue.getTask(first)).toMatchObject({ status: TaskStatus.Succeeded, attempts: 2 });
+  });
+
   it('removeRecurring stops it (its next occurrence, not started yet, is cancelled)', async () => {
     const queue = await start();
     await queue.scheduleRecurring('tick', 'report', undefined, { every: 60_000 });
@@ -132,6 +186,23 @@ describe('a recurring schedule in memory', () => {
     for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(2.5);
     expect(queue.running).toBeLessThanOrEqual(1);
   });
+
+  it.each([
+    ['skip', [1, 2, 4, 7, 9]],
+    ['once', [1, 2, 4, 7, 9]],
+    ['all', [1, 2, 3, 4, 5]],
+  ] as const)(
+    "overlap: false, misfire '%s': the occurrences skipped while one ran follow misfire",
+    async (misfire, ran) => {
+      const queue = await start({ takes: 150_000 });
+      await queue.scheduleRecurring('slow', 'report', undefined, { every: 60_000, misfire });
+      await jest.advanceTimersByTimeAsync(11 * 60_000);
+      // Each starts once the one before ended (1:00, 3:30, 6:00, ...); 'all' runs each occurrence in turn, the
+      // others go on from the one that ran late (it ran for those due meanwhile: 3:00 while 2:00 ran from 3:30).
+      expect(runs.map((r) => minutes(r.at))).toEqual([1, 3.5, 6, 8.5, 11]);
+      expect(runs.map((r) => minutes(Date.parse(r.taskId.slice('slow@'.length))))).toEqual(ran);
+    },
+  );
 
   it('overlap: true lets a slow occurrence run beside the next', async () => {
     const queue = await start({ takes: 150_000 });
@@ -231,21 +302,30 @@ describe('misfire: occurrences missed while no worker ran', () => {
     expect(runs[29]!.taskId).toBe('m@2026-01-05T00:30:00.000Z');
   });
 
-  it("'all' runs at most 1,000 missed occurrences, then one for the rest, with a warning", async () => {
+  it("'all' with more than 1,000 missed runs as 'once': one for all of them, with a warning, then carries on", async () => {
     const store = new InMemoryTaskStore();
     const warn = jest.fn();
     const first = await start({ store });
     await first.scheduleRecurring('m', 'report', undefined, { every: 1_000, misfire: 'all' });
     await first.close();
     queues = [];
-    jest.setSystemTime(START.getTime() + 2 * HOUR);
+    jest.setSystemTime(START.getTime() + 2 * HOUR); // 7,200 occurrences missed
     const queue = createTaskQueue({ store, logger: { log: jest.fn(), warn, error: jest.fn() } });
-    queue.registerHandler('report', { execute: () => void runs.push({ key: 'm', at: Date.now(), taskId: '' }) });
+    queue.registerHandler('report', {
+      execute: (_args: unknown, ctx: TaskContext) => void runs.push({ key: 'm', at: Date.now(), taskId: ctx.taskId }),
+    });
     queues.push(queue);
     await queue.start();
-    await jest.advanceTimersByTimeAsync(500);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('missed more than 1000 occurrences'));
-    expect(runs.length).toBeLessThan(10);
+    await jest.advanceTimersByTimeAsync(3_500);
+    expect(warn).toHaveBeenCalledWith(RecurringMessages.capped('m', 1_000));
+    const seconds = (at: number) => (at - START.getTime() - 2 * HOUR) / 1_000;
+    // The occurrence added before the downtime runs now, for all of them; then one a second, as before.
+    expect(runs.map((r) => [r.taskId, seconds(r.at)])).toEqual([
+      ['m@2026-01-05T00:00:01.000Z', 0],
+      ['m@2026-01-05T02:00:01.000Z', 1],
+      ['m@2026-01-05T02:00:02.000Z', 2],
+      ['m@2026-01-05T02:00:03.000Z', 3],
+    ]);
   });
 });
 
