@@ -9,6 +9,7 @@ import {
   TaskQueueModule,
   type ITaskHandler,
   type ITaskStore,
+  type RecurringDeclaration,
   type RecurringOptions,
   type TaskQueue,
 } from '../../lib/index.js';
@@ -106,6 +107,36 @@ describe('@Recurring() at start-up', () => {
       providers: [BadCronTask],
     }).compile();
     await expect(moduleRef.init()).rejects.toThrow(/Expected `cron` to be a cron expression/);
+    await moduleRef.close();
+  });
+
+  it.each([
+    ['a key with "@"', { key: 'a@b', every: 60_000 }, RecurringMessages.badKey('a@b')],
+    ['both cron and every', { cron: '* * * * *', every: 60_000 }, RecurringMessages.cronOrEvery(true)],
+    ['every under 1,000 ms', { every: 999 }, 'Expected `every` to be an integer number of ms from 1000 up'],
+    ['an unknown time zone', { cron: '0 9 * * *', timezone: 'Mars/Olympus' }, 'Expected `timezone`'],
+    ['runAt', { every: 60_000, runAt: new Date() }, RecurringMessages.notForRecurring('runAt')],
+    [
+      'endAt before startAt',
+      { every: 60_000, startAt: new Date('2026-02-01'), endAt: new Date('2026-01-01') },
+      /`endAt` .* to be after `startAt`/,
+    ],
+    ['args a durable store cannot keep', { every: 60_000, args: { at: new Date() } }, TaskArgsNotSerializableError],
+  ])('%s fails the bootstrap with the typed error', async (_case, declaration, error) => {
+    @TaskHandler()
+    class DeclaredTask implements ITaskHandler {
+      execute() {}
+    }
+    Recurring(declaration as RecurringDeclaration)(DeclaredTask);
+    const store = new InMemoryTaskStore({ serialization: 'json' });
+    const moduleRef = await Test.createTestingModule({
+      imports: [TaskQueueModule.forRoot({ logger: 'error', store })],
+      providers: [DeclaredTask],
+    }).compile();
+    const init = moduleRef.init();
+    await expect(init).rejects.toThrow(error === TaskArgsNotSerializableError ? error : InvalidTaskOptionsError);
+    await expect(init).rejects.toThrow(error);
+    expect(await store.listRecurring()).toEqual([]);
     await moduleRef.close();
   });
 
