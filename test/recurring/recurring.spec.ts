@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import {
   createTaskQueue,
+  defineTask,
   FixedDelayRetryStrategy,
   InMemoryTaskStore,
   TaskStatus,
@@ -130,6 +131,25 @@ describe('a recurring schedule in memory', () => {
     expect(of(second)).toEqual(lifecycle);
     expect(events.every((e) => e.recurringKey === 'beat')).toBe(true);
     expect(await queue.getTask(first)).toMatchObject({ status: TaskStatus.Succeeded, attempts: 2 });
+  });
+
+  it('a producer without the handler (a contract only) adds the first occurrence at once; the worker goes on', async () => {
+    const store = new InMemoryTaskStore();
+    await start({ store });
+    const producer = createTaskQueue({ store, logLevel: false, autoStart: false });
+    queues.push(producer);
+    await producer.start();
+    const report = defineTask<{ n: number }>('report');
+    await producer.scheduleRecurring('contract', report, { n: 1 }, { every: 60_000 });
+    expect((await producer.listTasks({ status: TaskStatus.Pending })).map((t) => t.id)).toEqual([
+      'contract@2026-01-05T00:01:00.000Z',
+    ]);
+    await jest.advanceTimersByTimeAsync(3 * 60_000);
+    expect(runs.map((r) => r.taskId)).toEqual([
+      'contract@2026-01-05T00:01:00.000Z',
+      'contract@2026-01-05T00:02:00.000Z',
+      'contract@2026-01-05T00:03:00.000Z',
+    ]);
   });
 
   it('removeRecurring stops it (its next occurrence, not started yet, is cancelled)', async () => {
