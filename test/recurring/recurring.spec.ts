@@ -165,6 +165,15 @@ describe('a recurring schedule in memory', () => {
     expect((await queue.getTask('tick@2026-01-05T00:04:00.000Z'))?.status).toBe(TaskStatus.Cancelled);
   });
 
+  it('a schedule removed and made again with its key runs the occurrence the removal cancelled', async () => {
+    const queue = await start();
+    await queue.scheduleRecurring('hourly', 'report', undefined, { cron: '0 * * * *' });
+    expect(await queue.removeRecurring('hourly')).toBe(true);
+    await queue.scheduleRecurring('hourly', 'report', undefined, { cron: '0 * * * *' });
+    await jest.advanceTimersByTimeAsync(2 * HOUR);
+    expect(runs.map((r) => r.taskId)).toEqual(['hourly@2026-01-05T01:00:00.000Z', 'hourly@2026-01-05T02:00:00.000Z']);
+  });
+
   it('cancelling one occurrence does not stop the schedule', async () => {
     const queue = await start();
     await queue.scheduleRecurring('tick', 'report', undefined, { every: 60_000 });

@@ -184,6 +184,18 @@ export function describeRecurringConformance(
       expect((await store.get(first.task!.id))?.status).toBe(TaskStatus.Pending);
     });
 
+    it('a step adds its occurrence where one of its id was cancelled (a schedule removed and made again)', async () => {
+      const store = await capable();
+      await store.putRecurring(record('again'));
+      expect(await store.advanceRecurring(firstStep('again'))).toBe(true);
+      await store.removeRecurring('again');
+      expect((await store.get(firstStep('again').task!.id))?.status).toBe(TaskStatus.Cancelled);
+      await store.putRecurring(record('again'));
+      expect(await store.advanceRecurring(firstStep('again'))).toBe(true);
+      expect(await store.get(firstStep('again').task!.id)).toMatchObject({ status: TaskStatus.Pending, attempts: 0 });
+      expect((await store.counts()).pending).toBe(1);
+    });
+
     it('remove cancels the last occurrence if it never started, and leaves a started one alone', async () => {
       const store = await capable();
       await store.putRecurring(record('pending'));
