@@ -11,7 +11,7 @@ export type MisfirePolicy = 'skip' | 'once' | 'all';
 export interface RecurringOptions {
   /** A cron expression (5 fields, or 6 with seconds first), e.g. `'0 9 * * 1-5'`. Not with `every`. */
   cron?: string;
-  /** An interval in ms, from 1,000 up: the first occurrence at `startAt`, else one interval from now. Not with `cron`. */
+  /** An interval in ms, from 1,000 to 100 years: the first at `startAt`, else one interval from now. Not with `cron`. */
   every?: number;
   /** The IANA time zone a `cron` follows (`'Europe/Berlin'`), DST included. Default UTC. */
   timezone?: string;

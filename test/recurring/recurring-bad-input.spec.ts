@@ -35,6 +35,8 @@ describe('scheduleRecurring refuses bad input, storing nothing', () => {
   it('an invalid cron expression, naming it and why', async () => {
     await refused({ cron: '61 * * * *' }, /Expected `cron` to be a cron expression .*"61 \* \* \* \*".*minute: 61/);
     await refused({ cron: 'every day' }, /Expected `cron` to be a cron expression/);
+    // Valid fields, but no such day: it would never run.
+    await refused({ cron: '0 0 30 2 *' }, /Expected `cron` to be a cron expression .*"0 0 30 2 \*".*it never fires/);
   });
 
   it('both or neither of cron and every', async () => {
@@ -42,9 +44,12 @@ describe('scheduleRecurring refuses bad input, storing nothing', () => {
     await refused({}, RecurringMessages.cronOrEvery(false));
   });
 
-  it('every that is not an integer of at least 1,000 ms', async () => {
-    for (const every of [999, 0, -1, 1500.5, '60000', NaN])
-      await refused({ every }, 'Expected `every` to be an integer number of ms from 1000 up');
+  it('every that is not an integer of at least 1,000 ms, nor at most 100 years', async () => {
+    for (const every of [999, 0, -1, 1500.5, '60000', NaN, 1e16, Infinity])
+      await refused(
+        { every },
+        'Expected `every` to be an integer number of ms from 1000 up to 3155760000000 (100 years)',
+      );
   });
 
   it('an unknown time zone', async () => {

@@ -91,11 +91,11 @@ export class RecurringTimeline {
   }
 }
 
-/** Whether croner can read the expression; the reason if not. */
+/** Whether croner can read the expression, and it fires at all (not '0 0 30 2 *'); the reason if not. */
 export function cronProblem(cron: string): string | undefined {
   try {
-    new Cron(cron, { mode: '5-or-6-parts' });
-    return undefined;
+    const first = new Cron(cron, { mode: '5-or-6-parts' }).nextRun(new Date(0));
+    return first === null || first === undefined ? 'it never fires (no date has those fields)' : undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
