@@ -24,7 +24,8 @@ export interface RecurringOptions {
   /**
    * Whether an occurrence may start while the previous one is still pending or running. Default false: it waits
    * until that one ends, then starts at once (the occurrences run in one partition, `partitionKey` if you give one,
-   * else `recurring:<key>`).
+   * else `recurring:<key>`). Those that came due meanwhile follow `misfire`: 'all' runs each in turn; 'skip' and
+   * 'once' go on to the next future one, the late one having run for them.
    */
   overlap?: boolean;
   /** As for `schedule()`: each occurrence's label, timeout, retries, partition, priority and metadata. */
