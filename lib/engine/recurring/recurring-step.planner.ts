@@ -77,12 +77,13 @@ export function planStep(
   }
 }
 
+/** A step that keeps the last occurrence, never started, as it is. */
+const KEEP_LAST = { expectedLast: 'unstarted', cancelLast: false, capped: false } as const;
+
 /**
  * An upsert changed the timing after the last occurrence was added (it never started): it goes, and the new
  * timing's next is added now; if that is the same occurrence, it stays, and only the schedule's next moves on.
  */
-const KEEP_LAST = { expectedLast: 'unstarted', cancelLast: false, capped: false } as const;
-
 function retimed(
   last: number,
   definition: RecurringDefinition,
