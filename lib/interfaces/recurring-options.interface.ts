@@ -11,7 +11,7 @@ export type MisfirePolicy = 'skip' | 'once' | 'all';
 export interface RecurringOptions {
   /** A cron expression (5 fields, or 6 with seconds first), e.g. `'0 9 * * 1-5'`. Not with `every`. */
   cron?: string;
-  /** An interval in ms, from 1,000 up: the first occurrence at `startAt`, else one interval from now. Not with `cron`. */
+  /** An interval in ms, from 1,000 to 100 years: the first at `startAt`, else one interval from now. Not with `cron`. */
   every?: number;
   /** The IANA time zone a `cron` follows (`'Europe/Berlin'`), DST included. Default UTC. */
   timezone?: string;
@@ -24,7 +24,8 @@ export interface RecurringOptions {
   /**
    * Whether an occurrence may start while the previous one is still pending or running. Default false: it waits
    * until that one ends, then starts at once (the occurrences run in one partition, `partitionKey` if you give one,
-   * else `recurring:<key>`).
+   * else `recurring:<key>`). Those that came due meanwhile follow `misfire`: 'all' runs each in turn; 'skip' and
+   * 'once' go on to the next future one, the late one having run for them.
    */
   overlap?: boolean;
   /** As for `schedule()`: each occurrence's label, timeout, retries, partition, priority and metadata. */
@@ -50,7 +51,7 @@ export interface RecurringInfo {
   misfire: MisfirePolicy;
   overlap: boolean;
   /** When the next occurrence runs; undefined once the schedule ended (`endAt`, or a cron with no next time). */
-  nextRunAt?: Date;
+  nextRunAt: Date | undefined;
   /** The time of the last occurrence that came due, and its task's id. */
   lastRunAt?: Date;
   lastTaskId?: string;

@@ -33,8 +33,9 @@ export interface RecurringStep {
   expectedLastTaskId: string | undefined;
   /** 'unstarted': the last occurrence is pending and never started; 'started': anything else (gone too). */
   expectedLast: 'unstarted' | 'started';
-  /** Cancel the last occurrence (only with 'unstarted'): a missed occurrence under misfire 'skip'. */
+  /** Cancel the last occurrence (only with 'unstarted'): one missed under misfire 'skip', or of a changed timing. */
   cancelLast: boolean;
+  /** Undefined: no occurrence added (the schedule ends, or with a `nextRunAt` only that moves). */
   task: NewTask | undefined;
   /** The occurrence `task` stands for (its time may differ from its runAt). */
   runAt: number | undefined;

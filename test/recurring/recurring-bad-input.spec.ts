@@ -9,6 +9,7 @@ import {
   TaskQueueModule,
   type ITaskHandler,
   type ITaskStore,
+  type RecurringDeclaration,
   type RecurringOptions,
   type TaskQueue,
 } from '../../lib/index.js';
@@ -34,6 +35,8 @@ describe('scheduleRecurring refuses bad input, storing nothing', () => {
   it('an invalid cron expression, naming it and why', async () => {
     await refused({ cron: '61 * * * *' }, /Expected `cron` to be a cron expression .*"61 \* \* \* \*".*minute: 61/);
     await refused({ cron: 'every day' }, /Expected `cron` to be a cron expression/);
+    // Valid fields, but no such day: it would never run.
+    await refused({ cron: '0 0 30 2 *' }, /Expected `cron` to be a cron expression .*"0 0 30 2 \*".*it never fires/);
   });
 
   it('both or neither of cron and every', async () => {
@@ -41,9 +44,12 @@ describe('scheduleRecurring refuses bad input, storing nothing', () => {
     await refused({}, RecurringMessages.cronOrEvery(false));
   });
 
-  it('every that is not an integer of at least 1,000 ms', async () => {
-    for (const every of [999, 0, -1, 1500.5, '60000', NaN])
-      await refused({ every }, 'Expected `every` to be an integer number of ms from 1000 up');
+  it('every that is not an integer of at least 1,000 ms, nor at most 100 years', async () => {
+    for (const every of [999, 0, -1, 1500.5, '60000', NaN, 1e16, Infinity])
+      await refused(
+        { every },
+        'Expected `every` to be an integer number of ms from 1000 up to 3155760000000 (100 years)',
+      );
   });
 
   it('an unknown time zone', async () => {
@@ -106,6 +112,36 @@ describe('@Recurring() at start-up', () => {
       providers: [BadCronTask],
     }).compile();
     await expect(moduleRef.init()).rejects.toThrow(/Expected `cron` to be a cron expression/);
+    await moduleRef.close();
+  });
+
+  it.each([
+    ['a key with "@"', { key: 'a@b', every: 60_000 }, RecurringMessages.badKey('a@b')],
+    ['both cron and every', { cron: '* * * * *', every: 60_000 }, RecurringMessages.cronOrEvery(true)],
+    ['every under 1,000 ms', { every: 999 }, 'Expected `every` to be an integer number of ms from 1000 up'],
+    ['an unknown time zone', { cron: '0 9 * * *', timezone: 'Mars/Olympus' }, 'Expected `timezone`'],
+    ['runAt', { every: 60_000, runAt: new Date() }, RecurringMessages.notForRecurring('runAt')],
+    [
+      'endAt before startAt',
+      { every: 60_000, startAt: new Date('2026-02-01'), endAt: new Date('2026-01-01') },
+      /`endAt` .* to be after `startAt`/,
+    ],
+    ['args a durable store cannot keep', { every: 60_000, args: { at: new Date() } }, TaskArgsNotSerializableError],
+  ])('%s fails the bootstrap with the typed error', async (_case, declaration, error) => {
+    @TaskHandler()
+    class DeclaredTask implements ITaskHandler {
+      execute() {}
+    }
+    Recurring(declaration as RecurringDeclaration)(DeclaredTask);
+    const store = new InMemoryTaskStore({ serialization: 'json' });
+    const moduleRef = await Test.createTestingModule({
+      imports: [TaskQueueModule.forRoot({ logger: 'error', store })],
+      providers: [DeclaredTask],
+    }).compile();
+    const init = moduleRef.init();
+    await expect(init).rejects.toThrow(error === TaskArgsNotSerializableError ? error : InvalidTaskOptionsError);
+    await expect(init).rejects.toThrow(error);
+    expect(await store.listRecurring()).toEqual([]);
     await moduleRef.close();
   });
 

@@ -77,6 +77,28 @@ describe('@Recurring()', () => {
     await second.close();
   });
 
+  it('a redeploy with another cron changes the schedule at start-up (the occurrence of the old cron goes)', async () => {
+    @Recurring({ key: 'nightly', cron: '0 3 * * *' })
+    @TaskHandler('nightly')
+    class NightlyV1 implements ITaskHandler {
+      execute() {}
+    }
+    @Recurring({ key: 'nightly', cron: '0 1 * * *' })
+    @TaskHandler('nightly')
+    class NightlyV2 implements ITaskHandler {
+      execute() {}
+    }
+    const store = new InMemoryTaskStore();
+    await (await boot(store, [NightlyV1])).close();
+    const v2 = await boot(store, [NightlyV2]);
+    expect(await v2.get(TaskScheduler).getRecurring('nightly')).toMatchObject({
+      cron: '0 1 * * *',
+      nextRunAt: new Date('2026-01-05T01:00:00Z'),
+    });
+    expect((await v2.get(TaskScheduler).getTask('nightly@2026-01-05T03:00:00.000Z'))?.status).toBe('cancelled');
+    await v2.close();
+  });
+
   it('a declared key gone from the code stays, unless pruneRecurring: true', async () => {
     const store = new InMemoryTaskStore();
     await (await boot(store, [DailyReportTask, RetiredTask])).close();

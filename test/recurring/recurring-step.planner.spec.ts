@@ -61,3 +61,57 @@ describe("a step under misfire 'once'", () => {
     expect(punctual).toMatchObject({ kind: 'step', occurrence: T + SECOND, runAt: T + SECOND });
   });
 });
+
+describe('a step while the occurrence added waits (pending, never started)', () => {
+  /** The schedule of `options` whose occurrence at `at` waits and whose next is `next`, planned at `now`. */
+  function waiting(options: RecurringOptions, at: string, next: string | null, now = Date.parse(at) - 60_000) {
+    const definition = toDefinition(undefined, options, false);
+    const lastTaskId = `r@${at}`;
+    const record: RecurringRecord = {
+      key: 'r',
+      handler: 'tick',
+      definition,
+      fingerprint: '',
+      nextRunAt: next === null ? null : Date.parse(next),
+      lastRunAt: Date.parse(at),
+      lastTaskId,
+    };
+    const task: TaskRecord = {
+      id: lastTaskId,
+      handler: 'tick',
+      args: undefined,
+      status: TaskStatus.Pending,
+      priority: 0,
+      runAt: Date.parse(at),
+      createdAt: now,
+      attempts: 0,
+      maxRetries: 0,
+    };
+    return planStep(record, definition, new RecurringTimeline(definition), task, now, false);
+  }
+  const berlin = { cron: '30 2 * * *', timezone: 'Europe/Berlin' };
+
+  it('waits for it when it is an occurrence of the timing, DST days and startAt included', () => {
+    const wait = { kind: 'wait' };
+    // Spring forward: 02:30 did not exist, the occurrence is 03:00 CEST; fall back: 02:30 CEST, once.
+    expect(waiting(berlin, '2026-03-29T01:00:00.000Z', '2026-03-30T00:30:00.000Z')).toMatchObject(wait);
+    expect(waiting(berlin, '2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z')).toMatchObject(wait);
+    const startAt = new Date('2026-01-01T00:00:07.000Z');
+    const every = { every: 5_000, startAt, endAt: new Date('2026-01-01T00:00:17.000Z') };
+    expect(waiting(every, '2026-01-01T00:00:12.000Z', '2026-01-01T00:00:17.000Z')).toMatchObject(wait);
+    expect(waiting(every, '2026-01-01T00:00:17.000Z', null)).toMatchObject(wait);
+  });
+
+  it('replaces one the timing does not have (an upsert changed it): cancels it, adds the next', () => {
+    const at = Date.parse('2026-10-25T00:30:00.000Z');
+    const moved = waiting({ ...berlin, cron: '0 3 * * *' }, '2026-10-25T00:30:00.000Z', '2026-10-25T02:00:00.000Z');
+    expect(moved).toMatchObject({ kind: 'step', occurrence: at + 90 * 60_000, cancelLast: true });
+    const ended = { every: 5_000, endAt: new Date('2026-01-01T00:00:10.000Z') };
+    expect(waiting(ended, '2026-01-01T00:00:12.000Z', null)).toMatchObject({
+      kind: 'step',
+      occurrence: undefined,
+      nextRunAt: null,
+      cancelLast: true,
+    });
+  });
+});

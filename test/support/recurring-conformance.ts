@@ -159,6 +159,43 @@ export function describeRecurringConformance(
       expect(await store.list()).toEqual([]);
     });
 
+    it('a step without a task but with a next keeps the last occurrence and moves only the next', async () => {
+      const store = await capable();
+      await store.putRecurring(record('r'));
+      const first = firstStep('r');
+      expect(await store.advanceRecurring(first)).toBe(true);
+      const moveOn: RecurringStep = {
+        key: 'r',
+        expectedNextRunAt: T0 + 60_000,
+        expectedLastTaskId: first.task!.id,
+        expectedLast: 'unstarted',
+        cancelLast: false,
+        task: undefined,
+        runAt: undefined,
+        nextRunAt: T0 + 120_000,
+      };
+      expect(await store.advanceRecurring(moveOn)).toBe(true);
+      expect(await store.getRecurring('r')).toEqual({
+        ...record('r'),
+        nextRunAt: T0 + 120_000,
+        lastRunAt: T0,
+        lastTaskId: first.task!.id,
+      });
+      expect((await store.get(first.task!.id))?.status).toBe(TaskStatus.Pending);
+    });
+
+    it('a step adds its occurrence where one of its id was cancelled (a schedule removed and made again)', async () => {
+      const store = await capable();
+      await store.putRecurring(record('again'));
+      expect(await store.advanceRecurring(firstStep('again'))).toBe(true);
+      await store.removeRecurring('again');
+      expect((await store.get(firstStep('again').task!.id))?.status).toBe(TaskStatus.Cancelled);
+      await store.putRecurring(record('again'));
+      expect(await store.advanceRecurring(firstStep('again'))).toBe(true);
+      expect(await store.get(firstStep('again').task!.id)).toMatchObject({ status: TaskStatus.Pending, attempts: 0 });
+      expect((await store.counts()).pending).toBe(1);
+    });
+
     it('remove cancels the last occurrence if it never started, and leaves a started one alone', async () => {
       const store = await capable();
       await store.putRecurring(record('pending'));

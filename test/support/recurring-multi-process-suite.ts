@@ -164,6 +164,34 @@ function scenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: Sto
     }, 60_000);
   });
 
+  it('a producer changes the timing of a running schedule: every worker follows the new one at once', async () => {
+    // Every 5 s: once one ran, the next waits seconds ahead, pending, when the timing changes to every second.
+    const beat = { key: 'beat', every: 5 * SECOND, startAt: new Date(secondIn(SECOND)) };
+    await Promise.all([start([beat]), start([beat])]);
+    await succeeded('beat', 1);
+    const [old] = (await occurrencesOf('beat')).filter((t) => t.status === TaskStatus.Pending);
+    // On the half second: the old occurrence is not one of the new timing (that would add it again in its turn).
+    const from = secondIn(SECOND) + SECOND / 2;
+    const info = await producer.scheduleRecurring('beat', 'tick', undefined, {
+      every: SECOND,
+      startAt: new Date(from),
+    });
+    expect(info.nextRunAt).toEqual(new Date(from));
+    const newTiming = (tasks: TaskInfo[]) =>
+      tasks.filter((t) => t.status === TaskStatus.Succeeded && timeOf(t.id) >= from).map((t) => t.id);
+    const tasks = await eventually(
+      () => occurrencesOf('beat'),
+      (all) => newTiming(all).length >= 3,
+      30_000,
+      100,
+    );
+    expect(newTiming(tasks).sort().slice(0, 3)).toEqual(ids('beat', from, 3));
+    // The occurrence of the old timing, pending when it changed, was cancelled, not run.
+    expect(tasks.find((t) => t.id === old!.id)?.status).toBe(TaskStatus.Cancelled);
+    const ran = tasks.filter((t) => t.status === TaskStatus.Succeeded).map((t) => t.id);
+    expect(finished().sort()).toEqual(ran.sort());
+  }, 60_000);
+
   it('a producer-only process lists the schedules and adds one at run time, which the workers run', async () => {
     const beat = { key: 'beat', every: SECOND };
     await Promise.all([start([beat]), start([beat])]);

@@ -64,26 +64,32 @@ const date = (ms: number | undefined | null): Date | undefined =>
 
 /**
  * The public view. The store's record may hold an occurrence added ahead (lastRunAt in the future): that is the
- * next run, and the one before it the last.
+ * next run, and the one before it the last, if it came due (not one a timing change cancelled before its time).
  */
 export function toRecurringInfo(record: RecurringRecord, now: number): RecurringInfo {
   const d = record.definition as RecurringDefinition;
-  const ahead = record.lastRunAt !== undefined && record.lastRunAt > now;
+  const { lastRunAt: last, previousRunAt: previous } = record;
+  const later = last !== undefined && last > now;
+  // One ahead and past endAt is one a change of endAt cancelled (no step adds one there): as if never added.
+  const voided = later && d.endAt !== undefined && last > d.endAt;
+  const ahead = later && !voided;
   const info: RecurringInfo = {
     key: record.key,
     handler: record.handler,
     args: d.args,
     misfire: d.misfire,
     overlap: d.overlap,
-    nextRunAt: date(ahead ? record.lastRunAt : record.nextRunAt),
+    nextRunAt: date(ahead ? last : record.nextRunAt),
   };
   if (d.cron !== undefined) info.cron = d.cron;
   if (d.every !== undefined) info.every = d.every;
   if (d.timezone !== undefined) info.timezone = d.timezone;
   if (d.startAt !== undefined) info.startAt = new Date(d.startAt);
   if (d.endAt !== undefined) info.endAt = new Date(d.endAt);
-  const lastRunAt = ahead ? record.previousRunAt : record.lastRunAt;
-  const lastTaskId = ahead ? record.previousTaskId : record.lastTaskId;
+  const previousCameDue = previous !== undefined && previous <= now;
+  const shifted = ahead || voided;
+  const lastRunAt = shifted ? (previousCameDue ? previous : undefined) : last;
+  const lastTaskId = shifted ? (previousCameDue ? record.previousTaskId : undefined) : record.lastTaskId;
   if (lastRunAt !== undefined) info.lastRunAt = new Date(lastRunAt);
   if (lastTaskId !== undefined) info.lastTaskId = lastTaskId;
   return info;

@@ -14,6 +14,8 @@ import { cronProblem, isTimeZone } from './recurring-timeline.js';
 
 /** The shortest `every`: a schedule is a task per occurrence, and a store round trip or two each. */
 export const MIN_EVERY_MS = 1_000;
+/** The longest `every`, 100 years: far below where a Date (an occurrence's id) ends. */
+export const MAX_EVERY_MS = 100 * 365.25 * 24 * 60 * 60_000;
 /** Room in a task id (MAX_KEY_LENGTH) for `@` and an ISO time after the key. */
 export const MAX_RECURRING_KEY_LENGTH = MAX_KEY_LENGTH - '@2000-01-01T00:00:00.000Z'.length;
 
@@ -42,6 +44,7 @@ const NOT_HERE = ['delay', 'runAt', 'taskId', 'transaction'];
 const isValidDate: OptionPredicate = (v) => v instanceof Date && Number.isFinite(v.getTime());
 const isMisfire: OptionPredicate = (v) => v === 'skip' || v === 'once' || v === 'all';
 const isBoolean: OptionPredicate = (v) => typeof v === 'boolean';
+const isEvery: OptionPredicate = (v) => isIntegerFrom(MIN_EVERY_MS)(v) && (v as number) <= MAX_EVERY_MS;
 
 /** Throws `InvalidTaskOptionsError` naming the key unless occurrence ids can be made of it. */
 export function checkRecurringKey(key: unknown): asserts key is string {
@@ -65,7 +68,12 @@ export function checkRecurringOptions(o: RecurringOptions): void {
     const problem = typeof o.cron === 'string' ? cronProblem(o.cron) : 'not a string';
     if (problem !== undefined) throw new InvalidTaskOptionsError(RecurringMessages.badCron(o.cron, problem));
   }
-  checkOptional('every', o.every, isIntegerFrom(MIN_EVERY_MS), `an integer number of ms from ${MIN_EVERY_MS} up`);
+  checkOptional(
+    'every',
+    o.every,
+    isEvery,
+    `an integer number of ms from ${MIN_EVERY_MS} up to ${MAX_EVERY_MS} (100 years)`,
+  );
   checkOptional('timezone', o.timezone, isTimeZone, 'an IANA time zone such as "Europe/Berlin"');
   checkOptional('startAt', o.startAt, isValidDate, 'a valid Date');
   checkOptional('endAt', o.endAt, isValidDate, 'a valid Date');

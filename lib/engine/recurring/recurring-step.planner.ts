@@ -38,7 +38,8 @@ const isUnstarted = (task: TaskRecord | undefined): boolean =>
  * What a schedule does next, given its last occurrence's task (as read) and the time. One occurrence is added
  * ahead: the next is added once the last has started (so a schedule never piles up tasks), with misfire
  * deciding which when occurrences were missed. `catchUp` (a worker starting): under 'skip', a last occurrence
- * that never started and is overdue is cancelled.
+ * that never started and is overdue is cancelled. A last occurrence that never started and that the timing does
+ * not put before the schedule's next was added under a timing an upsert has since changed: it is replaced.
  */
 export function planStep(
   record: RecurringRecord,
@@ -49,6 +50,8 @@ export function planStep(
   catchUp: boolean,
 ): RecurringPlan {
   const next = record.nextRunAt;
+  if (isUnstarted(last) && record.lastRunAt !== undefined && !timeline.follows(record.lastRunAt, next))
+    return retimed(record.lastRunAt, definition, timeline, next, now);
   if (next === null) return { kind: 'wait', at: Infinity };
   if (isUnstarted(last)) {
     const overdue = now - last!.runAt > MISFIRE_GRACE_MS;
@@ -72,6 +75,29 @@ export function planStep(
     default:
       return runOnceForAll(timeline, last, next, now);
   }
+}
+
+/** A step that keeps the last occurrence, never started, as it is. */
+const KEEP_LAST = { expectedLast: 'unstarted', cancelLast: false, capped: false } as const;
+
+/**
+ * An upsert changed the timing after the last occurrence was added (it never started): it goes, and the new
+ * timing's next is added now; if that is the same occurrence, it stays, and only the schedule's next moves on.
+ */
+function retimed(
+  last: number,
+  definition: RecurringDefinition,
+  timeline: RecurringTimeline,
+  next: number | null,
+  now: number,
+): PlannedStep {
+  if (next === last) {
+    const nextRunAt = timeline.after(last, last);
+    return { kind: 'step', occurrence: undefined, runAt: undefined, nextRunAt, ...KEEP_LAST };
+  }
+  const skipped = next !== null && next < now && definition.misfire === 'skip';
+  const occurrence = skipped ? timeline.after(now, next) : next;
+  return step(timeline, occurrence, occurrence, 'unstarted', true, next ?? last);
 }
 
 /**

@@ -43,6 +43,17 @@ export class RecurringTimeline {
     return this.within(t < on ? on : this.gridAfter(t, on));
   }
 
+  /**
+   * Whether `at` is an occurrence of this timing and `next` the one after it (null: none), as every step leaves a
+   * schedule. Not so for an occurrence added under a timing an upsert has since changed.
+   */
+  follows(at: number, next: number | null): boolean {
+    const { startAt, every } = this.timing;
+    if (startAt !== undefined && at < startAt) return false;
+    const isOccurrence = every === undefined ? this.after(at - 1, at) === at : this.within(at) === at;
+    return isOccurrence && this.after(at, at) === next;
+  }
+
   /** The last occurrence at or before `now`, from occurrence `from` (which is at or before it). */
   latest(from: number, now: number): number {
     const { every } = this.timing;
@@ -80,11 +91,11 @@ export class RecurringTimeline {
   }
 }
 
-/** Whether croner can read the expression; the reason if not. */
+/** Whether croner can read the expression, and it fires at all (not '0 0 30 2 *'); the reason if not. */
 export function cronProblem(cron: string): string | undefined {
   try {
-    new Cron(cron, { mode: '5-or-6-parts' });
-    return undefined;
+    const first = new Cron(cron, { mode: '5-or-6-parts' }).nextRun(new Date(0));
+    return first === null || first === undefined ? 'it never fires (no date has those fields)' : undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }

@@ -76,9 +76,12 @@ export class RecurringTicker {
     if (typeof key === 'string' && this.ticking) this.kick(key);
   }
 
-  /** One step of `record` now, in any process (scheduleRecurring() adds the first occurrence this way). */
+  /**
+   * One step of `record` now, in any process, with the handler or only its contract (scheduleRecurring() adds
+   * the first occurrence this way; the processes that run the handler carry on from there).
+   */
   stepNow(record: RecurringRecord): Promise<void> {
-    return this.run(record.key, false, record);
+    return this.run(record.key, false, record, true);
   }
 
   /** A schedule was removed here. */
@@ -110,11 +113,14 @@ export class RecurringTicker {
     else void this.run(key, false);
   }
 
-  /** Steps `key`, one step at a time per key in this process (a kick meanwhile steps again after). */
-  private run(key: string, catchUp: boolean, known?: RecurringRecord): Promise<void> {
+  /**
+   * Steps `key`, one step at a time per key in this process (a kick meanwhile steps again after). Only schedules
+   * of this process's handlers, unless `anyHandler`.
+   */
+  private run(key: string, catchUp: boolean, known?: RecurringRecord, anyHandler = false): Promise<void> {
     const previous = this.stepping.get(key);
-    if (previous !== undefined) return previous.then(() => this.run(key, catchUp, known));
-    const running = this.step(key, catchUp, known).finally(() => {
+    if (previous !== undefined) return previous.then(() => this.run(key, catchUp, known, anyHandler));
+    const running = this.step(key, catchUp, known, anyHandler).finally(() => {
       this.stepping.delete(key);
       if (this.again.delete(key)) this.kick(key);
     });
@@ -122,12 +128,18 @@ export class RecurringTicker {
     return running;
   }
 
-  private async step(key: string, catchUp: boolean, known: RecurringRecord | undefined): Promise<void> {
+  private async step(
+    key: string,
+    catchUp: boolean,
+    known: RecurringRecord | undefined,
+    anyHandler: boolean,
+  ): Promise<void> {
     const { store } = this.host;
     try {
       for (let race = 0; race < MAX_RACES; race++) {
         const record = race === 0 && known !== undefined ? known : await store.getRecurring(key);
-        if (record === undefined || this.host.registry.get(record.handler) === undefined) return this.forget(key);
+        if (record === undefined) return this.forget(key);
+        if (!anyHandler && this.host.registry.get(record.handler) === undefined) return this.forget(key);
         const last = record.lastTaskId === undefined ? undefined : await store.get(record.lastTaskId);
         const now = Date.now();
         const timeline = this.timeline(record);
@@ -147,7 +159,9 @@ export class RecurringTicker {
         });
         if (!advanced) continue;
         if (plan.capped) this.host.logger.warn(RecurringMessages.capped(key, MAX_MISFIRE_RUNS));
-        if (task === undefined) return this.forget(key);
+        // No task: the schedule ended, or only its next moved on (a timing change kept the occurrence added).
+        if (task === undefined && plan.nextRunAt === null) return this.forget(key);
+        if (task === undefined) continue;
         this.host.added(task);
         return this.arm(key, Math.max(task.runAt, now) + SAFETY_DELAY_MS);
       }
