@@ -71,6 +71,11 @@ describe('flows: dependsOn', () => {
     const c = await scheduler.schedule(StepTask, ok(), { dependsOn: [b] });
     expect(await scheduler.getTask(b)).toMatchObject({ status: TaskStatus.Waiting, dependsOn: [a], waitingFor: [a] });
     expect(await scheduler.counts()).toMatchObject({ waiting: 2, running: 1 });
+    const waiting = await scheduler.listTasks({ status: TaskStatus.Waiting });
+    expect(waiting.map((t) => [t.id, t.dependsOn, t.waitingFor])).toEqual([
+      [c, [b], [b]],
+      [b, [a], [a]],
+    ]);
     runs().held.open();
     expect(await scheduler.waitFor(c)).toMatchObject({ status: TaskStatus.Succeeded });
     expect(runs().order).toEqual([a, b, c]);
@@ -115,7 +120,13 @@ describe('flows: dependsOn', () => {
         args: ok(),
         options: { taskId: 'tolerant', dependsOn: ['failing'], onDependencyFailure: 'run' },
       },
+      // Transitively: 'run' behind a cancelled dependent runs; 'cancel' behind a 'run' one that succeeded runs.
+      { handler: StepTask, args: ok(), options: { taskId: 'c-run', dependsOn: ['b'], onDependencyFailure: 'run' } },
+      { handler: StepTask, args: ok(), options: { taskId: 'after-tolerant', dependsOn: ['tolerant'] } },
     ]);
+    expect(await scheduler.waitFor('after-tolerant')).toMatchObject({ status: TaskStatus.Succeeded });
+    expect(await scheduler.waitFor('c-run')).toMatchObject({ status: TaskStatus.Succeeded });
+    expect(runs().dependencies.get('c-run')).toEqual([{ id: 'b', handler: 'step', status: TaskStatus.Cancelled }]);
     expect(await scheduler.waitFor(tolerant!)).toMatchObject({ status: TaskStatus.Succeeded });
     expect(await scheduler.getTask(failing!)).toMatchObject({ status: TaskStatus.Failed });
     expect(await scheduler.getTask(b!)).toMatchObject({
@@ -126,7 +137,9 @@ describe('flows: dependsOn', () => {
       status: TaskStatus.Cancelled,
       lastError: { message: FlowMessages.dependencyFailed('c', 'b', 'cancelled') },
     });
-    expect(runs().order).toEqual(['failing', 'tolerant']);
+    expect(runs().order[0]).toBe('failing');
+    expect(runs().order.slice(1).sort()).toEqual(['after-tolerant', 'c-run', 'tolerant']);
+    expect(runs().order.indexOf('tolerant')).toBeLessThan(runs().order.indexOf('after-tolerant'));
     expect(runs().dependencies.get('tolerant')).toEqual([
       { id: 'failing', handler: 'step', status: TaskStatus.Failed },
     ]);
@@ -230,6 +243,7 @@ describe('flows: waitFor', () => {
     await expect(scheduler.waitFor('nobody')).rejects.toThrow(UnknownTaskError);
     await expect(scheduler.waitFor('nobody', { timeout: 0 })).rejects.toThrow(InvalidTaskOptionsError);
     await expect(scheduler.waitFor('nobody', { timeout: -5 })).rejects.toThrow(InvalidTaskOptionsError);
+    await expect(scheduler.waitFor('nobody', { timeout: Number.NaN })).rejects.toThrow(InvalidTaskOptionsError);
   });
 
   it('rejects with TaskWaitTimeoutError after the timeout, and with the reason on abort', async () => {
@@ -244,6 +258,8 @@ describe('flows: waitFor', () => {
     const aborted = scheduler.waitFor(id, { signal: controller.signal });
     controller.abort(new Error('no longer needed'));
     await expect(aborted).rejects.toThrow('no longer needed');
+    const already = AbortSignal.abort(new Error('aborted before'));
+    await expect(scheduler.waitFor(id, { signal: already })).rejects.toThrow('aborted before');
     expect((await scheduler.getTask(id))!.status).toBe(TaskStatus.Pending);
   });
 

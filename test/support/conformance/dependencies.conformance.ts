@@ -12,7 +12,7 @@ import { eventually } from '../eventually.js';
 
 /** What the dependency rules need of the conformance suite: a fresh store per test, and its task maker. */
 export interface ConformanceContext {
-  open(options?: { retention?: { maxCount?: number; maxAge?: number } }): Promise<ITaskStore>;
+  open(options?: { leaseTime?: number; retention?: { maxCount?: number; maxAge?: number } }): Promise<ITaskStore>;
   newTask(overrides?: Partial<NewTask>): NewTask;
 }
 
@@ -52,6 +52,43 @@ export function describeDependencyConformance(context: ConformanceContext): void
       await run(store, b.id);
       await run(store, c.id);
       expect(await store.counts()).toMatchObject({ waiting: 0, pending: 0, succeeded: 3 });
+    });
+
+    it('lists flow tasks with dependsOn, the unfinished ones among them and the policy; lists by waiting', async () => {
+      const store = await open();
+      const [a, b, plain] = [newTask(), newTask(), newTask({ runAt: Date.now() + 60_000 })];
+      const c = newTask({ dependsOn: [a.id, b.id], onDependencyFailure: 'run' });
+      const d = newTask({ dependsOn: [c.id], onDependencyFailure: 'cancel' });
+      await store.add([a, b, plain, c, d]);
+      await run(store, a.id);
+      const listed = await store.list({ status: TaskStatus.Waiting });
+      expect(listed.map((t) => t.id).sort()).toEqual([c.id, d.id].sort());
+      expect(listed.find((t) => t.id === c.id)).toMatchObject({
+        dependsOn: [a.id, b.id],
+        waitingFor: [b.id],
+        onDependencyFailure: 'run',
+      });
+      expect(listed.find((t) => t.id === d.id)).toMatchObject({ waitingFor: [c.id], onDependencyFailure: 'cancel' });
+      const all = await store.list({});
+      expect(all.find((t) => t.id === c.id)).toMatchObject({ status: TaskStatus.Waiting, waitingFor: [b.id] });
+      expect(all.find((t) => t.id === plain.id)!.dependsOn).toBeUndefined();
+    });
+
+    it('makes a released dependent a task like any other: claimed by priority, retried', async () => {
+      const store = await open();
+      const dep = newTask();
+      const low = newTask({ dependsOn: [dep.id], onDependencyFailure: 'cancel' });
+      const high = newTask({ dependsOn: [dep.id], onDependencyFailure: 'cancel', priority: 5, maxRetries: 1 });
+      await store.add([dep, low, high]);
+      await run(store, dep.id);
+      const [first] = (await store.claim({ workerId: 'w1', limit: 1 })).tasks;
+      expect(first!.id).toBe(high.id);
+      expect(await store.fail(leaseOf(first!), { name: 'Error', message: 'once' }, 0)).toBe(true);
+      expect(await store.get(high.id)).toMatchObject({ status: TaskStatus.Pending, attempts: 1 });
+      const [again] = (await store.claim({ workerId: 'w1', limit: 1 })).tasks;
+      expect(again).toMatchObject({ id: high.id, attempts: 2 });
+      await store.complete(leaseOf(again!));
+      await run(store, low.id);
     });
 
     it('fans in: the dependent waits for each of many dependencies, in any order of finishing', async () => {
@@ -239,6 +276,23 @@ export function describeDependencyConformance(context: ConformanceContext): void
         status: TaskStatus.Succeeded,
         progress: { step: 'x'.repeat(300) },
       });
+    });
+
+    it('refuses the progress of an attempt whose lease another claim took over, keeping the new one', async () => {
+      const store = await open({ leaseTime: 300 });
+      const task = newTask();
+      await store.add([task]);
+      const [first] = (await claimAll(store)).tasks;
+      expect(await store.setProgress!(leaseOf(first!), 10)).toBe(true);
+      const [taken] = await eventually(
+        async () => (await store.claim({ workerId: 'w2', limit: 10 })).tasks,
+        (t) => t.length > 0,
+        10_000,
+      );
+      expect(taken!.leaseToken).not.toBe(first!.leaseToken);
+      expect(await store.setProgress!(leaseOf(first!), 90)).toBe(false);
+      expect(await store.setProgress!(leaseOf(taken!), 50)).toBe(true);
+      expect((await store.get(task.id))!.progress).toBe(50);
     });
   });
 }
