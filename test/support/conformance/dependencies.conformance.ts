@@ -240,6 +240,66 @@ export function describeDependencyConformance(context: ConformanceContext): void
       );
     });
 
+    it('keeps a finished task replaced under its id while unfinished tasks depend on that id', async () => {
+      const store = await open({ retention: { maxCount: 1 } });
+      const finishFillers = async () => {
+        for (let i = 0; i < 3; i++) {
+          const filler = newTask();
+          await store.add([filler]);
+          await run(store, filler.id);
+        }
+        await store.counts();
+      };
+      const dep = newTask();
+      await store.add([dep]);
+      await run(store, dep.id, 'first');
+      const blocker = newTask({ runAt: Date.now() + 60_000 });
+      const early = newTask({ dependsOn: [dep.id, blocker.id], onDependencyFailure: 'cancel' });
+      await store.add([blocker, early]);
+      // The same id scheduled again once the first finished: a new task, which another one depends on too.
+      expect(await store.add([{ ...dep, createdAt: Date.now() }])).toEqual([true]);
+      const late = newTask({ dependsOn: [dep.id], onDependencyFailure: 'cancel' });
+      await store.add([late]);
+      await run(store, dep.id, 'second');
+      const [running] = (await claimAll(store)).tasks;
+      expect(running!.id).toBe(late.id);
+      await finishFillers();
+      expect(await store.get(dep.id)).toMatchObject({ status: TaskStatus.Succeeded, result: 'second' });
+      // The new one's dependent finishes; `early`, waiting, still depends on the id (its ctx.dependencies reads it).
+      expect(await store.complete(leaseOf(running!))).toBe(true);
+      await finishFillers();
+      expect(await store.get(dep.id)).toMatchObject({ status: TaskStatus.Succeeded, result: 'second' });
+      await store.cancel(early.id);
+      await finishFillers();
+      await eventually(
+        async () => (await store.counts(), store.get(dep.id)),
+        (t) => t === undefined,
+      );
+    });
+
+    it('retries a finished flow task (operators) without releasing a dependency that others still need', async () => {
+      const store = await open({ retention: { maxCount: 1 } });
+      const [dep, blocker] = [newTask(), newTask({ runAt: Date.now() + 60_000 })];
+      const first = newTask({ dependsOn: [dep.id], onDependencyFailure: 'cancel' });
+      const other = newTask({ dependsOn: [dep.id, blocker.id], onDependencyFailure: 'cancel' });
+      await store.add([dep, blocker, first, other]);
+      await run(store, dep.id, 'kept');
+      await failFor(store, first.id);
+      expect(await store.retry!(first.id)).toBe(true);
+      expect(await store.get(first.id)).toMatchObject({ status: TaskStatus.Pending });
+      expect(await store.counts()).toMatchObject({ waiting: 1, pending: 2, running: 0, failed: 0 });
+      await run(store, first.id);
+      for (let i = 0; i < 3; i++) {
+        const filler = newTask();
+        await store.add([filler]);
+        await run(store, filler.id);
+      }
+      await store.counts();
+      // `other` waits, and still depends on it.
+      expect(await store.get(dep.id)).toMatchObject({ status: TaskStatus.Succeeded, result: 'kept' });
+      expect(await store.counts()).toMatchObject({ waiting: 1, running: 0 });
+    });
+
     it('watch() returns the task and signals its finish; getMany() reads tasks in order', async () => {
       const store = await open();
       const signals: StoreSignal[] = [];
