@@ -13,6 +13,7 @@ import {
   type TaskContext,
   type TaskDependency,
 } from '../../lib/index.js';
+import { MAX_WATCHES_IN_FLIGHT } from '../../lib/engine/flows/task-waiters.js';
 import { FlowMessages } from '../../lib/task-queue-flows.messages.js';
 import { closeAfterEach, gate, startTestApp, type TestApp } from '../support/task-queue-app.js';
 
@@ -274,6 +275,27 @@ describe('flows: waitFor', () => {
     const infos = await Promise.all(waits);
     expect(infos.every((info) => info.status === TaskStatus.Cancelled)).toBe(true);
     expect(subscribe.mock.calls.length - before).toBe(1);
+  });
+
+  it('has at most a few watch calls on their way at once, however many waits begin together', async () => {
+    const store = new InMemoryTaskStore();
+    const { scheduler } = await start({ store, autoStart: false });
+    const ids = await scheduler.scheduleMany(Array.from({ length: 100 }, () => ({ handler: StepTask, args: ok() })));
+    const watch = store.watch.bind(store);
+    let inFlight = 0;
+    let most = 0;
+    jest.spyOn(store, 'watch').mockImplementation(async (id) => {
+      most = Math.max(most, ++inFlight);
+      // A round trip: the next turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return watch(id);
+    });
+    const waits = ids.map((id) => scheduler.waitFor(id));
+    for (const id of ids) await scheduler.cancel(id);
+    const infos = await Promise.all(waits);
+    expect(infos.every((info) => info.status === TaskStatus.Cancelled)).toBe(true);
+    expect(most).toBe(MAX_WATCHES_IN_FLIGHT);
   });
 });
 

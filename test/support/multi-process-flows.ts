@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { TaskQueue, TaskStatus, type ITaskStore } from '../../lib/index.js';
+import { TaskQueue, TaskStatus, type ITaskStore, type TaskInfo } from '../../lib/index.js';
 import { FlowMessages } from '../../lib/task-queue-flows.messages.js';
 import { eventually } from './eventually.js';
 import { useProcesses } from './multi-process-suite.js';
@@ -65,6 +65,9 @@ export function flowScenarios<S extends ITaskStore, O extends BaseStoreOptions>(
       const get = jest.spyOn(store, 'get');
       const getMany = jest.spyOn(store, 'getMany');
       const waiting = new TaskQueue({ store, autoStart: false, logger: false });
+      // Ends what a failed test leaves waiting (close() does not), so that nothing rejects after it.
+      const giveUp = new AbortController();
+      let waits: Promise<unknown>[] = [];
       try {
         await waiting.init();
         const ids = Array.from({ length: 5_000 }, (_, i) => `waited:${i}`);
@@ -73,7 +76,7 @@ export function flowScenarios<S extends ITaskStore, O extends BaseStoreOptions>(
           ...ids.map((taskId) => job({ kind: 'ran' }, { taskId, dependsOn: ['gate'] })),
         ]);
         // Two waits per task: 10,000 in all.
-        const waits = ids.flatMap((id) => [0, 1].map(() => waiting.waitFor(id, { timeout: 60_000 })));
+        waits = ids.flatMap((id) => [0, 1].map(() => waiting.waitFor(id, { timeout: 60_000, signal: giveUp.signal })));
         await eventually(
           async () => watch.mock.calls.length,
           (n) => n === 10_000,
@@ -82,7 +85,7 @@ export function flowScenarios<S extends ITaskStore, O extends BaseStoreOptions>(
         await Promise.all(watch.mock.results.map((r) => r.value));
         // Another store (another process) cancels the gate: the 5,000 dependents end in that one store call.
         expect(await processes.producer.cancel('gate')).toBe(true);
-        const infos = await Promise.all(waits);
+        const infos = (await Promise.all(waits)) as TaskInfo[];
         expect(infos.map((info) => info.lastError?.message)).toEqual(
           ids.flatMap((id) => [0, 1].map(() => FlowMessages.dependencyFailed(id, 'gate', TaskStatus.Cancelled))),
         );
@@ -91,6 +94,8 @@ export function flowScenarios<S extends ITaskStore, O extends BaseStoreOptions>(
         expect(get.mock.calls.length).toBeLessThanOrEqual(ids.length);
         expect(getMany).not.toHaveBeenCalled();
       } finally {
+        giveUp.abort();
+        await Promise.allSettled(waits);
         await waiting.close();
       }
     }, 90_000);
