@@ -152,6 +152,10 @@ describe('flows: dependsOn', () => {
     const b = await scheduler.schedule(StepTask, ok(), { dependsOn: [dep] });
     const c = await scheduler.schedule(StepTask, ok(), { dependsOn: [b] });
     const tolerant = await scheduler.schedule(StepTask, ok(), { dependsOn: [dep], onDependencyFailure: 'run' });
+    // Cancelling a waiting task releases nothing else.
+    const dropped = await scheduler.schedule(StepTask, ok(), { dependsOn: [dep] });
+    expect(await scheduler.cancel(dropped)).toBe(true);
+    expect(await scheduler.counts()).toMatchObject({ waiting: 3, pending: 1, cancelled: 1 });
     expect(await scheduler.cancel(dep)).toBe(true);
     expect(await scheduler.getTask(b)).toMatchObject({ status: TaskStatus.Cancelled });
     expect(await scheduler.getTask(c)).toMatchObject({ status: TaskStatus.Cancelled });
