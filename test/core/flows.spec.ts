@@ -13,6 +13,7 @@ import {
   type TaskContext,
   type TaskDependency,
 } from '../../lib/index.js';
+import { MAX_WATCHES_IN_FLIGHT } from '../../lib/engine/flows/task-waiters.js';
 import { FlowMessages } from '../../lib/task-queue-flows.messages.js';
 import { closeAfterEach, gate, startTestApp, type TestApp } from '../support/task-queue-app.js';
 
@@ -71,6 +72,11 @@ describe('flows: dependsOn', () => {
     const c = await scheduler.schedule(StepTask, ok(), { dependsOn: [b] });
     expect(await scheduler.getTask(b)).toMatchObject({ status: TaskStatus.Waiting, dependsOn: [a], waitingFor: [a] });
     expect(await scheduler.counts()).toMatchObject({ waiting: 2, running: 1 });
+    const waiting = await scheduler.listTasks({ status: TaskStatus.Waiting });
+    expect(waiting.map((t) => [t.id, t.dependsOn, t.waitingFor])).toEqual([
+      [c, [b], [b]],
+      [b, [a], [a]],
+    ]);
     runs().held.open();
     expect(await scheduler.waitFor(c)).toMatchObject({ status: TaskStatus.Succeeded });
     expect(runs().order).toEqual([a, b, c]);
@@ -115,7 +121,13 @@ describe('flows: dependsOn', () => {
         args: ok(),
         options: { taskId: 'tolerant', dependsOn: ['failing'], onDependencyFailure: 'run' },
       },
+      // Transitively: 'run' behind a cancelled dependent runs; 'cancel' behind a 'run' one that succeeded runs.
+      { handler: StepTask, args: ok(), options: { taskId: 'c-run', dependsOn: ['b'], onDependencyFailure: 'run' } },
+      { handler: StepTask, args: ok(), options: { taskId: 'after-tolerant', dependsOn: ['tolerant'] } },
     ]);
+    expect(await scheduler.waitFor('after-tolerant')).toMatchObject({ status: TaskStatus.Succeeded });
+    expect(await scheduler.waitFor('c-run')).toMatchObject({ status: TaskStatus.Succeeded });
+    expect(runs().dependencies.get('c-run')).toEqual([{ id: 'b', handler: 'step', status: TaskStatus.Cancelled }]);
     expect(await scheduler.waitFor(tolerant!)).toMatchObject({ status: TaskStatus.Succeeded });
     expect(await scheduler.getTask(failing!)).toMatchObject({ status: TaskStatus.Failed });
     expect(await scheduler.getTask(b!)).toMatchObject({
@@ -126,7 +138,9 @@ describe('flows: dependsOn', () => {
       status: TaskStatus.Cancelled,
       lastError: { message: FlowMessages.dependencyFailed('c', 'b', 'cancelled') },
     });
-    expect(runs().order).toEqual(['failing', 'tolerant']);
+    expect(runs().order[0]).toBe('failing');
+    expect(runs().order.slice(1).sort()).toEqual(['after-tolerant', 'c-run', 'tolerant']);
+    expect(runs().order.indexOf('tolerant')).toBeLessThan(runs().order.indexOf('after-tolerant'));
     expect(runs().dependencies.get('tolerant')).toEqual([
       { id: 'failing', handler: 'step', status: TaskStatus.Failed },
     ]);
@@ -138,6 +152,10 @@ describe('flows: dependsOn', () => {
     const b = await scheduler.schedule(StepTask, ok(), { dependsOn: [dep] });
     const c = await scheduler.schedule(StepTask, ok(), { dependsOn: [b] });
     const tolerant = await scheduler.schedule(StepTask, ok(), { dependsOn: [dep], onDependencyFailure: 'run' });
+    // Cancelling a waiting task releases nothing else.
+    const dropped = await scheduler.schedule(StepTask, ok(), { dependsOn: [dep] });
+    expect(await scheduler.cancel(dropped)).toBe(true);
+    expect(await scheduler.counts()).toMatchObject({ waiting: 3, pending: 1, cancelled: 1 });
     expect(await scheduler.cancel(dep)).toBe(true);
     expect(await scheduler.getTask(b)).toMatchObject({ status: TaskStatus.Cancelled });
     expect(await scheduler.getTask(c)).toMatchObject({ status: TaskStatus.Cancelled });
@@ -230,6 +248,7 @@ describe('flows: waitFor', () => {
     await expect(scheduler.waitFor('nobody')).rejects.toThrow(UnknownTaskError);
     await expect(scheduler.waitFor('nobody', { timeout: 0 })).rejects.toThrow(InvalidTaskOptionsError);
     await expect(scheduler.waitFor('nobody', { timeout: -5 })).rejects.toThrow(InvalidTaskOptionsError);
+    await expect(scheduler.waitFor('nobody', { timeout: Number.NaN })).rejects.toThrow(InvalidTaskOptionsError);
   });
 
   it('rejects with TaskWaitTimeoutError after the timeout, and with the reason on abort', async () => {
@@ -244,6 +263,8 @@ describe('flows: waitFor', () => {
     const aborted = scheduler.waitFor(id, { signal: controller.signal });
     controller.abort(new Error('no longer needed'));
     await expect(aborted).rejects.toThrow('no longer needed');
+    const already = AbortSignal.abort(new Error('aborted before'));
+    await expect(scheduler.waitFor(id, { signal: already })).rejects.toThrow('aborted before');
     expect((await scheduler.getTask(id))!.status).toBe(TaskStatus.Pending);
   });
 
@@ -258,6 +279,27 @@ describe('flows: waitFor', () => {
     const infos = await Promise.all(waits);
     expect(infos.every((info) => info.status === TaskStatus.Cancelled)).toBe(true);
     expect(subscribe.mock.calls.length - before).toBe(1);
+  });
+
+  it('has at most a few watch calls on their way at once, however many waits begin together', async () => {
+    const store = new InMemoryTaskStore();
+    const { scheduler } = await start({ store, autoStart: false });
+    const ids = await scheduler.scheduleMany(Array.from({ length: 100 }, () => ({ handler: StepTask, args: ok() })));
+    const watch = store.watch.bind(store);
+    let inFlight = 0;
+    let most = 0;
+    jest.spyOn(store, 'watch').mockImplementation(async (id) => {
+      most = Math.max(most, ++inFlight);
+      // A round trip: the next turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return watch(id);
+    });
+    const waits = ids.map((id) => scheduler.waitFor(id));
+    for (const id of ids) await scheduler.cancel(id);
+    const infos = await Promise.all(waits);
+    expect(infos.every((info) => info.status === TaskStatus.Cancelled)).toBe(true);
+    expect(most).toBe(MAX_WATCHES_IN_FLIGHT);
   });
 });
 

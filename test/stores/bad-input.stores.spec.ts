@@ -2,6 +2,7 @@ import {
   InvalidTaskOptionsError,
   TaskArgsNotSerializableError,
   TaskHandler,
+  UnknownTaskError,
   type ITaskHandler,
   type ITaskStore,
 } from '../../lib/index.js';
@@ -85,6 +86,9 @@ for (const target of [redisTarget, postgresTarget] as StoreTarget<ITaskStore>[])
       expect(await scheduler.cancel('nul\u0000')).toBe(false);
       expect(await scheduler.listTasks({ handler: 'echo\u0000' })).toEqual([]);
       expect(await scheduler.getTask(id)).toMatchObject({ id, status: 'pending' });
+      // waitFor: not a wait for the task 'sur\ufffd', nor a store error.
+      await expect(scheduler.waitFor('sur\ud800', { timeout: 5_000 })).rejects.toThrow(UnknownTaskError);
+      await expect(scheduler.waitFor('nul\u0000', { timeout: 5_000 })).rejects.toThrow(UnknownTaskError);
     });
 
     it('args nested 10,000 deep, with TaskArgsNotSerializableError', async () => {

@@ -1,7 +1,9 @@
-import { TaskStatus, type ITaskStore } from '../../lib/index.js';
+import { jest } from '@jest/globals';
+import { TaskQueue, TaskStatus, type ITaskStore, type TaskInfo } from '../../lib/index.js';
+import { FlowMessages } from '../../lib/task-queue-flows.messages.js';
 import { eventually } from './eventually.js';
 import { useProcesses } from './multi-process-suite.js';
-import type { BaseStoreOptions, StoreTarget } from './store-target.js';
+import { createStore, type BaseStoreOptions, type StoreTarget } from './store-target.js';
 
 /** Flows (issue 12) across processes, for every durable store: part of describeMultiProcess. */
 export function flowScenarios<S extends ITaskStore, O extends BaseStoreOptions>(target: StoreTarget<S, O>): void {
@@ -52,6 +54,51 @@ export function flowScenarios<S extends ITaskStore, O extends BaseStoreOptions>(
       expect(b!.status).toBe(TaskStatus.Cancelled);
       expect(c).toMatchObject({ status: TaskStatus.Succeeded, result: { pid: worker.pid } });
     }, 30_000);
+
+    it('answers 10,000 waitFor calls of a producer-only process from the store announcements, on one subscription', async () => {
+      // Its safety poll is ten minutes away: only the store's announcements can end these waits.
+      const store: ITaskStore = createStore(target, processes.namespace, {
+        pollInterval: 600_000,
+      } as unknown as Partial<O>);
+      const subscribe = jest.spyOn(store, 'subscribe');
+      const watch = jest.spyOn(store, 'watch');
+      const get = jest.spyOn(store, 'get');
+      const getMany = jest.spyOn(store, 'getMany');
+      const waiting = new TaskQueue({ store, autoStart: false, logger: false });
+      // Ends what a failed test leaves waiting (close() does not), so that nothing rejects after it.
+      const giveUp = new AbortController();
+      let waits: Promise<unknown>[] = [];
+      try {
+        await waiting.init();
+        const ids = Array.from({ length: 5_000 }, (_, i) => `waited:${i}`);
+        await processes.producer.scheduleMany([
+          job({ kind: 'ran' }, { taskId: 'gate', delay: 600_000 }),
+          ...ids.map((taskId) => job({ kind: 'ran' }, { taskId, dependsOn: ['gate'] })),
+        ]);
+        // Two waits per task: 10,000 in all.
+        waits = ids.flatMap((id) => [0, 1].map(() => waiting.waitFor(id, { timeout: 60_000, signal: giveUp.signal })));
+        await eventually(
+          async () => watch.mock.calls.length,
+          (n) => n === 10_000,
+          30_000,
+        );
+        await Promise.all(watch.mock.results.map((r) => r.value));
+        // Another store (another process) cancels the gate: the 5,000 dependents end in that one store call.
+        expect(await processes.producer.cancel('gate')).toBe(true);
+        const infos = (await Promise.all(waits)) as TaskInfo[];
+        expect(infos.map((info) => info.lastError?.message)).toEqual(
+          ids.flatMap((id) => [0, 1].map(() => FlowMessages.dependencyFailed(id, 'gate', TaskStatus.Cancelled))),
+        );
+        expect(subscribe).toHaveBeenCalledTimes(1);
+        // One read per finished task answers both its waiters; nothing polled.
+        expect(get.mock.calls.length).toBeLessThanOrEqual(ids.length);
+        expect(getMany).not.toHaveBeenCalled();
+      } finally {
+        giveUp.abort();
+        await Promise.allSettled(waits);
+        await waiting.close();
+      }
+    }, 90_000);
 
     it('shows the progress a task reports in another process', async () => {
       const worker = await start();

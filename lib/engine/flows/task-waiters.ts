@@ -8,6 +8,7 @@ import { isFinished } from '../../interfaces/task-status.js';
 import type { ITaskStore, StoreSignal } from '../../interfaces/task-store.interface.js';
 import { FlowMessages } from '../../task-queue-flows.messages.js';
 import { isPositiveFinite } from '../../validation/option.validator.js';
+import { textProblem } from '../../validation/text.validator.js';
 import { Messages } from '../../task-queue.messages.js';
 import { toTaskInfo } from '../task-info.mapper.js';
 
@@ -25,6 +26,13 @@ interface Waiter {
 }
 
 /**
+ * `watch` calls on their way at once at most; the others queue here. Thousands of waits begun together must not
+ * take every connection of the store's pool: the worker's claims and lease renewals share it (and PostgreSQL's
+ * pool fails a call that waited longer than its connection timeout).
+ */
+export const MAX_WATCHES_IN_FLIGHT = 8;
+
+/**
  * `waitFor()`: every wait of this process shares one store subscription (the store's own pub/sub or LISTEN
  * connection), taken while someone waits. The store marks the task watched (`watch`) and signals `finished` when
  * it ends; one `get` per finished task then answers all its waiters. After a reconnect, and every `pollInterval` of a
@@ -35,6 +43,10 @@ export class TaskWaiters {
   private unsubscribe: (() => void) | undefined;
   /** A durable store's safety net (a lost announcement, no LISTEN): every awaited task read once per pollInterval. */
   private poll: NodeJS.Timeout | undefined;
+  private watchesInFlight = 0;
+  /** Watches waiting for a slot, oldest first from `queuedFrom` (a queue without O(n) shifts); false: none made. */
+  private queuedWatches: ((() => boolean) | undefined)[] = [];
+  private queuedFrom = 0;
 
   constructor(
     private readonly store: ITaskStore,
@@ -46,6 +58,9 @@ export class TaskWaiters {
     if (timeout !== undefined && !isPositiveFinite(timeout))
       throw new InvalidTaskOptionsError(Messages.invalidOption('timeout', 'a positive number of ms', timeout));
     if (this.store.watch === undefined) throw new TaskQueueError(FlowMessages.waitForUnsupported());
+    // An id schedule() refuses: no task has it (a store asked anyway fails, or finds the task it is mangled into).
+    if (typeof taskId === 'string' && textProblem(taskId) !== undefined)
+      throw new UnknownTaskError(FlowMessages.unknownTask(taskId));
     signal?.throwIfAborted();
     return new Promise<TaskInfo>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
@@ -54,12 +69,15 @@ export class TaskWaiters {
         signal?.removeEventListener('abort', onAbort);
         this.remove(taskId, waiter);
       };
+      let settled = false;
       const waiter: Waiter = {
         resolve: (info) => {
+          settled = true;
           done();
           resolve(info);
         },
         reject: (error) => {
+          settled = true;
           done();
           reject(error);
         },
@@ -73,15 +91,42 @@ export class TaskWaiters {
         );
       // Listening before the store marks the task: a finish between the two is not missed.
       this.add(taskId, waiter);
-      this.read('waitFor', () => this.store.watch!(taskId)).then(
-        (record) => {
-          if (record === undefined) waiter.reject(new UnknownTaskError(FlowMessages.unknownTask(taskId)));
-          else if (isFinished(record.status)) waiter.resolve(toTaskInfo(record));
-        },
-        (error: unknown) => waiter.reject(error),
-      );
+      this.queuedWatches.push(() => {
+        // Ended while queued (timeout, abort, an announcement): nothing to watch.
+        if (settled) return false;
+        this.read('waitFor', () => this.store.watch!(taskId))
+          .then(
+            (record) => {
+              if (record === undefined) waiter.reject(new UnknownTaskError(FlowMessages.unknownTask(taskId)));
+              else if (isFinished(record.status)) waiter.resolve(toTaskInfo(record));
+            },
+            (error: unknown) => waiter.reject(error),
+          )
+          .finally(this.watchEnded);
+        return true;
+      });
+      this.startWatches();
     });
   }
+
+  /** Starts queued watches while fewer than MAX_WATCHES_IN_FLIGHT are on their way. */
+  private startWatches(): void {
+    const queue = this.queuedWatches;
+    while (this.watchesInFlight < MAX_WATCHES_IN_FLIGHT && this.queuedFrom < queue.length) {
+      const start = queue[this.queuedFrom]!;
+      queue[this.queuedFrom++] = undefined;
+      if (start()) this.watchesInFlight++;
+    }
+    if (this.queuedFrom === queue.length) {
+      this.queuedWatches = [];
+      this.queuedFrom = 0;
+    }
+  }
+
+  private readonly watchEnded = (): void => {
+    this.watchesInFlight--;
+    this.startWatches();
+  };
 
   private add(taskId: string, waiter: Waiter): void {
     let set = this.waiting.get(taskId);

@@ -24,6 +24,11 @@ export interface DependencyHost {
  */
 export class MemoryDependencies {
   private readonly watched = new Set<string>();
+  /**
+   * Per task id: how many unfinished tasks depend on it, so retention keeps the task of that id. By id, not by
+   * task: a finished dependency replaced under its id (scheduled again) is what its dependents read now.
+   */
+  private readonly holders = new Map<string, number>();
 
   constructor(private readonly host: DependencyHost) {}
 
@@ -45,11 +50,10 @@ export class MemoryDependencies {
       const flow = task.flow!;
       for (const id of flow.dependsOn!) {
         const dep = this.host.tasks.get(id)!;
-        const depFlow = dep.flowState();
         flow.deps.push(dep);
-        depFlow.holders++;
+        this.holders.set(id, (this.holders.get(id) ?? 0) + 1);
         if (!isFinished(dep.status)) {
-          depFlow.dependents.push(task);
+          dep.flowState().dependents.push(task);
           flow.unfinished++;
         } else if (dep.status !== TaskStatus.Succeeded && !flow.runOnFailure && !failedBy.has(task)) {
           failedBy.set(task, dep);
@@ -71,7 +75,7 @@ export class MemoryDependencies {
       if (this.watched.size > 0 && this.watched.delete(next.id)) this.host.signalFinished(next.id);
       const flow = next.flow;
       if (flow === undefined) continue;
-      for (const dep of flow.deps) this.unhold(dep, now);
+      for (const dep of flow.deps) this.unhold(dep.id, now);
       const dependents = flow.dependents;
       flow.dependents = [];
       const failed = next.status !== TaskStatus.Succeeded;
@@ -90,9 +94,9 @@ export class MemoryDependencies {
     return this.watched.size > 0;
   }
 
-  /** Whether unfinished tasks depend on this one (retention must keep it). */
+  /** Whether unfinished tasks depend on this one's id (retention must keep it). */
   held(task: MemoryTask): boolean {
-    return (task.flow?.holders ?? 0) > 0;
+    return this.holders.size > 0 && this.holders.has(task.id);
   }
 
   /** Returns whether the task is unfinished; if so, its finish will be signalled. */
@@ -107,11 +111,15 @@ export class MemoryDependencies {
     this.finished(task, now);
   }
 
-  private unhold(dep: MemoryTask, now: number): void {
-    const flow = dep.flow!;
-    flow.holders--;
-    if (flow.holders > 0 || !isFinished(dep.status) || dep.leaseToken !== undefined) return;
-    if (this.host.tasks.get(dep.id) === dep) this.host.retain(dep, now);
+  private unhold(id: string, now: number): void {
+    const left = this.holders.get(id)! - 1;
+    if (left > 0) {
+      this.holders.set(id, left);
+      return;
+    }
+    this.holders.delete(id);
+    const dep = this.host.tasks.get(id);
+    if (dep !== undefined && isFinished(dep.status) && dep.leaseToken === undefined) this.host.retain(dep, now);
   }
 }
 

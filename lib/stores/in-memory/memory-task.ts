@@ -220,6 +220,8 @@ export class MemoryTask implements TaskRecord, HeapItem {
    */
   retried(now: number): MemoryTask {
     const task = new MemoryTask({ ...this.snapshot(), runAt: now }, this.seq);
+    // Pending even with dependsOn: a retried flow task runs again at once (it waits for nothing, holds nothing).
+    task.status = TaskStatus.Pending;
     task.attempts = this.attempts;
     const extras = task.more();
     extras.startedAt = this.startedAt;

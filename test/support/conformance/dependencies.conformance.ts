@@ -12,7 +12,7 @@ import { eventually } from '../eventually.js';
 
 /** What the dependency rules need of the conformance suite: a fresh store per test, and its task maker. */
 export interface ConformanceContext {
-  open(options?: { retention?: { maxCount?: number; maxAge?: number } }): Promise<ITaskStore>;
+  open(options?: { leaseTime?: number; retention?: { maxCount?: number; maxAge?: number } }): Promise<ITaskStore>;
   newTask(overrides?: Partial<NewTask>): NewTask;
 }
 
@@ -52,6 +52,43 @@ export function describeDependencyConformance(context: ConformanceContext): void
       await run(store, b.id);
       await run(store, c.id);
       expect(await store.counts()).toMatchObject({ waiting: 0, pending: 0, succeeded: 3 });
+    });
+
+    it('lists flow tasks with dependsOn, the unfinished ones among them and the policy; lists by waiting', async () => {
+      const store = await open();
+      const [a, b, plain] = [newTask(), newTask(), newTask({ runAt: Date.now() + 60_000 })];
+      const c = newTask({ dependsOn: [a.id, b.id], onDependencyFailure: 'run' });
+      const d = newTask({ dependsOn: [c.id], onDependencyFailure: 'cancel' });
+      await store.add([a, b, plain, c, d]);
+      await run(store, a.id);
+      const listed = await store.list({ status: TaskStatus.Waiting });
+      expect(listed.map((t) => t.id).sort()).toEqual([c.id, d.id].sort());
+      expect(listed.find((t) => t.id === c.id)).toMatchObject({
+        dependsOn: [a.id, b.id],
+        waitingFor: [b.id],
+        onDependencyFailure: 'run',
+      });
+      expect(listed.find((t) => t.id === d.id)).toMatchObject({ waitingFor: [c.id], onDependencyFailure: 'cancel' });
+      const all = await store.list({});
+      expect(all.find((t) => t.id === c.id)).toMatchObject({ status: TaskStatus.Waiting, waitingFor: [b.id] });
+      expect(all.find((t) => t.id === plain.id)!.dependsOn).toBeUndefined();
+    });
+
+    it('makes a released dependent a task like any other: claimed by priority, retried', async () => {
+      const store = await open();
+      const dep = newTask();
+      const low = newTask({ dependsOn: [dep.id], onDependencyFailure: 'cancel' });
+      const high = newTask({ dependsOn: [dep.id], onDependencyFailure: 'cancel', priority: 5, maxRetries: 1 });
+      await store.add([dep, low, high]);
+      await run(store, dep.id);
+      const [first] = (await store.claim({ workerId: 'w1', limit: 1 })).tasks;
+      expect(first!.id).toBe(high.id);
+      expect(await store.fail(leaseOf(first!), { name: 'Error', message: 'once' }, 0)).toBe(true);
+      expect(await store.get(high.id)).toMatchObject({ status: TaskStatus.Pending, attempts: 1 });
+      const [again] = (await store.claim({ workerId: 'w1', limit: 1 })).tasks;
+      expect(again).toMatchObject({ id: high.id, attempts: 2 });
+      await store.complete(leaseOf(again!));
+      await run(store, low.id);
     });
 
     it('fans in: the dependent waits for each of many dependencies, in any order of finishing', async () => {
@@ -203,6 +240,66 @@ export function describeDependencyConformance(context: ConformanceContext): void
       );
     });
 
+    it('keeps a finished task replaced under its id while unfinished tasks depend on that id', async () => {
+      const store = await open({ retention: { maxCount: 1 } });
+      const finishFillers = async () => {
+        for (let i = 0; i < 3; i++) {
+          const filler = newTask();
+          await store.add([filler]);
+          await run(store, filler.id);
+        }
+        await store.counts();
+      };
+      const dep = newTask();
+      await store.add([dep]);
+      await run(store, dep.id, 'first');
+      const blocker = newTask({ runAt: Date.now() + 60_000 });
+      const early = newTask({ dependsOn: [dep.id, blocker.id], onDependencyFailure: 'cancel' });
+      await store.add([blocker, early]);
+      // The same id scheduled again once the first finished: a new task, which another one depends on too.
+      expect(await store.add([{ ...dep, createdAt: Date.now() }])).toEqual([true]);
+      const late = newTask({ dependsOn: [dep.id], onDependencyFailure: 'cancel' });
+      await store.add([late]);
+      await run(store, dep.id, 'second');
+      const [running] = (await claimAll(store)).tasks;
+      expect(running!.id).toBe(late.id);
+      await finishFillers();
+      expect(await store.get(dep.id)).toMatchObject({ status: TaskStatus.Succeeded, result: 'second' });
+      // The new one's dependent finishes; `early`, waiting, still depends on the id (its ctx.dependencies reads it).
+      expect(await store.complete(leaseOf(running!))).toBe(true);
+      await finishFillers();
+      expect(await store.get(dep.id)).toMatchObject({ status: TaskStatus.Succeeded, result: 'second' });
+      await store.cancel(early.id);
+      await finishFillers();
+      await eventually(
+        async () => (await store.counts(), store.get(dep.id)),
+        (t) => t === undefined,
+      );
+    });
+
+    it('retries a finished flow task (operators) without releasing a dependency that others still need', async () => {
+      const store = await open({ retention: { maxCount: 1 } });
+      const [dep, blocker] = [newTask(), newTask({ runAt: Date.now() + 60_000 })];
+      const first = newTask({ dependsOn: [dep.id], onDependencyFailure: 'cancel' });
+      const other = newTask({ dependsOn: [dep.id, blocker.id], onDependencyFailure: 'cancel' });
+      await store.add([dep, blocker, first, other]);
+      await run(store, dep.id, 'kept');
+      await failFor(store, first.id);
+      expect(await store.retry!(first.id)).toBe(true);
+      expect(await store.get(first.id)).toMatchObject({ status: TaskStatus.Pending });
+      expect(await store.counts()).toMatchObject({ waiting: 1, pending: 2, running: 0, failed: 0 });
+      await run(store, first.id);
+      for (let i = 0; i < 3; i++) {
+        const filler = newTask();
+        await store.add([filler]);
+        await run(store, filler.id);
+      }
+      await store.counts();
+      // `other` waits, and still depends on it.
+      expect(await store.get(dep.id)).toMatchObject({ status: TaskStatus.Succeeded, result: 'kept' });
+      expect(await store.counts()).toMatchObject({ waiting: 1, running: 0 });
+    });
+
     it('watch() returns the task and signals its finish; getMany() reads tasks in order', async () => {
       const store = await open();
       const signals: StoreSignal[] = [];
@@ -239,6 +336,23 @@ export function describeDependencyConformance(context: ConformanceContext): void
         status: TaskStatus.Succeeded,
         progress: { step: 'x'.repeat(300) },
       });
+    });
+
+    it('refuses the progress of an attempt whose lease another claim took over, keeping the new one', async () => {
+      const store = await open({ leaseTime: 300 });
+      const task = newTask();
+      await store.add([task]);
+      const [first] = (await claimAll(store)).tasks;
+      expect(await store.setProgress!(leaseOf(first!), 10)).toBe(true);
+      const [taken] = await eventually(
+        async () => (await store.claim({ workerId: 'w2', limit: 10 })).tasks,
+        (t) => t.length > 0,
+        10_000,
+      );
+      expect(taken!.leaseToken).not.toBe(first!.leaseToken);
+      expect(await store.setProgress!(leaseOf(first!), 90)).toBe(false);
+      expect(await store.setProgress!(leaseOf(taken!), 50)).toBe(true);
+      expect((await store.get(task.id))!.progress).toBe(50);
     });
   });
 }

@@ -37,18 +37,21 @@ while at < #ARGV do
 
   -- Added: unknown ids, or finished tasks whose worker has reported (no lease left). A later duplicate in
   -- the group loses to the first.
-  local flags, seen, replaced, adding = {}, {}, {}, 0
+  local flags, seen, replaced, held, adding = {}, {}, {}, {}, 0
   for i = 0, n - 1 do
     local id = ARGV[first + i * WIDTH + 1]
     local ok = 0
     if not seen[id] then
       seen[id] = true
-      local o = redis.call('HMGET', kTask(id), 's', 't')
+      local o = redis.call('HMGET', kTask(id), 's', 't', 'hd')
       if not o[1] then
         ok = 1
       elseif o[1] ~= 'pending' and o[1] ~= 'running' and o[1] ~= 'waiting' and (not o[2] or o[2] == '') then
         ok = 1
         replaced[#replaced + 1] = id
+        -- Flows: unfinished tasks still count this id among their dependencies (hd, flows.lua.ts); they unhold
+        -- the new task when they finish, so it keeps their count.
+        if o[3] and tonumber(o[3]) > 0 then held[id] = o[3] end
       end
     end
     flags[i + 1] = ok
@@ -117,6 +120,10 @@ while at < #ARGV do
         if rk then
           fields[#fields + 1] = 'rk'
           fields[#fields + 1] = rk
+        end
+        if held[id] then
+          fields[#fields + 1] = 'hd'
+          fields[#fields + 1] = held[id]
         end
         redis.call('HSET', kTask(id), unpack(fields))
         if flow then

@@ -2,9 +2,10 @@
  * Flows (issue 12): dependencies between tasks, settled inside the script that finishes a task. Keys (additive to
  * the layout in prelude.lua.ts):
  * - B t:<id> fields: wt (a task with dependsOn: how many are unfinished), of ('r': onDependencyFailure 'run';
- *   absent: 'cancel'), hd (a dependency: how many unfinished tasks depend on it, so retention keeps it), wf ('1':
+ *   absent: 'cancel'), hd (a dependency: how many unfinished tasks depend on its id, so retention keeps it; an add
+ *   that replaces the finished task carries it over), wf ('1':
  *   someone waits for its finish, which is published as `|f|<id>` to every store), g (progress JSON, long: g#)
- * - B dp:<id>  list: the task's dependsOn, in order
+ * - B dp:<id>  list: the task's dependsOn, in order, while it holds them (an operator's retry deletes it)
  * - B dd:<id>  list: waiting tasks that count this one among their unfinished dependencies (deleted once it finished)
  * A finish costs O(its dependents + its dependencies): counters and lists, never a scan.
  * Needs CORE, LONG, STATE, RETENTION and ENQUEUE.

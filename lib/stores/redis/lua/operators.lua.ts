@@ -8,8 +8,10 @@
 export const RETRY = `
 local id = ARGV[5]
 local tk = kTask(id)
-local o = redis.call('HMGET', tk, 's', 't', 'p', 'k', 'q', 'a', 'd', 'd#', 'h', 'rk')
+local o = redis.call('HMGET', tk, 's', 't', 'p', 'k', 'q', 'a', 'd', 'd#', 'h', 'rk', 'wt')
 if (o[1] ~= 'failed' and o[1] ~= 'cancelled') or (o[2] and o[2] ~= '') then return { -1, 0 } end
+-- Flows: its finish released its dependencies; it waits for and holds none now, so its next finish releases none.
+if o[11] then redis.call('DEL', B .. 'dp:' .. id) end
 local d = withRetryBase(getLong(tk, 'd', o[7], o[8]), o[6] or '0')
 putLong(tk, 'd', d, o[8], { 's', 'pending', 'r', NOW })
 redis.call('HDEL', tk, 'f')
