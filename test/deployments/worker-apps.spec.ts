@@ -67,10 +67,14 @@ describe('worker apps with their own handler sets', () => {
     await images.scheduler.whenIdle();
     expect(warned()).toHaveLength(1);
     for (const id of ids) expect((await images.scheduler.getTask(id))!.status).toBe(TaskStatus.Pending);
+    // The billing app alone claims from here: with both apps on the store, the images app's timer for the end of
+    // each hand-back's hold may fire first every time, and it hands the tasks back again.
+    apps.splice(apps.indexOf(images), 1);
+    await images.close();
     labels.set(InvoiceTask, 'billing-app');
-    await start(store, InvoiceTask);
+    const billing = await start(store, InvoiceTask);
     for (const id of ids) {
-      const task = await images.scheduler.waitFor(id);
+      const task = await billing.scheduler.waitFor(id);
       expect(task).toMatchObject({ status: TaskStatus.Succeeded, result: 'billing-app' });
     }
     expect(warned()).toHaveLength(1);
