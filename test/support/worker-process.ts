@@ -32,6 +32,8 @@ export interface WorkerMessage {
   /** deployments-worker-app.mjs: the handler that ran, and when (this machine's ms). */
   handler?: string;
   at?: number;
+  /** idle-then-close-queue.mjs: the store's counts once the queue was idle. */
+  counts?: Record<string, number>;
 }
 
 /** A worker app in a child process: its IPC messages and output, and ways to stop it (politely or not). */
