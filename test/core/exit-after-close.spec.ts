@@ -24,12 +24,18 @@ it('ends the process soon after the app closes while a delayed task is pending (
 
 // A script on the engine (issue 14): schedules, awaits whenIdle(), closes, never calls process.exit. The Redis and
 // PostgreSQL sides are test/redis/exit-after-idle.redis.spec.ts and test/postgres/exit-after-idle.postgres.spec.ts.
+const inMemory = {
+  label: 'in-memory',
+  build: 'in-memory',
+  module: 'stores/in-memory/in-memory-task.store.js',
+  exportName: InMemoryTaskStore.name,
+  options: {},
+};
+
 it('ends a script by itself after whenIdle() and close(), without process.exit (in-memory store)', async () => {
-  await expectExitAfterIdle({
-    label: 'in-memory',
-    build: 'in-memory',
-    module: 'stores/in-memory/in-memory-task.store.js',
-    exportName: InMemoryTaskStore.name,
-    options: {},
-  });
+  await expectExitAfterIdle(inMemory);
+}, 60_000);
+
+it('ends a script by itself when close() is called while start() is on its way (in-memory store)', async () => {
+  await expectExitAfterIdle(inMemory, 'close-during-start');
 }, 60_000);

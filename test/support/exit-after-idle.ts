@@ -20,30 +20,42 @@ export interface ChildStore {
   options: object;
 }
 
+/** What the script does before it stops calling anything: the common path, or close() racing start(). */
+export type ExitScenario = 'idle-then-close' | 'close-during-start';
+
 /**
- * Runs fixtures/idle-then-close-queue.mjs on the store: a TaskQueue schedules, awaits whenIdle(), closes, and does
- * not call process.exit. Passes if the process ends by itself with code 0, after doing the work; else kills it and
- * fails naming the store (with the handles the child saw still open, if it lived long enough to print them).
+ * Runs fixtures/idle-then-close-queue.mjs on the store: a TaskQueue schedules, awaits whenIdle(), closes (or closes
+ * while start() still connects), and does not call process.exit. Passes if the process ends by itself with code 0,
+ * after doing the work; else kills it and fails naming the store (with the handles the child saw still open, if it
+ * lived long enough to print them).
  */
-export async function expectExitAfterIdle(store: ChildStore): Promise<void> {
+export async function expectExitAfterIdle(
+  store: ChildStore,
+  scenario: ExitScenario = 'idle-then-close',
+): Promise<void> {
   const library = builtLibrary(store.build);
   const child = await WorkerProcess.start({
     app: SCRIPT,
     lib: library.module('index.js'),
     store: { module: library.module(store.module), exportName: store.exportName, options: store.options },
     concurrency: 10,
+    closeDuringStart: scenario === 'close-during-start',
   });
   const exit = await child.exitWithin(EXIT_BOUND_MS);
   if (exit === undefined) {
     const seen = child.messages.map((m) => m.type).join(', ');
     throw new Error(
-      `The ${store.label} store's process did not end by itself within ${EXIT_BOUND_MS} ms of starting (messages: ` +
-        `${seen}); killed it. Output:\n${child.output}`,
+      `The ${store.label} store's process (${scenario}) did not end by itself within ${EXIT_BOUND_MS} ms of ` +
+        `starting (messages: ${seen}); killed it. Output:\n${child.output}`,
     );
   }
   if (exit.code !== 0) {
     const status = exit.signal ?? `code ${exit.code}`;
     throw new Error(`The ${store.label} store's process ended with ${status}, not 0. Output:\n${child.output}`);
+  }
+  if (scenario === 'close-during-start') {
+    expect(child.messages.map((m) => m.type)).toEqual(['ready', 'closed']);
+    return;
   }
   expect(child.messages.map((m) => m.type)).toEqual(['ready', 'idle', 'closed']);
   // It did the work before closing: five ran, the delayed one waits (still in a durable store; dropped in memory).
@@ -65,14 +77,28 @@ export async function describeExitAfterIdle<S extends ITaskStore, O extends Base
     });
     afterEach(() => target.dispose(namespace));
 
+    const store = (): ChildStore => ({
+      label: target.service,
+      build: target.id,
+      module: target.module,
+      exportName: target.Store.name,
+      options: target.options(namespace),
+    });
+
     it('ends by itself after whenIdle() and close(), without process.exit', async () => {
-      await expectExitAfterIdle({
-        label: target.service,
-        build: target.id,
-        module: target.module,
-        exportName: target.Store.name,
-        options: target.options(namespace),
-      });
+      await expectExitAfterIdle(store());
     }, 30_000);
+
+    // KNOWN BUG (issue 14 report): close() while start() still connects returns at once (the store has no
+    // connections yet), then start() connects the store and starts the worker, and the process never ends. The fix
+    // is in TaskQueue (lib/engine/task-queue.ts): close() awaits the init in flight, and start() starts nothing once
+    // close() began. With it, this fails as `.failing`: make it a plain `it`.
+    it.failing(
+      'ends by itself when close() is called while start() still connects (known bug)',
+      async () => {
+        await expectExitAfterIdle(store(), 'close-during-start');
+      },
+      30_000,
+    );
   });
 }
