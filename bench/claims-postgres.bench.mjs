@@ -5,6 +5,7 @@
 import { percentiles, printTable, ratio } from './bench-format.mjs';
 import { POSTGRES_URL, dropSchema, sql } from './postgres-bench-support.mjs';
 import { PostgresTaskStore } from '../dist/esm/stores/postgres/index.js';
+import { reportIfStillOpen } from './bench-exit.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const BACKLOG = quick ? 100_000 : 1_000_000;
@@ -102,3 +103,5 @@ async function main() {
 }
 
 await main();
+// Everything is closed: the process ends now, or this says what holds it open.
+reportIfStillOpen('claims-postgres.bench.mjs');

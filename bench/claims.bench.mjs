@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { percentiles, printTable } from './bench-format.mjs';
 import { deleteKeys, REDIS_URL } from './redis-bench-support.mjs';
 import { RedisTaskStore } from '../dist/esm/stores/redis/index.js';
+import { reportIfStillOpen } from './bench-exit.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const BACKLOG = quick ? 100_000 : 1_000_000;
@@ -115,3 +116,5 @@ printTable(
   ['store', 'A backlog', 'claims/s', 'claim p50 ms', 'p99 ms', 'max ms', 'server us/claim'],
   rows,
 );
+// Everything is closed: the process ends now, or this says what holds it open.
+reportIfStillOpen('claims.bench.mjs');

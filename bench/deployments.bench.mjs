@@ -4,6 +4,7 @@
 // node --expose-gc bench/deployments.bench.mjs (BENCH_QUICK=1: a 100,000-task backlog instead of 1,000,000).
 import { InMemoryTaskStore } from '../dist/esm/index.js';
 import { printTable } from './bench-format.mjs';
+import { reportIfStillOpen } from './bench-exit.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const BACKLOG = quick ? 100_000 : 1_000_000;
@@ -56,3 +57,5 @@ printTable(
   ['big handler at its', 'no backlog', `${BACKLOG.toLocaleString('en')} due`, 'ratio'],
   rows,
 );
+// Everything is closed: the process ends now, or this says what holds it open.
+reportIfStillOpen('deployments.bench.mjs');

@@ -10,6 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import fastq from 'fastq';
 import { InMemoryTaskStore, TaskHandler, TaskQueue, TaskQueueModule, TaskScheduler } from '../dist/esm/index.js';
 import { percentiles, printTable, ratio } from './bench-format.mjs';
+import { reportIfStillOpen } from './bench-exit.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const SIZES = quick ? [100_000] : [100_000, 1_000_000];
@@ -185,3 +186,5 @@ console.log(`node ${process.version}, ${new Date().toISOString()}${quick ? ', qu
 await throughput();
 await memory();
 await lateness();
+// Everything is closed: the process ends now, or this says what holds it open.
+reportIfStillOpen('in-memory.bench.mjs');

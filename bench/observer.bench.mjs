@@ -11,6 +11,7 @@ import { Registry } from 'prom-client';
 import { InMemoryTaskStore, TaskQueue } from '../dist/esm/index.js';
 import { PrometheusTaskMetrics } from '../dist/esm/observability/index.js';
 import { printTable } from './bench-format.mjs';
+import { reportIfStillOpen } from './bench-exit.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const COUNT = 100_000;
@@ -86,3 +87,5 @@ const ratio = bestRatio('PrometheusTaskMetrics');
 console.log(
   `Target: PrometheusTaskMetrics ratio (best) >= ${TARGET.toFixed(2)}: ${ratio >= TARGET ? 'met' : 'NOT met'} (${ratio.toFixed(2)})`,
 );
+// Everything is closed: the process ends now, or this says what holds it open.
+reportIfStillOpen('observer.bench.mjs');

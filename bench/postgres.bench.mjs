@@ -4,6 +4,7 @@
 // Run: npm run bench:postgres (builds first). BENCH_QUICK=1 for a short run (100,000 delayed rows).
 import { percentiles, printTable, ratio } from './bench-format.mjs';
 import { NAMES, OPENERS, PEERS, POSTGRES_URL } from './postgres-bench-support.mjs';
+import { reportIfStillOpen } from './bench-exit.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const COUNT = 20_000;
@@ -244,3 +245,5 @@ async function claimsTable() {
 }
 
 await main();
+// Everything is closed: the process ends now, or this says what holds it open.
+reportIfStillOpen('postgres.bench.mjs');

@@ -10,6 +10,7 @@ import { TaskQueue } from '../dist/esm/index.js';
 import { RedisTaskStore } from '../dist/esm/stores/redis/index.js';
 import { printTable, ratio } from './bench-format.mjs';
 import { ADD_CHUNK, deleteKeys, REDIS_URL } from './redis-bench-support.mjs';
+import { reportIfStillOpen } from './bench-exit.mjs';
 
 const N = process.env.BENCH_QUICK === '1' ? 20_000 : 200_000;
 const DAY = 24 * 3600_000;
@@ -126,3 +127,5 @@ printTable(
   ['case', 'ours B', 'BullMQ B', 'ratio', 'used_memory delta B', 'keys'],
   rows,
 );
+// Everything is closed: the process ends now, or this says what holds it open.
+reportIfStillOpen('redis-memory.bench.mjs');

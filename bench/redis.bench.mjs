@@ -3,6 +3,7 @@
 // (TaskQueue) without Nest. Run: npm run bench:redis (builds first). BENCH_QUICK=1 for a short run.
 import { percentiles, printTable, ratio } from './bench-format.mjs';
 import { addAll, cpuMark, openBullmq, openOurs, REDIS_URL } from './redis-bench-support.mjs';
+import { reportIfStillOpen } from './bench-exit.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const SIZES = quick ? [20_000] : [20_000, 100_000];
@@ -137,3 +138,5 @@ await endToEnd(openOurs, 2_000, 10, true);
 await endToEnd(openBullmq, 2_000, 10, true);
 await throughput();
 await latenessTable();
+// Everything is closed: the process ends now, or this says what holds it open.
+reportIfStillOpen('redis.bench.mjs');

@@ -16,7 +16,8 @@ export function openStore(name) {
 }
 
 export async function clearStore(name) {
-  if (name === 'redis') return deleteKeys(`${PREFIX}*`);
+  // The store's keys all start with its hash tag, `{prefix}:` (a pattern of `bench-scale*` matched none of them).
+  if (name === 'redis') return deleteKeys(`{${PREFIX}}:*`);
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);

@@ -2,6 +2,7 @@
 // argv, a no-op handler, and its count of finished tasks sent to the parent every 50 ms until told to stop.
 import { TaskQueue } from '../dist/esm/index.js';
 import { openStore } from './scale-stores.mjs';
+import { reportIfStillOpen } from './bench-exit.mjs';
 
 const [storeName, concurrency] = [process.argv[2], Number(process.argv[3])];
 let done = 0;
@@ -16,4 +17,5 @@ process.on('message', async (message) => {
   await queue.close();
   process.send({ done, closed: true });
   process.disconnect();
+  reportIfStillOpen(`scale-worker.mjs (${storeName})`);
 });

@@ -6,6 +6,7 @@ import { fork } from 'node:child_process';
 import { TaskQueue } from '../dist/esm/index.js';
 import { printTable } from './bench-format.mjs';
 import { clearStore, openStore } from './scale-stores.mjs';
+import { reportIfStillOpen } from './bench-exit.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const COUNT = quick ? 20_000 : 100_000;
@@ -13,6 +14,8 @@ const CHUNK = 1_000;
 const CONCURRENCY = 10;
 const PROCESSES = [1, 2, 4];
 const STORES = (process.env.BENCH_STORES ?? 'redis,postgres').split(',');
+/** A worker that closed ends at once; one still there after this (it reports what holds it at 5 s) is stuck. */
+const STOP_BOUND_MS = 10_000;
 
 function startWorker(store) {
   const child = fork(new URL('./scale-worker.mjs', import.meta.url), [store, String(CONCURRENCY)]);
@@ -28,10 +31,22 @@ function startWorker(store) {
   return worker;
 }
 
-async function stopWorker(worker) {
-  const closed = new Promise((resolve) => worker.child.once('exit', resolve));
+/** A worker that closed must end by itself; one that stays (it prints what holds it) is killed, failing the run. */
+async function stopWorker(worker, store) {
+  const exited = new Promise((resolve) => worker.child.once('exit', () => resolve(true)));
+  const closed = new Promise((resolve) => worker.child.on('message', (message) => message.closed && resolve()));
   worker.child.send('stop');
-  await closed;
+  // Closing takes what it takes (it drains); from then on, nothing may hold the process.
+  await Promise.race([closed, exited]);
+  let timer;
+  const late = new Promise((resolve) => (timer = setTimeout(() => resolve(false), STOP_BOUND_MS)));
+  const ended = await Promise.race([exited, late]);
+  clearTimeout(timer);
+  if (ended) return;
+  process.stderr.write(`A ${store} worker did not exit within ${STOP_BOUND_MS / 1000} s of closing; killed it\n`);
+  process.exitCode = 1;
+  worker.child.kill('SIGKILL');
+  await exited;
 }
 
 /** Tasks/s from the first add to the moment the workers together report every task done. */
@@ -50,7 +65,7 @@ async function run(store, processes) {
   while (total() < COUNT) await new Promise((resolve) => setTimeout(resolve, 10));
   const elapsed = performance.now() - started;
   const shares = workers.map((w) => w.done / COUNT);
-  await Promise.all(workers.map(stopWorker));
+  await Promise.all(workers.map((worker) => stopWorker(worker, store)));
   await producer.close();
   await clearStore(store);
   return { rate: COUNT / (elapsed / 1000), shares };
@@ -73,3 +88,5 @@ for (const store of STORES) {
     rows,
   );
 }
+// Everything is closed: the process ends now, or this says what holds it open.
+reportIfStillOpen('scale.bench.mjs');

@@ -15,6 +15,8 @@ export interface WorkerAppConfig {
   seedDelayMs?: number;
   /** Closes the app as soon as it started (and sent `ready`), then disconnects: the process should then end. */
   closeOnceStarted?: boolean;
+  /** idle-then-close-queue.mjs: close() while start() is still connecting, instead of after the tasks ran. */
+  closeDuringStart?: boolean;
   /** Another fixture app than worker-app.mjs (a path), e.g. fixtures/recurring-worker-app.mjs. */
   app?: string;
   /** recurring-worker-app.mjs: its @Recurring() declarations (dates as ISO strings). */
@@ -32,6 +34,10 @@ export interface WorkerMessage {
   /** deployments-worker-app.mjs: the handler that ran, and when (this machine's ms). */
   handler?: string;
   at?: number;
+  /** idle-then-close-queue.mjs: the store's counts once the queue was idle. */
+  counts?: Record<string, number>;
+  /** idle-then-close-queue.mjs with closeDuringStart: how start() ended ('started' or the error's name). */
+  start?: string;
 }
 
 /** A worker app in a child process: its IPC messages and output, and ways to stop it (politely or not). */
