@@ -51,6 +51,9 @@ export class TaskQueue {
   private readonly worker: TaskWorker;
   private initializing: Promise<void> | undefined;
   private initialized = false;
+  /** close() began: start() starts nothing more. */
+  private closing = false;
+  private starting: Promise<void> | undefined;
   private announced = false;
   private readonly addOptions: AddOptions | undefined;
   private readonly recurring: RecurringSchedules;
@@ -102,9 +105,19 @@ export class TaskQueue {
     return this.initializing;
   }
 
-  /** Initialises if needed, then starts the worker unless `autoStart` is false; logs what runs, once. */
-  async start(): Promise<void> {
+  /**
+   * Initialises if needed, then starts the worker unless `autoStart` is false; logs what runs, once. Starts nothing
+   * once `close()` began (a shutdown signal while the app still connects).
+   */
+  start(): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    this.starting = this.startOnce();
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<void> {
     await this.init();
+    if (this.closing) return;
     await this.recurring.upsertDeclared(this.options.pruneRecurring);
     // Before the worker claims: a worker that starts decides first about occurrences missed meanwhile (misfire).
     if (this.options.autoStart) this.deployments.checkLimitsSupported();
@@ -339,8 +352,14 @@ export class TaskQueue {
     await ticker;
   }
 
-  /** stop(), then releases the store (the in-memory store logs the pending tasks it drops). */
+  /**
+   * stop(), then releases the store (the in-memory store logs the pending tasks it drops). A start() or init() still
+   * connecting lands first: the store it connects is then closed too, and the worker is not started.
+   */
   async close(): Promise<void> {
+    this.closing = true;
+    await this.starting?.catch(() => undefined);
+    await this.initializing?.catch(() => undefined);
     await this.stop();
     await this.options.store.close?.();
   }
