@@ -145,3 +145,41 @@ describe('InMemoryTaskStore wake-ups', () => {
     await store.close();
   });
 });
+
+describe('InMemoryTaskStore reuses what a forgotten task held for its run', () => {
+  const silent = { log() {}, warn() {}, error() {} };
+  const claimOne = async (store: InMemoryTaskStore) => (await store.claim({ workerId: 'w', limit: 1 })).tasks[0]!;
+
+  it('a task retention drops at once (maxCount 0) still answers its cancel with its times', async () => {
+    const store = new InMemoryTaskStore();
+    await store.init({ retention: { maxCount: 0, maxAge: 60_000 }, logger: silent });
+    const task = newTask({ runAt: Date.now() + 60_000 });
+    await store.add([task]);
+    const cancelled = await store.cancel(task.id);
+    expect(cancelled).toMatchObject({ id: task.id, status: 'cancelled', finishedAt: expect.any(Number) });
+    expect(await store.get(task.id)).toBeUndefined();
+  });
+
+  it('a task claimed after others were forgotten reads its own run only, none of theirs', async () => {
+    const store = new InMemoryTaskStore();
+    await store.init({ retention: { maxCount: 0, maxAge: 60_000 }, logger: silent });
+    const first = newTask();
+    await store.add([first]);
+    const claimed = await claimOne(store);
+    expect(
+      await store.fail({ taskId: first.id, token: claimed.leaseToken! }, { name: 'E', message: 'boom' }, null),
+    ).toBe(true);
+    expect(await store.get(first.id)).toBeUndefined();
+    const second = newTask();
+    await store.add([second]);
+    const running = await claimOne(store);
+    expect(running).toMatchObject({ id: second.id, status: 'running', attempts: 1 });
+    expect(running.lastError).toBeUndefined();
+    expect(running.finishedAt).toBeUndefined();
+    expect(running.leaseToken).not.toBe(claimed.leaseToken);
+    expect(running.startedAt).toBeGreaterThanOrEqual(second.createdAt);
+    await store.init({ retention: { maxCount: 10, maxAge: 60_000 }, logger: silent });
+    expect(await store.complete({ taskId: second.id, token: running.leaseToken! }, 'mine')).toBe(true);
+    expect(await store.get(second.id)).toMatchObject({ status: 'succeeded', result: 'mine', lastError: undefined });
+  });
+});

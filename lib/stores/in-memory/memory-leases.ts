@@ -15,7 +15,7 @@ export class MemoryLeases {
   constructor(readonly leaseTime: number) {}
 
   grant(task: MemoryTask, now: number): void {
-    task.leaseToken = String(++this.tokens);
+    task.lease = ++this.tokens;
     task.leaseUntil = now + this.leaseTime;
     if (task.leaseIndex === -1) {
       task.leaseIndex = this.running.length;
@@ -24,7 +24,7 @@ export class MemoryLeases {
   }
 
   release(task: MemoryTask): void {
-    task.leaseToken = undefined;
+    task.lease = undefined;
     const index = task.leaseIndex;
     if (index === -1) return;
     task.leaseIndex = -1;
@@ -36,7 +36,7 @@ export class MemoryLeases {
 
   /** Whether `lease` is the task's current lease: it runs, or was cancelled while running and not reported. */
   holds(task: MemoryTask | undefined, lease: Lease): task is MemoryTask {
-    return task !== undefined && task.leaseToken !== undefined && task.leaseToken === lease.token;
+    return task !== undefined && task.lease !== undefined && String(task.lease) === lease.token;
   }
 
   /** The tasks whose lease expired; claims call it, and it scans at most every min(1 s, leaseTime / 4). */

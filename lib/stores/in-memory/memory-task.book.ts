@@ -15,6 +15,8 @@ import { MemoryDependencies } from './memory-dependencies.js';
 import { MemoryClaimer } from './memory-claim.js';
 import { MemoryDeployments } from './memory-deployments.js';
 
+const MAX_FORGOTTEN = 1_024;
+
 /**
  * The in-memory store's tasks and their life: added, claimed (leased), reported, retried, cancelled, recovered
  * when a lease expires. Synchronous, hence atomic; the store wraps it in the contract's promises. Where pending
@@ -50,6 +52,8 @@ export class MemoryTaskBook {
   });
   private readonly leases: MemoryLeases;
   private seq = 0;
+  /** Tasks forgotten since the last claim, whose extras that claim recycles. */
+  private readonly forgotten: MemoryTask[] = [];
 
   constructor(leaseTime: number) {
     this.leases = new MemoryLeases(leaseTime);
@@ -100,6 +104,7 @@ export class MemoryTaskBook {
   }
 
   claim(request: ClaimRequest, live = false): ClaimBatch {
+    if (this.forgotten.length > 0) this.recycleForgotten();
     const now = Date.now();
     this.recoverExpiredLeases(now);
     this.placement.promoteDue(now);
@@ -372,5 +377,13 @@ export class MemoryTaskBook {
   private forget(task: MemoryTask): void {
     this.tasks.delete(task.id);
     this.counters[task.status]--;
+    if (this.forgotten.length < MAX_FORGOTTEN) this.forgotten.push(task);
+  }
+
+  /** At a claim, when what forgot them (a report, a cancel) and its caller are done reading them. */
+  private recycleForgotten(): void {
+    const forgotten = this.forgotten;
+    for (let i = 0; i < forgotten.length; i++) forgotten[i]!.recycle();
+    forgotten.length = 0;
   }
 }

@@ -31,17 +31,46 @@ class TaskExtras {
   retryStrategy: IRetryStrategy | RetryStrategyDescriptor | undefined = undefined;
   metadata: Record<string, unknown> | undefined = undefined;
   rateLimitKey: string | undefined = undefined;
+  // Times as ms from TIME_BASE and the lease as a number: small integers, which a claim writes into a task made
+  // long before without allocating (a fresh string or boxed double there outlives its task until a full GC).
   startedAt: number | undefined = undefined;
   finishedAt: number | undefined = undefined;
   lastError: TaskError | undefined = undefined;
   result: unknown = undefined;
-  leaseToken: string | undefined = undefined;
+  lease: number | undefined = undefined;
   leaseUntil: number | undefined = undefined;
   retryBase: number | undefined = undefined;
   flow: MemoryFlow | undefined = undefined;
   progress: unknown = undefined;
   lanes: MemoryHandlerLanes | undefined = undefined;
+
+  runStateOnly(): boolean {
+    return (
+      this.name === undefined &&
+      this.timeout === undefined &&
+      this.retryStrategy === undefined &&
+      this.metadata === undefined &&
+      this.rateLimitKey === undefined &&
+      this.retryBase === undefined &&
+      this.flow === undefined &&
+      this.progress === undefined
+    );
+  }
+
+  clearRunState(): void {
+    this.startedAt = undefined;
+    this.finishedAt = undefined;
+    this.lastError = undefined;
+    this.result = undefined;
+    this.lease = undefined;
+    this.leaseUntil = undefined;
+    this.lanes = undefined;
+  }
 }
+
+/** Extras of forgotten tasks, for the next tasks claimed (memory-task.book.ts recycles them at its next claim). */
+const SPARE_EXTRAS: TaskExtras[] = [];
+const MAX_SPARE_EXTRAS = 4_096;
 
 /** The in-memory store's task: the record plus its bookkeeping, in one object of a fixed shape. */
 export class MemoryTask implements TaskRecord, HeapItem {
@@ -129,17 +158,17 @@ export class MemoryTask implements TaskRecord, HeapItem {
   get rateLimitKey() {
     return this.extras?.rateLimitKey;
   }
-  get startedAt() {
-    return this.extras?.startedAt;
+  get startedAt(): number | undefined {
+    return fromBase(this.extras?.startedAt);
   }
-  set startedAt(value) {
-    this.more().startedAt = value;
+  set startedAt(value: number | undefined) {
+    this.more().startedAt = toBase(value);
   }
-  get finishedAt() {
-    return this.extras?.finishedAt;
+  get finishedAt(): number | undefined {
+    return fromBase(this.extras?.finishedAt);
   }
-  set finishedAt(value) {
-    this.more().finishedAt = value;
+  set finishedAt(value: number | undefined) {
+    this.more().finishedAt = toBase(value);
   }
   get lastError() {
     return this.extras?.lastError;
@@ -153,17 +182,22 @@ export class MemoryTask implements TaskRecord, HeapItem {
   set result(value) {
     this.more().result = value;
   }
-  get leaseToken() {
-    return this.extras?.leaseToken;
+  /** The current lease's token (memory-leases.ts keeps it as a number). */
+  get leaseToken(): string | undefined {
+    const lease = this.extras?.lease;
+    return lease === undefined ? undefined : String(lease);
   }
-  set leaseToken(value) {
-    this.more().leaseToken = value;
+  get lease(): number | undefined {
+    return this.extras?.lease;
   }
-  get leaseUntil() {
-    return this.extras?.leaseUntil;
+  set lease(value: number | undefined) {
+    this.more().lease = value;
   }
-  set leaseUntil(value) {
-    this.more().leaseUntil = value;
+  get leaseUntil(): number | undefined {
+    return fromBase(this.extras?.leaseUntil);
+  }
+  set leaseUntil(value: number | undefined) {
+    this.more().leaseUntil = toBase(value);
   }
   /** Its handler's lanes, once claimed (what counts it running). */
   get lanes() {
@@ -180,7 +214,19 @@ export class MemoryTask implements TaskRecord, HeapItem {
   }
 
   private more(): TaskExtras {
-    return (this.extras ??= new TaskExtras());
+    return (this.extras ??= SPARE_EXTRAS.pop() ?? new TaskExtras());
+  }
+
+  /**
+   * The store forgot this task and nothing reads it any more: its extras, if they hold run state only, serve a
+   * later task. A claim then writes into an object made long before: no young object hangs off an old task.
+   */
+  recycle(): void {
+    const x = this.extras;
+    if (x === undefined || SPARE_EXTRAS.length >= MAX_SPARE_EXTRAS || !x.runStateOnly()) return;
+    this.extras = undefined;
+    x.clearRunState();
+    SPARE_EXTRAS.push(x);
   }
 
   /** A copy without the bookkeeping, so callers of get/list/claim cannot disturb the store. */
@@ -196,8 +242,8 @@ export class MemoryTask implements TaskRecord, HeapItem {
       partitionKey: this.partitionKey,
       runAt: this.runAt,
       createdAt: this.createdAt,
-      startedAt: x?.startedAt,
-      finishedAt: x?.finishedAt,
+      startedAt: fromBase(x?.startedAt),
+      finishedAt: fromBase(x?.finishedAt),
       attempts: this.attempts,
       maxRetries: this.maxRetries,
       timeout: x?.timeout,
@@ -205,7 +251,7 @@ export class MemoryTask implements TaskRecord, HeapItem {
       lastError: x?.lastError,
       result: x?.result,
       metadata: x?.metadata,
-      leaseToken: x?.leaseToken,
+      leaseToken: this.leaseToken,
       retryBase: x?.retryBase,
     };
     if (x?.flow?.dependsOn !== undefined) Object.assign(record, flowFields(x.flow));
@@ -224,12 +270,17 @@ export class MemoryTask implements TaskRecord, HeapItem {
     task.status = TaskStatus.Pending;
     task.attempts = this.attempts;
     const extras = task.more();
-    extras.startedAt = this.startedAt;
+    extras.startedAt = this.extras?.startedAt;
     extras.lastError = this.lastError;
     extras.retryBase = this.attempts;
     return task;
   }
 }
+
+/** Epoch ms the run-state times count from: within ~12 days of it they are small integers. */
+const TIME_BASE = Date.now();
+const toBase = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms - TIME_BASE);
+const fromBase = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms + TIME_BASE);
 
 /** (runAt, insertion order): the order of the due-time heap and of every partition. */
 export function dueBefore(a: MemoryTask, b: MemoryTask): boolean {
