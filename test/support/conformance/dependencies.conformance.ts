@@ -28,6 +28,14 @@ export function describeDependencyConformance(context: ConformanceContext): void
     expect(claimed).toBeDefined();
     expect(await store.complete(leaseOf(claimed!), result)).toBe(true);
   };
+  /** Runs `count` fresh tasks to their end: retention, at a small maxCount, drops the oldest finished ones. */
+  const runFillers = async (store: ITaskStore, count: number) => {
+    for (let i = 0; i < count; i++) {
+      const filler = newTask();
+      await store.add([filler]);
+      await run(store, filler.id);
+    }
+  };
   const failFor = async (store: ITaskStore, id: string) => {
     const claimed = (await claimAll(store)).tasks.find((t) => t.id === id)!;
     expect(await store.fail(leaseOf(claimed), { name: 'Error', message: 'boom' }, null)).toBe(true);
@@ -220,20 +228,12 @@ export function describeDependencyConformance(context: ConformanceContext): void
       await run(store, dep.id, 'kept');
       const [running] = (await claimAll(store)).tasks;
       expect(running!.id).toBe(dependent.id);
-      for (let i = 0; i < 3; i++) {
-        const filler = newTask();
-        await store.add([filler]);
-        await run(store, filler.id);
-      }
+      await runFillers(store, 3);
       await store.counts();
       expect(await store.get(dep.id)).toMatchObject({ status: TaskStatus.Succeeded, result: 'kept' });
       await store.cancel(waiter.id);
       await store.complete(leaseOf(running!));
-      for (let i = 0; i < 2; i++) {
-        const filler = newTask();
-        await store.add([filler]);
-        await run(store, filler.id);
-      }
+      await runFillers(store, 2);
       await eventually(
         async () => (await store.counts(), store.get(dep.id)),
         (t) => t === undefined,
@@ -243,11 +243,7 @@ export function describeDependencyConformance(context: ConformanceContext): void
     it('keeps a finished task replaced under its id while unfinished tasks depend on that id', async () => {
       const store = await open({ retention: { maxCount: 1 } });
       const finishFillers = async () => {
-        for (let i = 0; i < 3; i++) {
-          const filler = newTask();
-          await store.add([filler]);
-          await run(store, filler.id);
-        }
+        await runFillers(store, 3);
         await store.counts();
       };
       const dep = newTask();
@@ -289,11 +285,7 @@ export function describeDependencyConformance(context: ConformanceContext): void
       expect(await store.get(first.id)).toMatchObject({ status: TaskStatus.Pending });
       expect(await store.counts()).toMatchObject({ waiting: 1, pending: 2, running: 0, failed: 0 });
       await run(store, first.id);
-      for (let i = 0; i < 3; i++) {
-        const filler = newTask();
-        await store.add([filler]);
-        await run(store, filler.id);
-      }
+      await runFillers(store, 3);
       await store.counts();
       // `other` waits, and still depends on it.
       expect(await store.get(dep.id)).toMatchObject({ status: TaskStatus.Succeeded, result: 'kept' });
