@@ -56,6 +56,9 @@ export class PgBouncer {
         'pool_mode = transaction',
         'max_client_conn = 500',
         'default_pool_size = 20',
+        // Each transaction on the next server connection, not the one just released (LIFO, the default): a client's
+        // statements then surely meet server connections it did not prepare them on, as under real concurrency.
+        'server_round_robin = 1',
         `logfile = ${join(dir, 'pgbouncer.log')}`,
         '',
       ].join('\n'),
