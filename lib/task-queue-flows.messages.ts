@@ -9,6 +9,7 @@ export const FlowMessages = {
   dependenciesUnsupported: () => 'This store does not keep `dependsOn` (ITaskStore.supportsDependencies).',
   waitForUnsupported: () => 'This store cannot signal finished tasks (ITaskStore.watch), so waitFor() cannot wait.',
   waitTimedOut: (id: string, timeout: number) => `Task ${id} did not finish within ${timeout} ms (waitFor timeout).`,
+  closedWhileWaiting: (id: string) => `The task queue closed while waitFor() waited for task ${id}.`,
   /** The `lastError.message` of a task cancelled because a dependency failed or was cancelled. */
   dependencyFailed: (id: string, dependency: string, status: string) =>
     `Task ${id} was cancelled: its dependency ${dependency} ${status}`,

@@ -169,7 +169,8 @@ export class TaskQueue {
   /**
    * Resolves with the task once it finished (succeeded, failed or cancelled: a failed task does not reject), in
    * this process or any other. Rejects with `TaskWaitTimeoutError` after `timeout`, with the signal's reason on
-   * abort, with `UnknownTaskError` for an id the store does not know. Works without a worker (`autoStart: false`).
+   * abort, with `UnknownTaskError` for an id the store does not know, with `TaskQueueError` if the queue closes
+   * first. Works without a worker (`autoStart: false`).
    */
   async waitFor(taskId: string, options?: WaitForOptions): Promise<TaskInfo> {
     if (!this.initialized) await this.init();
@@ -361,6 +362,8 @@ export class TaskQueue {
     await this.starting?.catch(() => undefined);
     await this.initializing?.catch(() => undefined);
     await this.stop();
+    // After the drain (a task it finished answers its waits), before the store goes.
+    this.waiters.close();
     await this.options.store.close?.();
   }
 

@@ -6,6 +6,7 @@ import {
   NonRetryableError,
   TaskArgsNotSerializableError,
   TaskHandler,
+  TaskQueueError,
   TaskStatus,
   TaskWaitTimeoutError,
   UnknownTaskError,
@@ -266,6 +267,23 @@ describe('flows: waitFor', () => {
     const already = AbortSignal.abort(new Error('aborted before'));
     await expect(scheduler.waitFor(id, { signal: already })).rejects.toThrow('aborted before');
     expect((await scheduler.getTask(id))!.status).toBe(TaskStatus.Pending);
+  });
+
+  it('when the app closes, a task the drain finishes answers its wait, and waits still on their way reject', async () => {
+    const { scheduler, app: nest } = await start();
+    const held = await scheduler.schedule(StepTask, { kind: 'hold' });
+    const later = await scheduler.schedule(StepTask, ok(), { delay: 60_000 });
+    await app!.nextEvent((e) => e.taskId === held && e.type === 'started');
+    const heldWait = scheduler.waitFor(held);
+    const laterWait = scheduler.waitFor(later);
+    const laterRejects = expect(laterWait).rejects.toThrow(FlowMessages.closedWhileWaiting(later));
+    const closing = app!.close();
+    app = undefined;
+    nest.get(Runs).held.open();
+    await closing;
+    expect(await heldWait).toMatchObject({ id: held, status: TaskStatus.Succeeded, result: 'held' });
+    await laterRejects;
+    await expect(laterWait).rejects.toBeInstanceOf(TaskQueueError);
   });
 
   it('serves many waiters of many tasks with one store subscription', async () => {

@@ -109,6 +109,14 @@ export class TaskWaiters {
     });
   }
 
+  /** The queue closes: every wait still on its way rejects (its store is about to go), none is left hanging. */
+  close(): void {
+    for (const [taskId, waiters] of [...this.waiting]) {
+      const error = new TaskQueueError(FlowMessages.closedWhileWaiting(taskId));
+      for (const waiter of [...waiters]) waiter.reject(error);
+    }
+  }
+
   /** Starts queued watches while fewer than MAX_WATCHES_IN_FLIGHT are on their way. */
   private startWatches(): void {
     const queue = this.queuedWatches;
