@@ -119,7 +119,7 @@ export class MemoryDependencies {
     }
     this.holders.delete(id);
     const dep = this.host.tasks.get(id);
-    if (dep !== undefined && isFinished(dep.status) && dep.leaseToken === undefined) this.host.retain(dep, now);
+    if (dep !== undefined && isFinished(dep.status) && dep.lease === undefined) this.host.retain(dep, now);
   }
 }
 

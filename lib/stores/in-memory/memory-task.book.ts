@@ -69,7 +69,7 @@ export class MemoryTaskBook {
       const id = tasks[i]!.id;
       const existing = this.tasks.get(id);
       // A task cancelled while running is not replaced before its worker reports or its lease expires.
-      const replaceable = existing === undefined || (isFinished(existing.status) && existing.leaseToken === undefined);
+      const replaceable = existing === undefined || (isFinished(existing.status) && existing.lease === undefined);
       added[i] = replaceable && !seen?.has(id);
       seen?.add(id);
       if (added[i]) adding++;
@@ -201,7 +201,7 @@ export class MemoryTaskBook {
 
   retry(taskId: string): boolean {
     const task = this.tasks.get(taskId);
-    if (task === undefined || task.leaseToken !== undefined) return false;
+    if (task === undefined || task.lease !== undefined) return false;
     if (task.status !== TaskStatus.Failed && task.status !== TaskStatus.Cancelled) return false;
     const now = Date.now();
     const retried = task.retried(now);
@@ -221,7 +221,7 @@ export class MemoryTaskBook {
    */
   remove(taskId: string): boolean {
     const task = this.tasks.get(taskId);
-    if (task === undefined || task.status === TaskStatus.Running || task.leaseToken !== undefined) return false;
+    if (task === undefined || task.status === TaskStatus.Running || task.lease !== undefined) return false;
     if (task.status === TaskStatus.Pending || task.status === TaskStatus.Waiting) {
       this.cancel(taskId);
       // The cancel's retention may have dropped it already (a small maxCount).
@@ -238,7 +238,7 @@ export class MemoryTaskBook {
     const before = query.finishedBefore?.getTime() ?? Infinity;
     let removed = 0;
     for (const task of this.tasks.values()) {
-      if (!statuses.has(task.status) || task.leaseToken !== undefined) continue;
+      if (!statuses.has(task.status) || task.lease !== undefined) continue;
       if (query.handler !== undefined && task.handler !== query.handler) continue;
       if (!(task.finishedAt! < before) || this.dependencies.held(task)) continue;
       this.retention.release(task);
