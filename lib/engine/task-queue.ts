@@ -18,7 +18,7 @@ import { toTaskInfo } from './task-info.mapper.js';
 import type { ResolvedTaskQueueOptions } from './resolved-task-queue.options.js';
 import { resolveTaskQueueOptions } from './task-queue-options.resolver.js';
 import { TaskWorker, type TaskWorkerStatus } from './worker/task-worker.js';
-import { textProblem } from '../validation/text.validator.js';
+import { canBeTaskId, textProblem } from '../validation/text.validator.js';
 import type { ClassReference } from '../interfaces/class-reference.js';
 import type { PurgeQuery } from '../interfaces/purge-query.interface.js';
 import { TaskOperators } from '../operators/task-operators.js';
@@ -182,7 +182,7 @@ export class TaskQueue {
    * through the store's `cancel` signal, which reaches the worker running it (here or elsewhere).
    */
   async cancel(taskId: string): Promise<boolean> {
-    if (!canBeAnId(taskId)) return false;
+    if (!canBeTaskId(taskId)) return false;
     const cancelled = await this.call('cancel', () => this.options.store.cancel(taskId));
     if (cancelled === undefined) return false;
     if (this.events.active) this.events.cancelled(cancelled, cancelled.attempts);
@@ -191,7 +191,7 @@ export class TaskQueue {
   }
 
   async getTask(taskId: string): Promise<TaskInfo | undefined> {
-    if (!canBeAnId(taskId)) return undefined;
+    if (!canBeTaskId(taskId)) return undefined;
     const record = await this.call('getTask', () => this.options.store.get(taskId));
     return record === undefined ? undefined : toTaskInfo(record);
   }
@@ -209,7 +209,7 @@ export class TaskQueue {
 
   /** A failed or cancelled task runs again, due now, with a fresh retry budget. True if re-queued. */
   async retry(taskId: string): Promise<boolean> {
-    if (!canBeAnId(taskId)) return false;
+    if (!canBeTaskId(taskId)) return false;
     const { store } = this.options;
     // A retried task is scheduled again, for observers and metrics too. What the event names (handler, metadata)
     // a retry does not change: read first, so that the event goes out as the store answers (as schedule()'s do),
@@ -233,7 +233,7 @@ export class TaskQueue {
    * True if removed; false if running, unknown, or finished while an unfinished task depends on it.
    */
   async remove(taskId: string): Promise<boolean> {
-    if (!canBeAnId(taskId)) return false;
+    if (!canBeTaskId(taskId)) return false;
     return this.call('remove', () => TaskOperators.remove(this.options.store, taskId));
   }
 
@@ -453,11 +453,3 @@ export type ScheduleArgs<H> =
  */
 export type ArgsRequired<H> =
   undefined extends HandlerArgs<H> ? unknown : { 'missing args (this handler needs them)': HandlerArgs<H> };
-
-/**
- * No task has an id that schedule() refuses. Asking a store for one anyway fails on PostgreSQL for U+0000 (as an
- * outage), and finds the task whose id it is mangled into: the drivers send a lone surrogate as U+FFFD.
- */
-function canBeAnId(taskId: string): boolean {
-  return typeof taskId !== 'string' || textProblem(taskId) === undefined;
-}

@@ -33,3 +33,11 @@ export function checkText(name: string, text: string, maxLength?: number): void 
   const problem = textProblem(text);
   if (problem !== undefined) throw new InvalidTaskOptionsError(Messages.textNotStorable(name, problem));
 }
+
+/**
+ * No task has an id that schedule() refuses. Asking a store for one anyway fails on PostgreSQL for U+0000 (as an
+ * outage), and finds the task whose id it is mangled into: the drivers send a lone surrogate as U+FFFD.
+ */
+export function canBeTaskId(taskId: string): boolean {
+  return typeof taskId !== 'string' || textProblem(taskId) === undefined;
+}

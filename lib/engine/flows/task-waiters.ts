@@ -8,7 +8,7 @@ import { isFinished } from '../../interfaces/task-status.js';
 import type { ITaskStore, StoreSignal } from '../../interfaces/task-store.interface.js';
 import { FlowMessages } from '../../task-queue-flows.messages.js';
 import { isPositiveFinite } from '../../validation/option.validator.js';
-import { textProblem } from '../../validation/text.validator.js';
+import { canBeTaskId } from '../../validation/text.validator.js';
 import { Messages } from '../../task-queue.messages.js';
 import { toTaskInfo } from '../task-info.mapper.js';
 
@@ -58,9 +58,7 @@ export class TaskWaiters {
     if (timeout !== undefined && !isPositiveFinite(timeout))
       throw new InvalidTaskOptionsError(Messages.invalidOption('timeout', 'a positive number of ms', timeout));
     if (this.store.watch === undefined) throw new TaskQueueError(FlowMessages.waitForUnsupported());
-    // An id schedule() refuses: no task has it (a store asked anyway fails, or finds the task it is mangled into).
-    if (typeof taskId === 'string' && textProblem(taskId) !== undefined)
-      throw new UnknownTaskError(FlowMessages.unknownTask(taskId));
+    if (!canBeTaskId(taskId)) throw new UnknownTaskError(FlowMessages.unknownTask(taskId));
     signal?.throwIfAborted();
     return new Promise<TaskInfo>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
