@@ -75,6 +75,15 @@ describe('the chaos checker', () => {
     expect(verdict.recoveries).toEqual([10, 10]);
   });
 
+  it('counts a run the killed process started before its exit was seen as killed (its clock may pass the kill)', () => {
+    const kill: Disruption = { kind: 'kill', pid: 1, from: 100, to: 103 };
+    const verdict = checkChaos(
+      facts([run('a', 1, 101, undefined), run('a', 2, 1_601, 1_650, true, 2)], { disruptions: [kill] }),
+    );
+    expect(verdict.doubleRuns).toEqual([]);
+    expect(verdict.takeOvers).toEqual([1_501]);
+  });
+
   it('finds a partition task that started before the one ahead of it succeeded', () => {
     const log = facts([run('p1', 1, 0, 50, false), run('p2', 2, 20, 30), run('p1', 1, 60, 70, true, 2)]);
     const scheduled = [

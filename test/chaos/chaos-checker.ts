@@ -131,7 +131,9 @@ function takeOvers(runs: Run[], runsOfTask: (id: string) => Run[], disruptions: 
   for (const d of disruptions) {
     if (d.kind === 'outage') continue;
     for (const run of runs) {
-      const open = run.pid === d.pid && run.start <= d.from && (run.end === undefined || run.end > d.from);
+      // A killed process may start a run until its exit is seen; a paused one only until it is stopped.
+      const lastStart = d.kind === 'kill' ? d.to : d.from;
+      const open = run.pid === d.pid && run.start <= lastStart && (run.end === undefined || run.end > d.from);
       if (!open) continue;
       const next = runsOfTask(run.id).find((other) => other.pid !== run.pid && other.start > d.from);
       // After an outage too, the take-over waited for the store: that is a recovery time, not a take-over's.

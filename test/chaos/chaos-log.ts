@@ -14,7 +14,7 @@ export interface RunEvent {
   ok?: boolean;
 }
 
-/** What the chaos run did to a worker (`pid`) or to the store (an outage): from `from` to `to` (a kill: `to` = `from`). */
+/** What the chaos run did to a worker (`pid`) or to the store (an outage): from `from` to `to` (a kill: until its exit was seen). */
 export interface Disruption {
   kind: 'kill' | 'pause' | 'outage';
   pid?: number;

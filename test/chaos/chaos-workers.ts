@@ -23,11 +23,17 @@ export class ChaosWorkers {
   /** Kills `count` running workers at once (a burst when more than one), and starts as many new ones. */
   async kill(count: number): Promise<number> {
     const victims = this.pick(count);
-    for (const victim of victims) {
-      this.live.delete(victim);
-      this.disruptions.push({ kind: 'kill', pid: victim.pid, from: Date.now(), to: Date.now() });
-    }
-    await Promise.all(victims.map((victim) => victim.kill('SIGKILL')));
+    // A victim runs on until the signal lands: a run it starts in that moment (its clock a millisecond past `from`)
+    // is the killed process's, so the kill lasts until its exit is seen.
+    await Promise.all(
+      victims.map(async (victim) => {
+        this.live.delete(victim);
+        const kill: Disruption = { kind: 'kill', pid: victim.pid, from: Date.now(), to: Infinity };
+        this.disruptions.push(kill);
+        await victim.kill('SIGKILL');
+        kill.to = Date.now();
+      }),
+    );
     this.kills += victims.length;
     for (const _ of victims) this.track(this.spawn());
     return victims.length;
