@@ -94,16 +94,17 @@ function structuredCopy(value: unknown, what: string): unknown {
   } finally {
     if (ancestors === ANCESTORS) {
       copying = false;
-      ANCESTORS.length = 0;
+      // Emptied in place: `length = 0` would drop its backing store, and every copy would allocate one again.
+      ANCESTORS.fill(undefined);
     }
   }
   return copy === NOT_PLAIN ? cloneOrRefuse(value, what) : copy;
 }
 
-const ANCESTORS: object[] = [];
+const ANCESTORS: (object | undefined)[] = [];
 let copying = false;
 
-function quickCopy(value: unknown, depth: number, ancestors: object[]): unknown {
+function quickCopy(value: unknown, depth: number, ancestors: (object | undefined)[]): unknown {
   if (typeof value !== 'object' || value === null)
     return typeof value === 'function' || typeof value === 'symbol' ? NOT_PLAIN : value;
   if (depth === QUICK_DEPTH) return NOT_PLAIN;
