@@ -19,6 +19,8 @@ export class TaskAttempt implements TaskContext, HeapItem {
   heapIndex = -1;
   /** When the timeout fires (epoch ms), if the task has a timeout. */
   readonly deadline: number;
+  /** Its handler settled and its report is on its way to a remote store (the worker's slot is free). */
+  reporting = false;
   /** Why the attempt was aborted, if it was. */
   abortReason: Error | undefined = undefined;
   private controller: AbortController | undefined = undefined;

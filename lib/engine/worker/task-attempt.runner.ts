@@ -33,12 +33,22 @@ export interface TaskAttemptContext {
   active(): boolean;
   /** An attempt ended (reported, or failed to): the worker may claim again, or be idle. */
   ended(attempt: TaskAttempt): void;
+  /** A handler settled and its report is on its way to a remote store: its slot is free (see `reporting`). */
+  handlerSettled(): void;
 }
+
+/** Reports on their way to a remote store whose slots are free again: at most this many per slot of concurrency. */
+const FREED_REPORTS_PER_SLOT = 1;
 
 /** Runs claimed tasks: one attempt each, invoking the handler, reporting the outcome, choosing a retry delay. */
 export class TaskAttemptRunner {
-  /** The attempts running now, by task id. */
+  /** The attempts running now, by task id (until their report landed). */
   readonly attempts = new Map<string, TaskAttempt>();
+  /**
+   * Attempts among them whose handler settled and whose report is on its way: their slots are free, so the next
+   * claim goes out with the reports instead of a round trip after them (capped by `freedReports`).
+   */
+  private reportingNow = 0;
   private readonly flows: AttemptFlows;
   private readonly reports: AttemptReports;
 
@@ -52,12 +62,21 @@ export class TaskAttemptRunner {
     const { events, logger } = this.context;
     const attempt = new TaskAttempt(task, entry, Date.now());
     attempt.onProgress = this.flows.onProgress;
+    // Its previous attempt still reporting (the store recorded a retry due at once, its answer is on its way)
+    // leaves the map now: it no longer counts among the attempts whose slot was freed.
+    const previous = this.attempts.get(task.id);
+    if (previous?.reporting) this.unreporting(previous);
     this.attempts.set(task.id, attempt);
     this.context.deadlines.track(attempt);
     if (events.active) events.started(task, task.attempts, attempt.startedAt - task.runAt);
     if (logger.debugEnabled) logger.debug(`Task ${task.id} (${task.handler}) started, attempt ${task.attempts}`);
     if (!this.context.active()) attempt.abort(new TaskAbortedError(Messages.shuttingDown(task.id)));
     this.begin(attempt);
+  }
+
+  /** Attempts whose handler still runs, or whose report holds its slot (beyond the cap of freed reports). */
+  busy(concurrency: number): number {
+    return this.attempts.size - Math.min(this.reportingNow, concurrency * FREED_REPORTS_PER_SLOT);
   }
 
   /** Aborts every running attempt (shutdown, after shutdownTimeout). */
@@ -114,6 +133,9 @@ export class TaskAttemptRunner {
       this.unrecorded(attempt, error);
     }
     if (reporting === undefined) return this.end(attempt);
+    attempt.reporting = true;
+    this.reportingNow++;
+    this.context.handlerSettled();
     reporting.then(
       () => this.end(attempt),
       (error: unknown) => {
@@ -138,9 +160,15 @@ export class TaskAttemptRunner {
   }
 
   private end(attempt: TaskAttempt): void {
+    if (attempt.reporting) this.unreporting(attempt);
     // A retry due at once may already run under this id: the store woke the worker while this attempt reported.
     if (this.attempts.get(attempt.taskId) === attempt) this.attempts.delete(attempt.taskId);
     this.context.ended(attempt);
+  }
+
+  private unreporting(attempt: TaskAttempt): void {
+    attempt.reporting = false;
+    this.reportingNow--;
   }
 
   /** Calls the attempt's handler: what it returns (a promise or a value); throws what it throws. */

@@ -74,11 +74,12 @@ export class TaskWorker {
         if (freedCap) this.loop.requestDrain();
         else this.loop.continue();
       },
+      handlerSettled: () => this.loop.requestDrain(),
     });
     const host = {
       active,
       free: () => {
-        const free = options.concurrency - this.runner.attempts.size;
+        const free = options.concurrency - this.runner.busy(options.concurrency);
         return free > 0 && !this.plan.claimable() ? 0 : free;
       },
       running: () => this.runner.attempts.size,
