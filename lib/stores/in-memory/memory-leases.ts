@@ -36,7 +36,7 @@ export class MemoryLeases {
 
   /** Whether `lease` is the task's current lease: it runs, or was cancelled while running and not reported. */
   holds(task: MemoryTask | undefined, lease: Lease): task is MemoryTask {
-    return task !== undefined && task.lease !== undefined && String(task.lease) === lease.token;
+    return task !== undefined && task.lease !== undefined && isTokenOf(lease.token, task.lease);
   }
 
   /** The tasks whose lease expired; claims call it, and it scans at most every min(1 s, leaseTime / 4). */
@@ -47,4 +47,13 @@ export class MemoryLeases {
     for (const task of this.running) if (task.leaseUntil! <= now) expired.push(task);
     return expired;
   }
+}
+
+/** `token === String(lease)` for a lease counter (a positive integer), digit by digit: no string per report. */
+function isTokenOf(token: string, lease: number): boolean {
+  let i = token.length;
+  for (let rest = lease; rest > 0; rest = (rest - (rest % 10)) / 10) {
+    if (i === 0 || token.charCodeAt(--i) !== 48 + (rest % 10)) return false;
+  }
+  return i === 0;
 }

@@ -65,6 +65,8 @@ export class MemoryTaskBook {
     const seen = tasks.length > 1 ? new Set<string>() : undefined;
     let adding = 0;
     let flows: MemoryTask[] | undefined;
+    // The finished tasks the added ones replace, by index: one lookup per id (most ids are new: none).
+    let replacing: (MemoryTask | undefined)[] | undefined;
     for (let i = 0; i < tasks.length; i++) {
       const id = tasks[i]!.id;
       const existing = this.tasks.get(id);
@@ -72,7 +74,9 @@ export class MemoryTaskBook {
       const replaceable = existing === undefined || (isFinished(existing.status) && existing.lease === undefined);
       added[i] = replaceable && !seen?.has(id);
       seen?.add(id);
-      if (added[i]) adding++;
+      if (!added[i]) continue;
+      adding++;
+      if (existing !== undefined) (replacing ??= [])[i] = existing;
     }
     if (options.maxPending !== undefined && this.counters.pending + adding > options.maxPending) {
       throw new QueueFullError(Messages.queueFull(options.maxPending));
@@ -82,7 +86,7 @@ export class MemoryTaskBook {
     let earliest = Infinity;
     for (let i = 0; i < tasks.length; i++) {
       if (!added[i]) continue;
-      const replaced = this.tasks.get(tasks[i]!.id);
+      const replaced = replacing?.[i];
       if (replaced !== undefined) {
         this.retention.release(replaced);
         this.forget(replaced);
