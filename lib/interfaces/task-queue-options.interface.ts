@@ -6,7 +6,10 @@ import type { ITaskStore, RetentionOptions } from './task-store.interface.js';
 export interface TaskQueueOptions {
   /** Where tasks live. The engine picks none: `createTaskQueue()` and the module default to in-memory. */
   store: ITaskStore;
-  /** Tasks this process runs at once. Default 10. */
+  /**
+   * Tasks this process runs at once. Default 10. On a durable store a slot is free once the handler settled: the
+   * next task may start while the last one's outcome is on its way to the store (at most one such per slot).
+   */
   concurrency?: number;
   /** Per-attempt timeout in ms for tasks that set none. Default: none. */
   defaultTimeout?: number;
