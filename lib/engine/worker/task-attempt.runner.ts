@@ -33,7 +33,7 @@ export interface TaskAttemptContext {
   active(): boolean;
   /** An attempt ended (reported, or failed to): the worker may claim again, or be idle. */
   ended(attempt: TaskAttempt): void;
-  /** A handler settled and its report is on its way to a remote store: its slot is free (see `reporting`). */
+  /** A handler settled and its report is on its way to a remote store: its slot is free (see `busy`). */
   handlerSettled(): void;
 }
 
@@ -46,7 +46,7 @@ export class TaskAttemptRunner {
   readonly attempts = new Map<string, TaskAttempt>();
   /**
    * Attempts among them whose handler settled and whose report is on its way: their slots are free, so the next
-   * claim goes out with the reports instead of a round trip after them (capped by `freedReports`).
+   * claim goes out with the reports instead of a round trip after them (at most FREED_REPORTS_PER_SLOT per slot).
    */
   private reportingNow = 0;
   private readonly flows: AttemptFlows;
