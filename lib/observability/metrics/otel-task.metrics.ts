@@ -15,6 +15,8 @@ import { TaskMetricsObserver } from './task-metrics.observer.js';
 
 type Attributes = { handler: string; outcome?: TaskOutcome };
 type GaugeName = 'pending' | 'running' | 'delayed' | 'oldestDueAge' | 'storeUp';
+/** A handler's attribute sets, made once: the SDK is handed the same objects on every event. */
+type HandlerAttributes = { handler: Attributes; outcome: Record<TaskOutcome, Attributes> };
 
 /**
  * The same metrics as `PrometheusTaskMetrics`, through the OpenTelemetry meter (@opentelemetry/api, an
@@ -27,7 +29,7 @@ export class OtelTaskMetrics extends TaskMetricsObserver {
   private readonly lateness: OtelApi.Histogram<Attributes>;
   private readonly gauges: Partial<Record<GaugeName, OtelApi.ObservableGauge>> = {};
   private readonly meter: OtelApi.Meter;
-  private readonly attributes = new Map<string, { handler: Attributes; outcome: Record<TaskOutcome, Attributes> }>();
+  private readonly attributes = new Map<string, HandlerAttributes>();
 
   /** Imports @opentelemetry/api (unless `options.api` is given) and creates the instruments. */
   static async create(store: ITaskStore, options: OtelTaskMetricsOptions = {}): Promise<OtelTaskMetrics> {
@@ -88,21 +90,23 @@ export class OtelTaskMetrics extends TaskMetricsObserver {
     if (durationMs !== undefined) this.duration.record(durationMs / 1000, attributes);
   }
 
-  private attributesOf(handler: string): { handler: Attributes; outcome: Record<TaskOutcome, Attributes> } {
-    let attributes = this.attributes.get(handler);
-    if (attributes === undefined) {
-      const outcome = (o: TaskOutcome): Attributes => ({ handler, outcome: o });
-      attributes = {
-        handler: { handler },
-        outcome: {
-          succeeded: outcome('succeeded'),
-          retried: outcome('retried'),
-          failed: outcome('failed'),
-          cancelled: outcome('cancelled'),
-        },
-      };
-      this.attributes.set(handler, attributes);
-    }
+  /** No closure in here: one would make every call allocate a context (three a task). */
+  private attributesOf(handler: string): HandlerAttributes {
+    return this.attributes.get(handler) ?? this.addAttributes(handler);
+  }
+
+  private addAttributes(handler: string): HandlerAttributes {
+    const outcome = (o: TaskOutcome): Attributes => ({ handler, outcome: o });
+    const attributes: HandlerAttributes = {
+      handler: { handler },
+      outcome: {
+        succeeded: outcome('succeeded'),
+        retried: outcome('retried'),
+        failed: outcome('failed'),
+        cancelled: outcome('cancelled'),
+      },
+    };
+    this.attributes.set(handler, attributes);
     return attributes;
   }
 
