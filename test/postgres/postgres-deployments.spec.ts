@@ -77,6 +77,39 @@ describePostgres('PostgresTaskStore deployments on PostgreSQL', () => {
     expect(held.nextDueInMs).toBeLessThanOrEqual(60_000);
   });
 
+  it("dates a claimed task's start after the handlers' locks, the instant its rate window counts", async () => {
+    const store = await open();
+    const [task] = [newTask({ handler: 'limited' })];
+    await store.add([task!]);
+    const handlers = { limited: { rateLimit: { limit: 5, interval: 60_000 } } };
+    const locker = await admin.connect();
+    let releasedAt: Date;
+    let claiming: ReturnType<PostgresTaskStore['claim']>;
+    try {
+      await locker.query('BEGIN');
+      const lockKey = new PostgresNames(stores.namespace).handlerLockKey("'limited'");
+      await locker.query(`SELECT pg_advisory_xact_lock(${lockKey})`);
+      claiming = store.claim({ workerId: 'w', limit: 1, handlers });
+      const waiting = async () =>
+        Number(
+          (await admin.query(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rows[0]
+            .count,
+        );
+      await eventually(waiting, (n) => n > 0);
+      releasedAt = (await locker.query('SELECT clock_timestamp() AS t')).rows[0].t;
+      await locker.query('COMMIT');
+    } finally {
+      locker.release();
+    }
+    expect((await claiming).tasks.map((claimed) => claimed.id)).toEqual([task!.id]);
+    const { rows } = await admin.query(
+      `SELECT t.started_at, r.at FROM ${table('tasks')} t, ${table('rate_starts')} r WHERE t.id = $1`,
+      [task!.id],
+    );
+    expect(rows[0].started_at.getTime()).toBeGreaterThanOrEqual(releasedAt.getTime());
+    expect(rows[0].started_at.getTime()).toBe(rows[0].at.getTime());
+  });
+
   it('frees the rate window on the database clock, and the sweep removes the starts that left it', async () => {
     const store = await open();
     await store.add(Array.from({ length: 4 }, () => newTask({ handler: 'limited' })));

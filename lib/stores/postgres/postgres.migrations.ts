@@ -40,6 +40,11 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
     name: 'operators: remove and purge keep to the flows (dependents settled, dependencies kept)',
     sql: operatorsSql,
   },
+  {
+    version: 9,
+    name: "claims: startedAt is the instant the rate windows count, taken after the handlers' locks",
+    sql: deploymentsFunctionsSql,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -179,6 +179,8 @@ BEGIN
   LOOP
     PERFORM pg_advisory_xact_lock(${n.handlerLockKey('v_name')});
   END LOOP;
+  -- The claim's instant, after the locks: its tasks' startedAt, and their starts in the rate windows (now() is the
+  -- transaction's start, before a wait for a lock, and would put a start earlier than its window counts it).
   v_clock := clock_timestamp();
   FOR v IN
     SELECT h.key AS name, least(p_limit, coalesce((h.value->>'limit')::integer, p_limit)) AS cap,
@@ -292,7 +294,7 @@ BEGIN
   v_due := least(v_due, v_wait);
   RETURN QUERY
   WITH claimed AS (
-    UPDATE ${s('tasks')} t SET status = 'running', attempts = t.attempts + 1, started_at = now(), lease_token = gen_random_uuid()::text,
+    UPDATE ${s('tasks')} t SET status = 'running', attempts = t.attempts + 1, started_at = v_clock, lease_token = gen_random_uuid()::text,
       lease_until = now() + p_lease_ms * interval '1 millisecond', worker_id = p_worker
     WHERE t.id = ANY(v_ids)
     RETURNING t
