@@ -3,8 +3,6 @@ import {
   InMemoryTaskStore,
   TaskHandler,
   TaskStatus,
-  type ClaimBatch,
-  type ClaimRequest,
   type ITaskHandler,
   type Lease,
   type TaskContext,
@@ -15,17 +13,14 @@ import { closeAfterEach, startTestApp, type TestApp } from '../support/task-queu
 // On a remote store a worker's slot is free once the handler settled: the next claim goes out while the report is
 // on its way, not a round trip after it. At most one report per slot is so freed, and concurrency still holds.
 
-/** A store (not in this process, for the worker: its methods are overridden) that records reports at once and
- * answers them only when released, as a slow network would. */
+/**
+ * A store that records reports at once and answers them only when released, as a slow network would. Its methods
+ * are overridden, so the worker takes it for a remote store (no synchronous path).
+ */
 class SlowAnswersStore extends InMemoryTaskStore {
   private held: (() => void)[] = [];
   private onReport: (() => void) | undefined;
-  claims = 0;
 
-  override async claim(request: ClaimRequest): Promise<ClaimBatch> {
-    this.claims++;
-    return super.claim(request);
-  }
   override async complete(lease: Lease, result?: unknown): Promise<boolean> {
     return this.answerLater(await super.complete(lease, result));
   }
