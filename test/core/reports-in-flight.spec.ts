@@ -126,8 +126,8 @@ it('keeps concurrency when a retry due at once starts before its failed attempt 
   const first = await scheduler.schedule('step', { name: 'a', failFirst: true });
 
   // a#1 failed; its retry, due at once, runs (and waits at the gate) while the failure's answer is on its way.
+  await app!.nextEvent((event) => event.type === 'started' && event.attempt === 2);
   await store.reportsHeld(1);
-  await settle();
   expect(started).toEqual(['a#1', 'a#2']);
   const second = await scheduler.schedule('step', { name: 'b' });
   await settle();
