@@ -45,6 +45,7 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
     name: "claims: startedAt is the instant the rate windows count, taken after the handlers' locks",
     sql: deploymentsFunctionsSql,
   },
+  { version: 10, name: 'claims and finishes: planned once per connection, through indexes only', sql: version10 },
 ];
 
 /** The newest schema version this code knows. */
@@ -64,6 +65,11 @@ function version1(n: PostgresNames): string {
     retentionSql,
   ];
   return parts.map((part) => part(n)).join('\n');
+}
+
+/** Version 10: the claim and the finish again, with HOT_PATH_PLANS (postgres.queries.ts). */
+function version10(n: PostgresNames): string {
+  return [deploymentsFunctionsSql, finishSql].map((part) => part(n)).join('\n');
 }
 
 /** Version 3: finished tasks in finish order (a finish sequence), and the functions that finish or trim tasks. */

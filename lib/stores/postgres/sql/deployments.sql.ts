@@ -1,5 +1,5 @@
 import type { PostgresNames } from '../postgres-names.js';
-import { ASYNC_COMMIT } from '../postgres.queries.js';
+import { ASYNC_COMMIT, HOT_PATH_PLANS } from '../postgres.queries.js';
 
 const CLAIMABLE = "t.status = 'pending' AND NOT t.blocked";
 /** Starts older than this many ms of a handler's interval no longer count (SQL, in the claim's terms). */
@@ -126,10 +126,9 @@ export function deploymentsFunctionsSql(n: PostgresNames): string {
 -- a task becomes due or a hold or rate window ends.
 CREATE OR REPLACE FUNCTION ${s('claim_handlers')}(p_limit integer, p_lease_ms double precision, p_worker text, p_handlers json)
 RETURNS TABLE (next_due_ms double precision, task ${s('tasks')}) LANGUAGE plpgsql
--- The planner's own choice of plans (no forced generic plan): a generic plan made while the table was small (a worker
--- claims before the first adds) kept claims of 100 at 65 ms instead of 11 under load. The planner cannot know the
--- buckets' sizes and may think the claim big enough to compile: no JIT.
-SET jit = off AS $$
+-- Planned once per connection, through indexes only (HOT_PATH_PLANS); no JIT, as the planner cannot know the
+-- buckets' sizes and may think the claim big enough to compile.
+${HOT_PATH_PLANS} AS $$
 DECLARE
   v record;
   v_key record;

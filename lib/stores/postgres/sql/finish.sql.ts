@@ -1,4 +1,5 @@
 import type { PostgresNames } from '../postgres-names.js';
+import { HOT_PATH_PLANS } from '../postgres.queries.js';
 import { nextFinishSeq } from './finish-order.sql.js';
 
 /** Recording workers' reports: complete, fail, retry. */
@@ -10,7 +11,9 @@ export function finishSql(n: PostgresNames): string {
 -- token. A task cancelled while running is released (its partition freed) and its report refused: it is
 -- returned in settled, not accepted. The store notifies other processes of the wake-up it returns.
 CREATE OR REPLACE FUNCTION ${s('finish_tasks')}(p_reports json, p_origin text,
-  OUT accepted text[], OUT settled text[], OUT wake_ms double precision) LANGUAGE plpgsql AS $$
+  OUT accepted text[], OUT settled text[], OUT wake_ms double precision) LANGUAGE plpgsql
+-- Planned once per connection, through indexes only (HOT_PATH_PLANS).
+${HOT_PATH_PLANS} AS $$
 DECLARE
   v_ids text[];
   v_tokens text[];
